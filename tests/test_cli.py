@@ -1,0 +1,216 @@
+"""The command line end to end, through its real entry point, on a subset of the real corpus."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import math
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import openpyxl
+import pytest
+
+from conftest import SUBSET, make_corpus
+from textmine.cli import main
+
+BAD = {"docs/beijing/empty.pdf": b"", "docs/shanghai/portal-page.pdf": b"<!DOCTYPE html><html><body>404</body></html>"}
+TITLE = "<script>alert(1)</script> 四城市"
+
+
+def textmine(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "textmine", *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    base = tmp_path_factory.mktemp("e2e")
+    corpus = make_corpus(base / "corpus", SUBSET, BAD)
+    args = ["--topics", "3", "--workers", "2", "--set", f"report.title={json.dumps(TITLE, ensure_ascii=False)}"]
+    first = textmine("run", str(corpus), "-o", str(base / "out1"), *args)
+    second = textmine("run", str(corpus), "-o", str(base / "out2"), "--quiet", *args)
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    return base / "out1", base / "out2", first
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def tokens(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "tokens.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_summary_and_run_record(runs):
+    out, _, first = runs
+    assert "17 found, 15 read, 2 skipped" in first.stdout
+    assert "docs/beijing/empty.pdf: empty file (0 bytes)" in first.stdout
+    assert "docs/shanghai/portal-page.pdf: not a PDF: the file is an HTML or XML page by its first bytes" in first.stdout
+    assert "Traceback" not in first.stderr
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["counts"]["documents_read"] == 15
+    assert record["counts"]["formats"] == {"docx": 3, "md": 3, "pdf": 6, "txt": 3}
+    assert {s["file"] for s in record["skipped"]} == set(BAD)
+    assert record["config"]["topics"]["k"] == 3 and record["seed"] == 42
+    assert record["versions"]["jieba"] and record["versions"]["textmine"]
+    shipped = {r["file"] for r in record["resources"]}
+    assert {"textmine:stopwords/general-zh.txt", "textmine:data/policy_dict.txt", "textmine:data/synonyms.tsv"} <= shipped
+    for item in record["inputs"]:
+        assert len(item["sha256"]) == 64
+    assert set(record["timing"]["seconds_per_stage"]) >= {"extract", "segment", "topics", "write", "total"}
+    assert "running_lines_removed" in record["counts"]
+    assert "北京市人民代表大会常务委员会公报" in record["counts"]["running_lines_removed"]
+    # bj0025 is one page: its gazette header is known from bj0003, which repeats it on every page
+    bj0025 = next(d for d in tokens(out) if d["id"] == "bj0025")
+    assert bj0025["sentences"][0][:3] != ["北京市", "人民代表大会", "常务委员会公报"]
+    documents = {r["id"]: r for r in read_csv(out / "tables" / "documents.csv")}
+    assert int(documents["bj0025"]["characters"]) < 400
+
+
+def test_frequencies_recomputed_from_tokens(runs):
+    out, _, _ = runs
+    docs = tokens(out)
+    tf = Counter(t for d in docs for s in d["sentences"] for t in s)
+    df = Counter(t for d in docs for t in {t for s in d["sentences"] for t in s})
+    total = sum(tf.values())
+    table = read_csv(out / "tables" / "frequencies.csv")
+    assert len(table) == len(tf)
+    for row in table:
+        term = row["term"]
+        assert int(row["freq"]) == tf[term] and int(row["df"]) == df[term]
+        assert float(row["per_10k"]) == pytest.approx(10_000 * tf[term] / total, abs=1e-4)
+    by_group = read_csv(out / "tables" / "keywords_by_group.csv")
+    gz = Counter(t for d in docs if d["group"] == "guangzhou" for s in d["sentences"] for t in s)
+    top = [r for r in by_group if r["group"] == "guangzhou"][:5]
+    assert [(r["keyword"], int(r["freq"])) for r in top] == [(t, n) for t, n in sorted(gz.items(), key=lambda kv: (-kv[1], kv[0]))][:5] or \
+        [int(r["freq"]) for r in top] == sorted(gz.values(), reverse=True)[:5]
+
+
+def test_network_weights_recomputed_from_tokens(runs):
+    out, _, _ = runs
+    docs = tokens(out)
+    nodes = [r["Id"] for r in read_csv(out / "network" / "nodes.csv")]
+    top = [r["keyword"] for r in read_csv(out / "tables" / "top_keywords.csv")]
+    assert sorted(nodes) == sorted(top)
+    pairs = Counter()
+    for d in docs:
+        present = sorted({t for s in d["sentences"] for t in s} & set(nodes))
+        pairs.update(itertools.combinations(present, 2))
+    edges = {(r["Source"], r["Target"]): int(r["Weight"]) for r in read_csv(out / "network" / "edges.csv")}
+    assert edges == {pair: n for pair, n in pairs.items()}
+    assert all(r["Type"] == "Undirected" for r in read_csv(out / "network" / "edges.csv"))
+    gexf = nx.read_gexf(out / "network" / "coword.gexf")
+    assert {tuple(sorted((u, v))): int(float(d["weight"])) for u, v, d in gexf.edges(data=True)} == edges
+    links = read_csv(out / "tables" / "strongest_links.csv")
+    for row in links[:10]:
+        best = max(w for (u, v), w in edges.items() if row["keyword"] in (u, v))
+        assert int(row["weight"]) == best
+    beijing = nx.read_graphml(out / "network" / "groups" / "beijing.graphml")
+    bj_pairs = Counter()
+    for d in docs:
+        if d["group"] == "beijing":
+            bj_pairs.update(itertools.combinations(sorted({t for s in d["sentences"] for t in s} & set(nodes)), 2))
+    assert {tuple(sorted((u, v))): int(d["weight"]) for u, v, d in beijing.edges(data=True)} == dict(bj_pairs)
+
+
+def test_distinctive_terms_recomputed_from_tokens(runs):
+    out, _, _ = runs
+    docs = tokens(out)
+    tf = Counter(t for d in docs for s in d["sentences"] for t in s)
+    total = sum(tf.values())
+    rows = [r for r in read_csv(out / "tables" / "distinctive_terms.csv") if r["group"] == "shanghai"]
+    mine = Counter(t for d in docs if d["group"] == "shanghai" for s in d["sentences"] for t in s)
+    n_i = sum(mine.values())
+    n_j = total - n_i
+    for row in rows[:5]:
+        term = row["term"]
+        a = 1000.0 * tf[term] / total
+        y_i, y_j = mine[term], tf[term] - mine[term]
+        delta = math.log((y_i + a) / (n_i + 1000 - y_i - a)) - math.log((y_j + a) / (n_j + 1000 - y_j - a))
+        assert float(row["z"]) == pytest.approx(delta / math.sqrt(1 / (y_i + a) + 1 / (y_j + a)), abs=1e-4)
+    assert [float(r["z"]) for r in rows] == sorted((float(r["z"]) for r in rows), reverse=True)
+
+
+def test_topic_tables(runs):
+    out, _, _ = runs
+    shares = read_csv(out / "tables" / "topic_shares.csv")
+    assert [r["group"] for r in shares] == ["beijing", "guangzhou", "shanghai", "shenzhen"]
+    for row in shares:
+        assert sum(float(row[f"T{t}"]) for t in (1, 2, 3)) == pytest.approx(1.0, abs=1e-5)
+    terms = read_csv(out / "tables" / "topic_terms.csv")
+    assert {r["topic"] for r in terms} == {"T1", "T2", "T3"}
+
+
+def test_report_is_self_contained_escaped_and_chinese(runs):
+    out, _, _ = runs
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for title in ("语料概览", "高频关键词", "共词网络", "各组特征词", "主题模型", "研究方法", "运行记录"):
+        assert title in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; 四城市" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert html.count("data:image/png;base64,") == 3
+    assert "样本为 15 份政策文本" in html and "The sample is 15 policy documents" in html
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "## 共词网络 Co-word network" in md and "![network](charts/network.png)" in md
+    for chart in ("keywords_by_group", "network", "topic_shares"):
+        assert (out / "charts" / f"{chart}.png").stat().st_size > 10_000
+        assert (out / "charts" / f"{chart}.svg").read_text(encoding="utf-8").startswith("<?xml")
+
+
+def test_workbook_has_every_table(runs):
+    out, _, _ = runs
+    book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+    assert set(book.sheetnames) >= {"documents", "skipped", "top_keywords", "keywords_by_group", "side_by_side",
+                                    "strongest_links", "network_edges", "distinctive_terms", "topic_terms", "topic_shares"}
+    skipped = list(book["skipped"].iter_rows(values_only=True))
+    assert skipped[0] == ("file", "reason") and len(skipped) == 3
+
+
+def test_two_runs_give_identical_files(runs):
+    out1, out2, _ = runs
+    files1 = sorted(p.relative_to(out1).as_posix() for p in out1.rglob("*") if p.is_file())
+    files2 = sorted(p.relative_to(out2).as_posix() for p in out2.rglob("*") if p.is_file())
+    assert files1 == files2 and len(files1) > 30
+    for name in files1:
+        if name != "run.json":
+            assert (out1 / name).read_bytes() == (out2 / name).read_bytes(), name
+    r1, r2 = (json.loads((o / "run.json").read_text(encoding="utf-8")) for o in (out1, out2))
+    r1.pop("timing"), r2.pop("timing")
+    r1["config"]["run"].pop("progress"), r2["config"]["run"].pop("progress")  # the second run was --quiet
+    assert r1 == r2
+
+
+def test_a_bad_config_key_is_one_line_and_no_traceback(tmp_path):
+    corpus = make_corpus(tmp_path / "c", ["bj0114"])
+    result = textmine("run", str(corpus), "-o", str(tmp_path / "out"), "--set", "topics.kk=3")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "textmine: error: command line: unknown config key 'topics.kk'; known in [topics]: "
+        "chunksize, enabled, iterations, k, max_df, min_df, passes, top_terms"]
+
+
+def test_output_folder_that_is_not_a_run_is_never_overwritten(tmp_path):
+    corpus = make_corpus(tmp_path / "c", ["bj0114", "sh0040"])
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.docx").write_bytes(b"mine")
+    result = textmine("run", str(corpus), "-o", str(precious), "--no-topics", "-q")
+    assert result.returncode == 2 and "not a textmine output folder" in result.stderr
+    assert [p.name for p in precious.iterdir()] == ["chapter1.docx"]
+
+
+def test_every_command_has_help():
+    for name, command in [("textmine", main), *main.commands.items()]:
+        assert command.help and len(command.help) > 40, name
+        for param in command.params:
+            if param.param_type_name == "option" and param.name not in ("help", "version"):
+                assert param.help, f"{name} --{param.name} has no help"
+    result = textmine("run", "--help")
+    assert result.returncode == 0 and "topics.k = 8" in result.stdout

@@ -1,0 +1,67 @@
+import tomllib
+
+import pytest
+
+from textmine.config import describe, load_config, to_toml
+from textmine.errors import ConfigError
+
+
+def test_defaults_are_the_documented_ones():
+    config = load_config()
+    assert config.corpus.group_by == "city"
+    assert config.network.top_n == 50 and config.network.unit == "document"
+    assert config.topics.k == 8 and config.run.seed == 42
+    assert len(describe()) == sum(len(section) for section in config.to_dict().values())
+
+
+def test_unknown_key_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "textmine.toml"
+    path.write_text("[topics]\nkk = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown config key 'topics.kk'"):
+        load_config(config_file=path)
+    path.write_text("[topic]\nk = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown config section \[topic\]"):
+        load_config(config_file=path)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("topics.k", 1, "The 'topics.k' option must be >= 2. Got 1 instead."),
+        ("topics.k", "8", "The 'topics.k' option must be an int. Got '8' instead."),
+        ("topics.max_df", 1.5, "The 'topics.max_df' option must be between 0.0 and 1.0. Got 1.5 instead."),
+        ("segment.hmm", 1, "The 'segment.hmm' option must be true or false. Got 1 instead."),
+        ("network.unit", "window", "The 'network.unit' option must be one of 'document'. Got 'window' instead."),
+        ("segment.stopwords", "a.txt", "The 'segment.stopwords' option must be a list of strings. Got 'a.txt' instead."),
+    ],
+)
+def test_invalid_values_are_explained(key, value, message):
+    with pytest.raises(ConfigError) as info:
+        load_config(overrides={key: value})
+    assert str(info.value) == message
+
+
+def test_precedence_corpus_file_then_config_file_then_overrides(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "textmine.toml").write_text("[topics]\nk = 5\npasses = 3\n[run]\nseed = 7\n", encoding="utf-8")
+    extra = tmp_path / "extra.toml"
+    extra.write_text("[topics]\nk = 6\n", encoding="utf-8")
+    config = load_config(corpus=corpus, config_file=extra, overrides={"run.seed": 9})
+    assert (config.topics.k, config.topics.passes, config.run.seed) == (6, 3, 9)
+
+
+def test_paths_in_a_file_are_relative_to_that_file(tmp_path):
+    (tmp_path / "lists").mkdir()
+    path = tmp_path / "lists" / "textmine.toml"
+    path.write_text('[segment]\nstopwords = ["mine.txt"]\n', encoding="utf-8")
+    assert load_config(config_file=path).segment.stopwords == [str(tmp_path / "lists" / "mine.txt")]
+
+
+def test_int_accepted_where_a_number_is_expected():
+    assert load_config(overrides={"compare.prior_scale": 500}).compare.prior_scale == 500.0
+
+
+def test_toml_round_trip():
+    config = load_config(overrides={"topics.k": 12, "report.title": 'A "quoted" title'})
+    assert tomllib.loads(to_toml(config)) == config.to_dict()

@@ -1,0 +1,143 @@
+"""Charts with Chinese labels: keyword bars per group, the co-word network, topic shares.
+
+Each function takes data and returns a matplotlib Figure; :func:`save` writes PNG and SVG without
+timestamps so reruns give identical files. A CJK font is required: without one matplotlib draws
+boxes, so :func:`cjk_font` stops with a message naming the package to install.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+import networkx as nx  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from .counting import KeywordTable  # noqa: E402
+from .errors import MissingFontError  # noqa: E402
+from .writers import write_bytes  # noqa: E402
+
+# Preferred families, best first; any other family whose name says CJK or SC/TC is a fallback.
+_CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+    "Sarasa Gothic SC", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Noto Serif CJK SC",
+)
+
+
+def cjk_font() -> str:
+    """The name of an installed font family with Chinese glyphs, or MissingFontError."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for family in _CJK_FAMILIES:
+        if family in installed:
+            return family
+    fallback = sorted(n for n in installed if "CJK" in n or n.endswith((" SC", " CN")))
+    if fallback:
+        return fallback[0]
+    raise MissingFontError(
+        "no font with Chinese glyphs found, so charts would show boxes; install one "
+        "(Debian/Ubuntu: apt-get install fonts-noto-cjk) and run again"
+    )
+
+
+def _style() -> None:
+    plt.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": [cjk_font(), "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "svg.hashsalt": "textmine",  # fixed ids inside SVGs
+        "svg.fonttype": "path",  # glyphs as outlines: the SVG shows Chinese without the font
+        "figure.dpi": 100,
+    })
+
+
+def keyword_bars(tables: dict[str, KeywordTable], *, top_n: int, title: str) -> Figure:
+    """One horizontal bar chart per group: its top keywords by occurrences per 10,000 tokens."""
+    _style()
+    groups = list(tables)
+    cols = min(len(groups), 4)
+    rows = -(-len(groups) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 0.28 * top_n * rows + 1.2), squeeze=False)
+    for ax, group in zip(axes.flat, groups):
+        top = tables[group].top(top_n)[::-1]
+        ax.barh([t.term for t in top], [t.per_10k for t in top], color="#3b6ea5")
+        ax.set_title(f"{group} ({tables[group].documents} 篇)", fontsize=11)
+        ax.set_xlabel("每万词频次 / per 10,000 tokens", fontsize=8)
+        ax.tick_params(axis="y", labelsize=9)
+        ax.tick_params(axis="x", labelsize=8)
+    for ax in list(axes.flat)[len(groups):]:
+        ax.axis("off")
+    fig.suptitle(title, fontsize=13)
+    fig.tight_layout()
+    return fig
+
+
+def backbone(graph: nx.Graph, per_node: int) -> nx.Graph:
+    """The graph with each node's ``per_node`` heaviest edges only (ties by partner name), for drawing."""
+    kept = nx.Graph()
+    kept.add_nodes_from(graph.nodes(data=True))
+    for node in graph.nodes:
+        ranked = sorted(graph[node].items(), key=lambda kv: (-kv[1]["weight"], kv[0]))[:per_node]
+        kept.add_edges_from((node, other, data) for other, data in ranked)
+    return kept
+
+
+def network_picture(graph: nx.Graph, *, seed: int, title: str, per_node: int = 3) -> Figure:
+    """The co-word network drawn with each node's ``per_node`` strongest links (every link stays in the
+    files): node size by frequency, edge width by weight, seeded layout."""
+    _style()
+    fig, ax = plt.subplots(figsize=(12, 10))
+    shown = backbone(graph, per_node)
+    if shown.number_of_nodes():
+        layout = nx.kamada_kawai_layout(shown, pos=nx.circular_layout(sorted(shown.nodes)), weight=None)
+        layout = nx.spring_layout(shown, pos=layout, iterations=30, seed=seed, k=2.2 / np.sqrt(shown.number_of_nodes()))
+        nodes = sorted(shown.nodes)
+        freq = np.array([shown.nodes[n]["freq"] for n in nodes], dtype=float)
+        sizes = 120 + 1500 * np.sqrt(freq / freq.max())
+        edges = sorted(shown.edges(data=True), key=lambda e: e[2]["weight"])
+        weights = np.array([d["weight"] for _, _, d in edges], dtype=float)
+        if len(edges):
+            widths = 0.4 + 4.0 * (weights - weights.min()) / max(weights.max() - weights.min(), 1)
+            nx.draw_networkx_edges(shown, layout, edgelist=[(u, v) for u, v, _ in edges], ax=ax, width=widths,
+                                   edge_color="#7d8fa3", alpha=0.55)
+        nx.draw_networkx_nodes(shown, layout, nodelist=nodes, ax=ax, node_size=sizes, node_color="#f2b134",
+                               edgecolors="#8a5a00", linewidths=0.6, alpha=0.9)
+        nx.draw_networkx_labels(shown, layout, ax=ax, font_family=cjk_font(), font_size=10)
+    ax.set_title(f"{title}\n每个节点显示最强的 {per_node} 条连线 · each node's {per_node} strongest links shown", fontsize=13)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def topic_heatmap(shares: dict[str, np.ndarray], labels: Sequence[str], *, title: str) -> Figure:
+    """Groups × topics: each group's share of each topic."""
+    _style()
+    groups = list(shares)
+    matrix = np.vstack([shares[g] for g in groups])
+    fig, ax = plt.subplots(figsize=(1.2 + 1.1 * len(labels), 1.2 + 0.55 * len(groups)))
+    image = ax.imshow(matrix, cmap="YlOrRd", aspect="auto")
+    ax.set_xticks(range(len(labels)), [f"T{i + 1}\n{label}" for i, label in enumerate(labels)], fontsize=8)
+    ax.set_yticks(range(len(groups)), groups, fontsize=9)
+    for (r, c), value in np.ndenumerate(matrix):
+        ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=8)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    ax.set_title(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def save(fig: Figure, stem: Path) -> bytes:
+    """Write ``stem.png`` and ``stem.svg``; return the PNG bytes (for embedding in the HTML report)."""
+    png, svg = io.BytesIO(), io.BytesIO()
+    fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    write_bytes(stem.with_suffix(".png"), png.getvalue())
+    write_bytes(stem.with_suffix(".svg"), svg.getvalue())
+    return png.getvalue()

@@ -1,0 +1,259 @@
+"""One validated configuration for a run.
+
+Defaults live here, in the dataclasses below; a corpus folder may carry its own ``textmine.toml``; a
+file given with ``--config`` comes next; command-line options override all of them. Unknown sections
+or keys are an error naming the key, and every value is checked for type and range. The resolved
+config is saved in ``run.json`` beside the outputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import ConfigError
+
+CORPUS_CONFIG_NAME = "textmine.toml"
+
+
+def _opt(default: Any, help: str, **limits: Any) -> Any:
+    """A config field with its help text and limits (``min``, ``max``)."""
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata={"help": help, **limits})
+    return field(default=default, metadata={"help": help, **limits})
+
+
+@dataclass
+class CorpusConfig:
+    group_by: str = _opt("city", "manifest column whose values are the groups compared (without a manifest: first-level folders)")
+    manifest: str = _opt("manifest.csv", "name of the manifest file inside the corpus folder, used when present")
+    formats: list[str] = _opt(["pdf", "docx", "html", "htm", "txt", "md"], "file extensions read when a folder has no manifest")
+
+
+@dataclass
+class ExtractConfig:
+    workers: int = _opt(0, "worker processes for extraction and segmentation; 0 = one per core", min=0)
+    header_share: float = _opt(0.5, "a line at the top or bottom of at least this share of a PDF's pages is a running header or footer", min=0.0, max=1.0)
+
+
+@dataclass
+class SegmentConfig:
+    engine: Literal["jieba"] = _opt("jieba", "segmentation engine")
+    hmm: bool = _opt(True, "let jieba's HMM find words not in the dictionary")
+    shipped_lists: bool = _opt(True, "use textmine's policy dictionary, stopwords and synonyms")
+    user_dicts: list[str] = _opt([], "extra user dictionaries (jieba format: word [freq] [tag] per line)")
+    stopwords: list[str] = _opt([], "extra stopword files (one word per line)")
+    synonyms: list[str] = _opt([], "extra synonym files (variant<TAB>canonical per line)")
+    min_chars: int = _opt(2, "shortest token kept, in characters", min=1)
+
+
+@dataclass
+class KeywordsConfig:
+    top_n: int = _opt(50, "number of top keywords in the keyword tables", min=1)
+
+
+@dataclass
+class NetworkConfig:
+    unit: Literal["document"] = _opt("document", "co-occurrence unit: two keywords co-occur when they appear in the same unit")
+    top_n: int = _opt(50, "number of top keywords (by frequency) that become nodes", min=2)
+    min_weight: int = _opt(1, "edges with a weight below this are dropped", min=1)
+
+
+@dataclass
+class TopicsConfig:
+    enabled: bool = _opt(True, "fit a topic model")
+    k: int = _opt(8, "number of topics", min=2)
+    passes: int = _opt(10, "passes of gensim LDA over the corpus", min=1)
+    iterations: int = _opt(200, "gensim LDA iterations per document and pass", min=1)
+    chunksize: int = _opt(50, "documents per online update; smaller chunks update more often and escape poor starts", min=1)
+    min_df: int = _opt(3, "terms in fewer documents than this are left out of the topic model", min=1)
+    max_df: float = _opt(0.5, "terms in a larger share of documents than this are left out of the topic model", min=0.0, max=1.0)
+    top_terms: int = _opt(15, "terms listed per topic", min=1)
+
+
+@dataclass
+class CompareConfig:
+    top_n: int = _opt(20, "distinctive terms listed per group", min=1)
+    prior_scale: float = _opt(1000.0, "pseudo-counts of the informative Dirichlet prior (alpha_0) in the weighted log-odds", min=0.001)
+    min_freq: int = _opt(10, "terms with fewer occurrences in the whole corpus are not tested", min=1)
+
+
+@dataclass
+class ReportConfig:
+    title: str = _opt("", "report title; empty = the corpus folder's name")
+    chart_top_n: int = _opt(15, "keywords per group in the keyword chart", min=1)
+
+
+@dataclass
+class RunConfig:
+    seed: int = _opt(42, "seed for every random choice (topic model, network layout)", min=0)
+    progress: bool = _opt(True, "show a progress bar per stage")
+
+
+@dataclass
+class Config:
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    keywords: KeywordsConfig = field(default_factory=KeywordsConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        return dataclasses.asdict(self)
+
+
+PATH_KEYS = {("segment", "user_dicts"), ("segment", "stopwords"), ("segment", "synonyms")}
+
+
+def load_config(
+    *,
+    corpus: str | Path | None = None,
+    config_file: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Config:
+    """Resolve the config: defaults, then ``CORPUS/textmine.toml``, then ``config_file``, then ``overrides``.
+
+    ``overrides`` maps dotted keys to values, e.g. ``{"topics.k": 12}``. Relative paths in a file are
+    taken from that file's folder; in ``overrides``, from the current folder.
+    """
+    merged: dict[str, dict[str, Any]] = {}
+    if corpus is not None:
+        corpus_file = Path(corpus) / CORPUS_CONFIG_NAME
+        if corpus_file.is_file():
+            _merge(merged, _read_toml(corpus_file), origin=str(corpus_file))
+    if config_file is not None:
+        _merge(merged, _read_toml(Path(config_file)), origin=str(config_file))
+    if overrides:
+        nested: dict[str, dict[str, Any]] = {}
+        for dotted, value in overrides.items():
+            section, _, key = dotted.partition(".")
+            nested.setdefault(section, {})[key] = value
+        _merge(merged, _absolute_paths(nested, Path.cwd()), origin="command line")
+    return _build(merged)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return _absolute_paths(data, path.resolve().parent)
+
+
+def _absolute_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    for section, key in PATH_KEYS:
+        values = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
+        if isinstance(values, list):
+            data[section][key] = [str((base / v).resolve()) if isinstance(v, str) else v for v in values]
+    return data
+
+
+def _merge(into: dict[str, dict[str, Any]], data: dict[str, Any], *, origin: str) -> None:
+    sections = {f.name: f.type for f in dataclasses.fields(Config)}
+    for section, values in data.items():
+        if section not in sections:
+            raise ConfigError(f"{origin}: unknown config section [{section}]; known: {', '.join(sections)}")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{origin}: [{section}] must be a table of keys")
+        known = {f.name for f in dataclasses.fields(_section_class(section))}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"{origin}: unknown config key '{section}.{key}'; known in [{section}]: {', '.join(sorted(known))}")
+            into.setdefault(section, {})[key] = value
+
+
+def _section_class(section: str) -> type:
+    hints = typing.get_type_hints(Config)
+    return hints[section]
+
+
+def _build(merged: dict[str, dict[str, Any]]) -> Config:
+    sections = {}
+    for f in dataclasses.fields(Config):
+        cls = _section_class(f.name)
+        values = merged.get(f.name, {})
+        hints = typing.get_type_hints(cls)
+        kwargs = {}
+        for sub in dataclasses.fields(cls):
+            if sub.name in values:
+                kwargs[sub.name] = _check(f"{f.name}.{sub.name}", values[sub.name], hints[sub.name], sub.metadata)
+        sections[f.name] = cls(**kwargs)
+    return Config(**sections)
+
+
+def _check(name: str, value: Any, hint: Any, limits: typing.Mapping[str, Any]) -> Any:
+    origin = typing.get_origin(hint)
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        if value not in allowed:
+            raise ConfigError(f"The '{name}' option must be one of {', '.join(map(repr, allowed))}. Got {value!r} instead.")
+        return value
+    if origin is list:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"The '{name}' option must be a list of strings. Got {value!r} instead.")
+        return list(value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"The '{name}' option must be true or false. Got {value!r} instead.")
+        return value
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, hint):
+            raise ConfigError(f"The '{name}' option must be {'an int' if hint is int else 'a number'}. Got {value!r} instead.")
+        low, high = limits.get("min"), limits.get("max")
+        if (low is not None and value < low) or (high is not None and value > high):
+            bound = f">= {low}" if high is None else f"between {low} and {high}"
+            raise ConfigError(f"The '{name}' option must be {bound}. Got {value!r} instead.")
+        return value
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"The '{name}' option must be a string. Got {value!r} instead.")
+        return value
+    raise TypeError(f"unsupported config type {hint!r} for {name}")  # a bug in this module, not user input
+
+
+def describe() -> list[tuple[str, str, Any, str]]:
+    """Every option as (section, key, default, help), for ``--help`` and the README's reference."""
+    rows = []
+    for f in dataclasses.fields(Config):
+        cls = _section_class(f.name)
+        default = cls()
+        for sub in dataclasses.fields(cls):
+            rows.append((f.name, sub.name, getattr(default, sub.name), sub.metadata["help"]))
+    return rows
+
+
+def to_toml(config: Config) -> str:
+    """The config as TOML text that ``load_config`` reads back unchanged."""
+    lines = []
+    for section, values in config.to_dict().items():
+        lines.append(f"[{section}]")
+        for key, value in values.items():
+            lines.append(f"{key} = {_toml_value(value)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+

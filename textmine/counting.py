@@ -1,0 +1,122 @@
+"""Keyword frequencies: the document-term matrix and the per-corpus and per-group keyword tables."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+
+
+@dataclass(frozen=True)
+class TokenizedDocument:
+    """A document as segmented: its id, group, year and sentences of kept tokens."""
+
+    id: str
+    group: str
+    year: int | None
+    sentences: list[list[str]]
+
+    @property
+    def n_tokens(self) -> int:
+        return sum(map(len, self.sentences))
+
+
+@dataclass(frozen=True)
+class DocTermMatrix:
+    """Token counts, documents × terms, with the row ids, groups and the (sorted) vocabulary."""
+
+    doc_ids: tuple[str, ...]
+    groups: tuple[str, ...]
+    vocab: tuple[str, ...]
+    counts: sparse.csr_matrix
+
+    def column(self, term: str) -> int:
+        return self._index()[term]
+
+    def _index(self) -> dict[str, int]:
+        cache = self.__dict__.get("_cached_index")
+        if cache is None:
+            cache = {t: i for i, t in enumerate(self.vocab)}
+            object.__setattr__(self, "_cached_index", cache)
+        return cache
+
+    def rows_of(self, group: str) -> np.ndarray:
+        return np.flatnonzero(np.asarray(self.groups) == group)
+
+    @property
+    def group_names(self) -> list[str]:
+        return sorted(set(self.groups))
+
+
+def doc_term_matrix(documents: Iterable[TokenizedDocument]) -> DocTermMatrix:
+    """Count every token of every document; the vocabulary is sorted, rows keep the input order."""
+    index: dict[str, int] = {}
+    rows, cols, vals, ids, groups = [], [], [], [], []
+    for row, doc in enumerate(documents):
+        counts = Counter(token for sentence in doc.sentences for token in sentence)
+        for token, n in counts.items():
+            rows.append(row)
+            cols.append(index.setdefault(token, len(index)))
+            vals.append(n)
+        ids.append(doc.id)
+        groups.append(doc.group)
+    vocab = sorted(index)
+    order = np.empty(len(index), dtype=np.int64)
+    for new, term in enumerate(vocab):
+        order[index[term]] = new
+    matrix = sparse.csr_matrix(
+        (np.asarray(vals, dtype=np.int64), (np.asarray(rows, dtype=np.int64), order[np.asarray(cols, dtype=np.int64)])),
+        shape=(len(ids), len(vocab)),
+    )
+    matrix.sort_indices()
+    return DocTermMatrix(tuple(ids), tuple(groups), tuple(vocab), matrix)
+
+
+@dataclass(frozen=True)
+class TermFrequency:
+    term: str
+    freq: int  # occurrences
+    df: int  # documents containing the term
+    per_10k: float  # occurrences per 10,000 tokens
+    doc_share: float  # share of documents containing the term
+
+
+@dataclass(frozen=True)
+class KeywordTable:
+    """The terms of a set of documents ranked by frequency (ties: by document frequency, then term)."""
+
+    name: str
+    documents: int
+    tokens: int
+    terms: list[TermFrequency]
+
+    def top(self, n: int) -> list[TermFrequency]:
+        return self.terms[:n]
+
+
+def keyword_table(dtm: DocTermMatrix, *, name: str = "all", rows: Sequence[int] | None = None) -> KeywordTable:
+    """Frequencies of every term over ``rows`` of the matrix (all rows when None)."""
+    counts = dtm.counts if rows is None else dtm.counts[np.asarray(rows, dtype=np.int64)]
+    tf = np.asarray(counts.sum(axis=0)).ravel()
+    df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    tokens, documents = int(tf.sum()), counts.shape[0]
+    present = np.flatnonzero(tf)
+    order = sorted(present, key=lambda j: (-tf[j], -df[j], dtm.vocab[j]))
+    terms = [
+        TermFrequency(
+            term=dtm.vocab[j],
+            freq=int(tf[j]),
+            df=int(df[j]),
+            per_10k=round(10_000 * tf[j] / tokens, 4),
+            doc_share=round(df[j] / documents, 4),
+        )
+        for j in order
+    ]
+    return KeywordTable(name, documents, tokens, terms)
+
+
+def keyword_tables_by_group(dtm: DocTermMatrix) -> dict[str, KeywordTable]:
+    return {g: keyword_table(dtm, name=g, rows=dtm.rows_of(g)) for g in dtm.group_names}

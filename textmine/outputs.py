@@ -1,0 +1,211 @@
+"""Turn a run's results into files: tables (CSV and one XLSX), networks, charts, tokens, report, run.json.
+
+The whole output folder is built beside its destination and swapped in at the end, so a run that
+fails or is interrupted leaves the previous outputs untouched and never a mix of old and new files.
+A destination that holds anything other than a previous textmine run is refused, never overwritten.
+
+Layout of the output folder::
+
+    report.html  report.md  report.xlsx  run.json  tokens.jsonl
+    tables/      documents, skipped, keyword and comparison tables, topics (CSV)
+    network/     coword.gexf, coword.graphml, nodes.csv, edges.csv; groups/<group>.* per group
+    charts/      keywords_by_group, network, topic_shares (PNG and SVG)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import charts
+from .errors import TextmineError
+from .network import edge_rows
+from .record import build_record
+from .report import render_html, render_markdown
+from .writers import write_csv, write_gephi_csv, write_gexf, write_graphml, write_json, write_jsonl, write_text, write_xlsx
+
+if TYPE_CHECKING:
+    from .pipeline import RunResult, Stages
+    from .topics import TopicModel
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str  # shown in the report and as the XLSX sheet's purpose
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def build_tables(result: "RunResult") -> list[Table]:
+    """Every table of a run, in the order the workbook shows them."""
+    cfg = result.config
+    groups = list(result.keywords_by_group)
+    tokens_of = {d.id: d.n_tokens for d in result.tokenized}
+    tables = [
+        Table("documents", "Documents read", ["id", "group", "year", "year_source", "title", "format", "pages", "encoding",
+                                               "characters", "tokens", "file"],
+              [[r.document.id, r.document.group, r.document.year, r.document.year_source, r.document.meta.get("title", ""),
+                r.extracted.format, r.extracted.pages, r.extracted.encoding, len(r.extracted.text), tokens_of[r.document.id],
+                r.document.path.relative_to(result.corpus.root).as_posix()] for r in result.read]),
+        Table("skipped", "Files skipped, with the reason", ["file", "reason"], [[s.path, s.reason] for s in result.skipped]),
+        Table("top_keywords", f"Top {cfg.keywords.top_n} keywords of the corpus",
+              ["rank", "keyword", "freq", "df", "per_10k", "doc_share"],
+              [[i, t.term, t.freq, t.df, t.per_10k, t.doc_share] for i, t in enumerate(result.keywords.top(cfg.keywords.top_n), 1)]),
+        Table("keywords_by_group", f"Top {cfg.keywords.top_n} keywords of each group",
+              ["group", "rank", "keyword", "freq", "df", "per_10k", "doc_share"],
+              [[g, i, t.term, t.freq, t.df, t.per_10k, t.doc_share]
+               for g, table in result.keywords_by_group.items() for i, t in enumerate(table.top(cfg.keywords.top_n), 1)]),
+        Table("side_by_side", "Top keywords side by side (occurrences per 10,000 tokens)",
+              ["rank", *[c for g in groups for c in (g, f"{g} per_10k")]], _side_by_side(result, cfg.keywords.top_n)),
+        Table("frequencies", "Every term: frequency in the corpus and in each group",
+              ["term", "freq", "df", "per_10k", "doc_share", *[f"{g} freq" for g in groups]], _all_frequencies(result)),
+        Table("strongest_links", "Keyword | frequency | strongest associated keyword | weight (documents shared)",
+              ["keyword", "freq", "strongest_associated_keyword", "weight"],
+              [[link.keyword, link.freq, link.partner or "", link.weight] for link in result.links]),
+        Table("network_edges", "Co-word network edges: documents in which both keywords occur",
+              ["group", "source", "target", "weight"],
+              [["all", u, v, w] for u, v, w in edge_rows(result.network)]
+              + [[g, u, v, w] for g, graph in result.group_networks.items() for u, v, w in edge_rows(graph)]),
+        Table("distinctive_terms", "Terms most distinctive of each group against the others (weighted log-odds, z)",
+              ["group", "rank", "term", "count", "rest_count", "per_10k", "rest_per_10k", "log_odds", "z"],
+              [[t.group, i, t.term, t.count, t.rest_count, t.per_10k, t.rest_per_10k, t.log_odds, t.z]
+               for g, terms in result.distinctive.items() for i, t in enumerate(terms, 1)]),
+    ]
+    if result.topics is not None:
+        tables += _topic_tables(result, result.topics)
+    return tables
+
+
+def _side_by_side(result: "RunResult", n: int) -> list[list[Any]]:
+    tops = [table.top(n) for table in result.keywords_by_group.values()]
+    rows = []
+    for i in range(max(map(len, tops), default=0)):
+        row: list[Any] = [i + 1]
+        for top in tops:
+            row += [top[i].term, top[i].per_10k] if i < len(top) else ["", ""]
+        rows.append(row)
+    return rows
+
+
+def _all_frequencies(result: "RunResult") -> list[list[Any]]:
+    per_group = {g: {t.term: t.freq for t in table.terms} for g, table in result.keywords_by_group.items()}
+    return [[t.term, t.freq, t.df, t.per_10k, t.doc_share, *[per_group[g].get(t.term, 0) for g in per_group]]
+            for t in result.keywords.terms]
+
+
+def _topic_tables(result: "RunResult", model: "TopicModel") -> list[Table]:
+    labels = [model.label(t) for t in range(model.k)]
+    topic_cols = [f"T{t + 1}" for t in range(model.k)]
+    group_of = {d.id: d.group for d in result.tokenized}
+    year_of = {d.id: d.year for d in result.tokenized}
+    shares = model.shares(group_of)
+    return [
+        Table("topic_terms", f"Topics (LDA, k={model.k}, seed={model.seed}): top terms and probabilities",
+              ["topic", "label", "rank", "term", "probability"],
+              [[f"T{t + 1}", labels[t], i, term, round(p, 6)] for t in range(model.k)
+               for i, (term, p) in enumerate(model.topics[t], 1)]),
+        Table("topic_shares", "Each group's share of each topic (mean document–topic distribution)",
+              ["group", *topic_cols], [[g, *[round(float(x), 6) for x in s]] for g, s in shares.items()]),
+        Table("document_topics", "Document–topic distribution",
+              ["id", "group", "year", *topic_cols],
+              [[d, group_of[d], year_of[d], *[round(float(x), 6) for x in row]] for d, row in zip(model.doc_ids, model.doc_topics)]),
+    ]
+
+
+def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> None:
+    """Write every output of ``result`` into ``result.output``, swapping the folder in at the end."""
+    final = result.output
+    _check_destination(final)
+    staging = final.parent / f".{final.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        tables = build_tables(result)
+        with stages.stage("write", total=len(tables) + 5) as advance:
+            for table in tables:
+                write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
+                advance(1)
+            write_xlsx(staging / "report.xlsx", {t.name: (t.header, t.rows) for t in tables})
+            advance(1)
+            write_jsonl(staging / "tokens.jsonl", ({"id": d.id, "group": d.group, "year": d.year, "sentences": d.sentences}
+                                                   for d in result.tokenized))
+            advance(1)
+            _write_networks(staging / "network", result)
+            advance(1)
+            pictures = _write_charts(staging / "charts", result)
+            advance(1)
+            write_text(staging / "report.html", render_html(result, tables, pictures))
+            write_text(staging / "report.md", render_markdown(result, tables))
+            advance(1)
+        result.timings = {**stages.seconds, "total": round(time.perf_counter() - started, 3)}
+        write_json(staging / "run.json", build_record(result, _hashes(staging)))
+        _swap_in(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    result.outputs = sorted(p for p in final.rglob("*") if p.is_file())
+
+
+def _check_destination(final: Path) -> None:
+    if final.exists() and (not final.is_dir() or (any(final.iterdir()) and not (final / "run.json").is_file())):
+        raise TextmineError(f"{final}: exists and is not a textmine output folder (no run.json); choose another output folder")
+
+
+def _swap_in(staging: Path, final: Path) -> None:
+    old = final.parent / f".{final.name}.old-{os.getpid()}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def safe_name(name: str, limit: int = 80) -> str:
+    """A file name from a group name: path and shell characters replaced, long names cut by bytes with a hash."""
+    clean = re.sub(r'[\x00-\x1f/\\:*?"<>|]', "_", name).strip(" .") or "_"
+    if len(clean.encode("utf-8")) <= limit:
+        return clean
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    cut = clean.encode("utf-8")[: limit - 9].decode("utf-8", errors="ignore")
+    return f"{cut}-{digest}"
+
+
+def _write_networks(folder: Path, result: "RunResult") -> None:
+    write_gexf(folder / "coword.gexf", result.network)
+    write_graphml(folder / "coword.graphml", result.network)
+    write_gephi_csv(folder, result.network)
+    for group, graph in result.group_networks.items():
+        name = safe_name(group)
+        write_gexf(folder / "groups" / f"{name}.gexf", graph)
+        write_graphml(folder / "groups" / f"{name}.graphml", graph)
+        write_gephi_csv(folder / "groups", graph, prefix=f"{name}_")
+
+
+def _write_charts(folder: Path, result: "RunResult") -> dict[str, bytes]:
+    cfg = result.config
+    pictures = {
+        "keywords_by_group": charts.save(
+            charts.keyword_bars(result.keywords_by_group, top_n=cfg.report.chart_top_n, title="各组高频关键词 Top keywords by group"),
+            folder / "keywords_by_group"),
+        "network": charts.save(
+            charts.network_picture(result.network, seed=cfg.run.seed, title=f"共词网络 Co-word network (top {cfg.network.top_n})"),
+            folder / "network"),
+    }
+    if result.topics is not None:
+        model = result.topics
+        shares = model.shares({d.id: d.group for d in result.tokenized})
+        pictures["topic_shares"] = charts.save(
+            charts.topic_heatmap(shares, [model.label(t, 2) for t in range(model.k)], title="各组主题占比 Topic shares by group"),
+            folder / "topic_shares")
+    return pictures
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }

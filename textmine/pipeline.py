@@ -1,0 +1,237 @@
+"""The whole job: corpus folder in, analysis and report out.
+
+:func:`run` chains the stages — discover, extract, segment, count, network, topics, compare, write —
+times each, shows a progress bar per stage, and returns a :class:`RunResult` holding every result
+in plain types. Files are read and segmented in worker processes (each worker builds its segmenter
+once); results come back in corpus order, so the output does not depend on the number of workers.
+A file that cannot be read is skipped with its reason and the run goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, TypeVar
+
+import networkx as nx
+from tqdm import tqdm
+
+from .clean import drop_known_furniture, is_page_number
+from .compare import DistinctiveTerm, distinctive_terms
+from .config import Config, load_config
+from .corpus import Corpus, Document, Skipped, discover, year_from_text
+from .counting import DocTermMatrix, KeywordTable, TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
+from .errors import ExtractionError
+from .extract import Extracted, extract_file
+from .network import StrongestLink, cooccurrence_network, strongest_links
+from .resources import Lexicon, load_lexicon
+from .segment import Segmenter
+from .topics import TopicModel, fit_lda
+
+
+@dataclass
+class ReadDocument:
+    """A document whose text was extracted."""
+
+    document: Document
+    extracted: Extracted
+    furniture_removed: int = 0
+
+
+@dataclass
+class RunResult:
+    """Everything a run computed; the writers and the report read from here."""
+
+    config: Config
+    corpus: Corpus
+    output: Path
+    read: list[ReadDocument]
+    skipped: list[Skipped]
+    lexicon: Lexicon
+    tokenized: list[TokenizedDocument]
+    dtm: DocTermMatrix
+    keywords: KeywordTable
+    keywords_by_group: dict[str, KeywordTable]
+    network: nx.Graph
+    group_networks: dict[str, nx.Graph]
+    links: list[StrongestLink]
+    topics: TopicModel | None
+    distinctive: dict[str, list[DistinctiveTerm]]
+    timings: dict[str, float] = field(default_factory=dict)
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def n_tokens(self) -> int:
+        return self.keywords.tokens
+
+
+class Stages:
+    """Times each stage and shows its progress bar on stderr."""
+
+    def __init__(self, *, progress: bool) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str, total: int = 1) -> Iterator[Callable[[int], None]]:
+        bar = tqdm(total=total, desc=f"{name:<9}", unit="doc" if total > 1 else "step", disable=not self.progress,
+                   file=sys.stderr, leave=True, dynamic_ncols=True)
+        start = time.perf_counter()
+        try:
+            yield bar.update
+            bar.update(bar.total - bar.n)
+        finally:
+            bar.close()
+            self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _parallel(func: Callable[[T], R], items: list[T], *, workers: int, advance: Callable[[int], None],
+              initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Iterable[R]:
+    """``map(func, items)`` in worker processes, results in input order, one progress tick per item."""
+    if workers <= 1 or len(items) <= 1:
+        if initializer:
+            initializer(*initargs)
+        for item in items:
+            yield func(item)
+            advance(1)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads
+    with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
+        for result in pool.imap(func, items, chunksize=1):
+            yield result
+            advance(1)
+
+
+def _extract_one(args: tuple[str, str, float]) -> tuple[str, Extracted | None, str | None]:
+    doc_id, path, header_share = args
+    try:
+        return doc_id, extract_file(path, header_share=header_share), None
+    except ExtractionError as exc:
+        return doc_id, None, str(exc)
+    except Exception as exc:  # a parser bug on one file must not end the run: record it and go on
+        return doc_id, None, f"unreadable ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no message'})"
+
+
+_worker_segmenter: Segmenter | None = None
+
+
+def _init_segmenter(lexicon: Lexicon, config: Config) -> None:
+    global _worker_segmenter  # one segmenter per worker process, built once
+    _worker_segmenter = Segmenter(lexicon, config.segment)
+    _worker_segmenter.tokenizer  # load the dictionary now, not inside the first task
+
+
+def _segment_one(text: str) -> list[list[str]]:
+    # _init_segmenter has run in this process (the pool's initializer, or inline with one worker)
+    return _worker_segmenter.sentences(text)
+
+
+def run(
+    corpus: str | Path,
+    *,
+    output: str | Path | None = None,
+    config: Config | None = None,
+) -> RunResult:
+    """Run the whole pipeline on the corpus folder ``corpus`` and write every output to ``output``
+    (default: ``outputs/<corpus folder name>``). Returns the results."""
+    from .outputs import write_outputs
+
+    config = config or load_config(corpus=corpus)
+    stages = Stages(progress=config.run.progress)
+    workers = config.extract.workers or os.cpu_count() or 1
+    started = time.perf_counter()
+
+    with stages.stage("discover"):
+        found = discover(corpus, config.corpus)
+        lexicon = load_lexicon(config.segment)
+    out = Path(output) if output is not None else Path("outputs") / found.name
+
+    read, skipped = _extract_all(found, config, stages, workers)
+    tokenized = _segment_all(read, lexicon, config, stages, workers)
+
+    with stages.stage("count"):
+        dtm = doc_term_matrix(tokenized)
+        keywords = keyword_table(dtm)
+        by_group = keyword_tables_by_group(dtm)
+    with stages.stage("network"):
+        terms = [t.term for t in keywords.top(config.network.top_n)]
+        graph = cooccurrence_network(dtm, terms, min_weight=config.network.min_weight)
+        group_graphs = {
+            g: cooccurrence_network(dtm, terms, rows=dtm.rows_of(g), min_weight=config.network.min_weight, name=g)
+            for g in dtm.group_names
+        }
+        links = strongest_links(graph)
+    topics = None
+    if config.topics.enabled:
+        with stages.stage("topics"):
+            t = config.topics
+            topics = fit_lda([(d.id, [w for s in d.sentences for w in s]) for d in tokenized], k=t.k, seed=config.run.seed,
+                             passes=t.passes, iterations=t.iterations, chunksize=t.chunksize, min_df=t.min_df, max_df=t.max_df, top_terms=t.top_terms)
+    with stages.stage("compare"):
+        c = config.compare
+        distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
+
+    result = RunResult(config, found, out, read, [*found.skipped, *skipped], lexicon, tokenized, dtm, keywords, by_group,
+                       graph, group_graphs, links, topics, distinctive)
+    write_outputs(result, stages, started=started)
+    return result
+
+
+def _extract_all(found: Corpus, config: Config, stages: Stages, workers: int) -> tuple[list[ReadDocument], list[Skipped]]:
+    docs = {d.id: d for d in found.documents}
+    jobs = [(d.id, str(d.path), config.extract.header_share) for d in found.documents]
+    read, skipped = [], []
+    with stages.stage("extract", total=len(jobs)) as advance:
+        for doc_id, extracted, reason in _parallel(_extract_one, jobs, workers=workers, advance=advance):
+            document = docs[doc_id]
+            if extracted is None:
+                skipped.append(Skipped(_relative(document.path, found.root), reason or "unreadable"))
+            elif not extracted.text.strip():
+                skipped.append(Skipped(_relative(document.path, found.root), "no text after extraction"))
+            else:
+                read.append(ReadDocument(document, extracted))
+        # One-page PDFs show a running header once; the headers found in the corpus's longer PDFs identify it.
+        seen = Counter(line for r in read for line in r.extracted.dropped_lines if not is_page_number(line))
+        known = {line for line, n in seen.items() if n >= 2}
+        for r in read:
+            if r.extracted.format == "pdf" and known:
+                text, removed = drop_known_furniture(r.extracted.text, known)
+                if removed:
+                    r.extracted = replace(r.extracted, text=text)
+                    r.furniture_removed = removed
+            if r.document.year is None:
+                r.document = _infer_year(r.document, r.extracted)
+    return read, skipped
+
+
+def _infer_year(document: Document, extracted: Extracted) -> Document:
+    for key in ("publish", "date", "effective_date"):
+        value = extracted.meta.get(key, "")
+        if value[:4].isdigit():
+            return document.with_year(int(value[:4]), "front matter")
+    return document.with_year(year_from_text(extracted.text), "text")
+
+
+def _segment_all(read: list[ReadDocument], lexicon: Lexicon, config: Config, stages: Stages, workers: int) -> list[TokenizedDocument]:
+    texts = [r.extracted.text for r in read]
+    with stages.stage("segment", total=len(texts)) as advance:
+        sentences = list(_parallel(_segment_one, texts, workers=workers, advance=advance,
+                                   initializer=_init_segmenter, initargs=(lexicon, config)))
+    return [TokenizedDocument(r.document.id, r.document.group, r.document.year, s) for r, s in zip(read, sentences)]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,159 @@
+"""The report: one self-contained ``report.html`` (charts embedded, everything escaped, no external
+URL) and ``report.md``, both built from the run's tables, with a methods paragraph in Chinese and
+English generated from the parameters actually used."""
+
+from __future__ import annotations
+
+import base64
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from .record import library_versions
+
+if TYPE_CHECKING:
+    from .outputs import Table
+    from .pipeline import RunResult
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("textmine", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def overview(result: "RunResult") -> list[dict[str, Any]]:
+    """Documents, tokens and year range per group."""
+    years: dict[str, list[int]] = {}
+    for d in result.tokenized:
+        if d.year is not None:
+            years.setdefault(d.group, []).append(d.year)
+    return [
+        {"group": g, "documents": t.documents, "tokens": t.tokens,
+         "years": f"{min(years[g])}–{max(years[g])}" if years.get(g) else "—"}
+        for g, t in result.keywords_by_group.items()
+    ]
+
+
+def methods(result: "RunResult") -> dict[str, str]:
+    """The methods paragraph, in Chinese and English, from the parameters of this run."""
+    c, v = result.config, library_versions()
+    n_user = len(result.lexicon.user_words)
+    n_stop = len(result.lexicon.stopwords)
+    n_syn = len(result.lexicon.synonyms)
+    groups_zh = "、".join(f"{g} {t.documents} 篇" for g, t in result.keywords_by_group.items())
+    groups_en = ", ".join(f"{g} {t.documents}" for g, t in result.keywords_by_group.items())
+    hmm_zh = "启用 HMM 新词识别" if c.segment.hmm else "不启用 HMM"
+    hmm_en = "with" if c.segment.hmm else "without"
+    topic_zh = topic_en = ""
+    if result.topics is not None:
+        t = c.topics
+        topic_zh = (f"主题模型采用 gensim {v['gensim']} 的 LDA（K={t.k}，随机种子 {c.run.seed}，{t.passes} 轮，单进程训练以保证可复现），"
+                    f"剔除出现于少于 {t.min_df} 篇或超过 {t.max_df:.0%} 文档的词。")
+        topic_en = (f"Topics were fitted with gensim {v['gensim']} LDA (K = {t.k}, seed {c.run.seed}, {t.passes} passes, one process "
+                    f"so that the seed reproduces the model), leaving out terms in fewer than {t.min_df} documents or in more than "
+                    f"{t.max_df:.0%} of them. ")
+    zh = (
+        f"样本为 {len(result.read)} 份政策文本（{groups_zh}），由 textmine {v['textmine']} 自动抽取全文"
+        f"（PDF 以 pdfplumber {v['pdfplumber']} 读取，去除页眉、页脚与页码，并还原被换行截断的句子）。"
+        f"采用 jieba {v['jieba']} 分词（{hmm_zh}），加载政策领域用户词典 {n_user} 条，去除通用停用词与政策套话共 {n_stop} 个，"
+        f"合并同义词 {n_syn} 组，保留不少于 {c.segment.min_chars} 个字且含汉字的词，共得到 {result.n_tokens:,} 个词次、"
+        f"{len(result.dtm.vocab):,} 个词型。以词频前 {c.network.top_n} 的关键词构建共词网络，边权为两词共同出现的文档数"
+        f"（最小边权 {c.network.min_weight}）。{topic_zh}"
+        f"各组特征词以带信息性狄利克雷先验的加权对数优势比检验（Monroe 等，2008；α₀ = {c.compare.prior_scale:g}，"
+        f"仅检验全语料出现不少于 {c.compare.min_freq} 次的词），z > 1.96 视为显著高于其余各组。"
+    )
+    en = (
+        f"The sample is {len(result.read)} policy documents ({groups_en}). Their text was extracted with textmine "
+        f"{v['textmine']} (PDFs read with pdfplumber {v['pdfplumber']}, running headers, footers and page numbers removed, "
+        f"lines broken inside sentences re-joined) and segmented with jieba {v['jieba']} ({hmm_en} its HMM for unknown words), "
+        f"with a policy user dictionary of {n_user} entries; {n_stop} general stopwords and policy boilerplate terms were "
+        f"removed and {n_syn} synonym pairs merged, keeping words of {c.segment.min_chars} or more characters that contain a "
+        f"Han character: {result.n_tokens:,} tokens of {len(result.dtm.vocab):,} distinct terms. The co-word network links "
+        f"the {c.network.top_n} most frequent keywords, weighting each pair by the number of documents in which both occur "
+        f"(minimum weight {c.network.min_weight}). {topic_en}Terms distinctive of each group were found with the weighted "
+        f"log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008; alpha_0 = "
+        f"{c.compare.prior_scale:g}; terms with at least {c.compare.min_freq} occurrences), each group against the others; "
+        f"z > 1.96 marks a term used significantly more."
+    )
+    return {"zh": zh, "en": en}
+
+
+def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
+    by_name = {t.name: t for t in tables}
+    topics = None
+    if result.topics is not None:
+        model = result.topics
+        topics = {
+            "rows": [{"id": f"T{t + 1}", "label": model.label(t),
+                      "terms": "、".join(term for term, _ in model.topics[t][:10])} for t in range(model.k)],
+            "shares": by_name["topic_shares"],
+        }
+    return {
+        "title": result.config.report.title or f"{result.corpus.name} 政策文本分析报告",
+        "corpus": result.corpus.name,
+        "overview": overview(result),
+        "n_read": len(result.read),
+        "n_found": len(result.read) + len(result.skipped),
+        "tokens": result.n_tokens,
+        "vocabulary": len(result.dtm.vocab),
+        "skipped": result.skipped,
+        "side_by_side": by_name["side_by_side"],
+        "links": by_name["strongest_links"],
+        "distinctive": result.distinctive,
+        "topics": topics,
+        "methods": methods(result),
+        "config": result.config,
+        "versions": library_versions(),
+        "textmine_version": metadata.version("textmine"),
+    }
+
+
+def render_html(result: "RunResult", tables: list["Table"], pictures: dict[str, bytes]) -> str:
+    images = {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for name, png in pictures.items()}
+    return _ENV.get_template("report.html.j2").render(**_context(result, tables), images=images)
+
+
+def _md_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(map(_md_cell, header)) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(map(_md_cell, row)) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
+    ctx = _context(result, tables)
+    parts = [f"# {_md_cell(ctx['title'])}", "",
+             f"textmine {ctx['textmine_version']} · {ctx['n_read']} documents read of {ctx['n_found']} · "
+             f"{ctx['tokens']:,} tokens · vocabulary {ctx['vocabulary']:,}", "",
+             "## 语料概览 Corpus overview", "",
+             _md_table(["group", "documents", "tokens", "years"],
+                       [[o["group"], o["documents"], o["tokens"], o["years"]] for o in ctx["overview"]]), ""]
+    if ctx["skipped"]:
+        parts += ["Skipped files:", ""] + [f"- `{_md_cell(s.path)}`: {_md_cell(s.reason)}" for s in ctx["skipped"]] + [""]
+    sbs = ctx["side_by_side"]
+    parts += ["## 高频关键词 Top keywords by group", "", "![keywords](charts/keywords_by_group.png)", "",
+              _md_table(sbs.header, sbs.rows), "",
+              "## 共词网络 Co-word network", "", "![network](charts/network.png)", "",
+              _md_table(["关键词 keyword", "频次 frequency", "最强关联词 strongest associated keyword", "权重 weight"], ctx["links"].rows), "",
+              "## 各组特征词 Distinctive terms", ""]
+    for group, terms in ctx["distinctive"].items():
+        parts += [f"### {_md_cell(group)}", "",
+                  _md_table(["term", "count", "per 10k", "rest per 10k", "z"],
+                            [[t.term, t.count, t.per_10k, t.rest_per_10k, t.z] for t in terms]), ""]
+    if ctx["topics"]:
+        shares = ctx["topics"]["shares"]
+        parts += ["## 主题模型 Topics", "", "![topic shares](charts/topic_shares.png)", "",
+                  _md_table(["topic", "label", "top terms"], [[r["id"], r["label"], r["terms"]] for r in ctx["topics"]["rows"]]), "",
+                  _md_table(shares.header, shares.rows), ""]
+    parts += ["## 研究方法 Methods", "", ctx["methods"]["zh"], "", ctx["methods"]["en"], "",
+              "## 运行记录 Run record", "", "Seed, configuration, versions and the SHA-256 of every input and word list are in `run.json`; "
+              "the segmented corpus is `tokens.jsonl`; every table is in `tables/` and `report.xlsx`.", ""]
+    return "\n".join(parts)

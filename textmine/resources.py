@@ -1,0 +1,151 @@
+"""Word lists: the ones textmine ships and the user's own, read, checked and hashed.
+
+File formats (UTF-8, with or without BOM; ``#`` starts a comment line; blank lines ignored):
+
+- stopwords: one word per line;
+- user dictionary: ``word [freq] [tag]`` per line, as jieba's ``load_userdict``;
+- synonyms: ``variant<TAB>canonical`` per line (a variant maps to one canonical term).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SegmentConfig
+from .errors import ResourceError
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def shipped_stopwords_dir() -> Path:
+    """``stopwords/``: inside the installed package, or at the top of a source checkout."""
+    for candidate in (_PACKAGE / "stopwords", _PACKAGE.parent / "stopwords"):
+        if candidate.is_dir():
+            return candidate
+    raise ResourceError("textmine's shipped stopwords/ folder is missing; reinstall textmine")
+
+
+SHIPPED_USER_DICTS = ("policy_dict.txt",)
+SHIPPED_SYNONYMS = ("synonyms.tsv",)
+
+
+def shipped_files() -> dict[str, list[Path]]:
+    stopwords = sorted(shipped_stopwords_dir().glob("*.txt"))
+    return {
+        "user_dicts": [_PACKAGE / "data" / name for name in SHIPPED_USER_DICTS],
+        "stopwords": stopwords,
+        "synonyms": [_PACKAGE / "data" / name for name in SHIPPED_SYNONYMS],
+    }
+
+
+def display_name(path: str | Path) -> str:
+    """A shipped list as ``textmine:stopwords/NAME`` (the same on every machine), a user file by its path."""
+    resolved = Path(path).resolve()
+    for label, folder in (("stopwords", shipped_stopwords_dir()), ("data", _PACKAGE / "data")):
+        if resolved.parent == folder.resolve():
+            return f"textmine:{label}/{resolved.name}"
+    return str(path)
+
+
+def cache_dir() -> Path:
+    """Where textmine keeps derived files (jieba's prefix-dictionary cache): $TEXTMINE_CACHE or ~/.cache/textmine."""
+    base = os.environ.get("TEXTMINE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "textmine"
+    )
+    path = Path(base)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the segmenter needs besides the engine: user words, stopwords, synonyms, and their sources."""
+
+    user_words: tuple[tuple[str, int | None, str | None], ...]
+    stopwords: frozenset[str]
+    synonyms: dict[str, str]
+    files: tuple[tuple[str, str, str], ...]  # (kind, path, sha256)
+
+
+def load_lexicon(config: SegmentConfig) -> Lexicon:
+    """Read the shipped lists (unless ``shipped_lists`` is off) and the user's, in that order."""
+    shipped = shipped_files() if config.shipped_lists else {"user_dicts": [], "stopwords": [], "synonyms": []}
+    user_dicts = [*shipped["user_dicts"], *map(Path, config.user_dicts)]
+    stopword_files = [*shipped["stopwords"], *map(Path, config.stopwords)]
+    synonym_files = [*shipped["synonyms"], *map(Path, config.synonyms)]
+    words: list[tuple[str, int | None, str | None]] = []
+    stopwords: set[str] = set()
+    synonyms: dict[str, str] = {}
+    files = []
+    for path in user_dicts:
+        words += read_user_dict(path)
+        files.append(("user_dict", str(path), sha256_of(path)))
+    for path in stopword_files:
+        stopwords |= set(read_word_list(path))
+        files.append(("stopwords", str(path), sha256_of(path)))
+    for path in synonym_files:
+        synonyms.update(read_synonyms(path))
+        files.append(("synonyms", str(path), sha256_of(path)))
+    _check_chains(synonyms)
+    return Lexicon(tuple(words), frozenset(stopwords), synonyms, tuple(files))
+
+
+def _lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ResourceError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ResourceError(f"{path}: not UTF-8 (byte {exc.start})") from None
+    return [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+
+
+def read_word_list(path: Path) -> list[str]:
+    return [line for _, line in _lines(path)]
+
+
+def read_user_dict(path: Path) -> list[tuple[str, int | None, str | None]]:
+    entries = []
+    for number, line in _lines(path):
+        parts = line.split()
+        word, freq, tag = parts[0], None, None
+        rest = parts[1:]
+        if rest and rest[0].isdigit():
+            freq = int(rest.pop(0))
+        if rest:
+            tag = rest.pop(0)
+        if rest:
+            raise ResourceError(f"{path}:{number}: expected 'word [freq] [tag]', got {line!r}")
+        entries.append((word, freq, tag))
+    return entries
+
+
+def read_synonyms(path: Path) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for number, line in _lines(path):
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) != 2 or not all(parts):
+            raise ResourceError(f"{path}:{number}: expected 'variant<TAB>canonical', got {line!r}")
+        variant, canonical = parts
+        if mapping.get(variant, canonical) != canonical:
+            raise ResourceError(f"{path}:{number}: '{variant}' is mapped to both '{mapping[variant]}' and '{canonical}'")
+        mapping[variant] = canonical
+    return mapping
+
+
+def _check_chains(synonyms: dict[str, str]) -> None:
+    """A canonical term must not itself be a variant, or merging would depend on the order applied."""
+    chained = sorted(f"{v}→{c}→{synonyms[c]}" for v, c in synonyms.items() if c in synonyms)
+    if chained:
+        raise ResourceError(f"synonym chains (a canonical term is also a variant): {', '.join(chained[:5])}")
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

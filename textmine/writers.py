@@ -1,0 +1,188 @@
+"""Every file textmine writes goes through here: atomically, reproducibly, safe to open.
+
+- Atomic: each file is written to a temporary name in its folder and renamed into place, so an
+  interrupted run never leaves a half-written file.
+- Reproducible: no timestamps inside the files (XLSX and GEXF carry none), so two runs on the same
+  input give byte-identical files.
+- Safe: CSVs are UTF-8 with a BOM so Excel shows Chinese; text cells that a spreadsheet would run
+  as a formula (starting with = + - @, also full-width, or a tab or carriage return) are prefixed with
+  an apostrophe in CSV and XLSX; characters XML forbids are removed from XLSX, GEXF and GraphML.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import networkx as nx
+
+from .errors import TextmineError
+from .network import edge_rows
+
+Row = Sequence[Any]
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``; renamed to ``path`` when the block ends without error."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def write_jsonl(path: Path, records: Iterable[Any]) -> None:
+    """One JSON object per line, streamed: the records are never all held in memory."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+_FORMULA_START = tuple("=+-@＝＋－＠\t\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would evaluate, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(path: Path, header: Row, rows: Iterable[Row]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([spreadsheet_safe(h) for h in header])
+    for row in rows:
+        writer.writerow([spreadsheet_safe(v) for v in row])
+    write_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value: Any) -> Any:
+    return _XML_ILLEGAL.sub("", value) if isinstance(value, str) else value
+
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can hold
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def write_xlsx(path: Path, sheets: dict[str, tuple[Row, Iterable[Row]]]) -> None:
+    """One workbook, a sheet per table; text stays text, numbers stay numbers, no timestamps."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, (header, rows) in sheets.items():
+        sheet = workbook.create_sheet(_sheet_title(name))
+        sheet.append([xml_safe(spreadsheet_safe(h)) for h in header])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([xml_safe(spreadsheet_safe(v)) for v in row])
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_bytes(path, _without_timestamps(buffer.getvalue()))
+
+
+def _sheet_title(name: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", "_", name)[:31]
+
+
+def _without_timestamps(xlsx: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, data)
+    return out.getvalue()
+
+
+def _clean_graph(graph: nx.Graph) -> nx.Graph:
+    """A copy with XML-illegal characters removed from every string attribute and id."""
+    mapping = {n: xml_safe(n) for n in graph.nodes}
+    clean = nx.relabel_nodes(graph, mapping, copy=True)
+    for _, data in clean.nodes(data=True):
+        data.update({k: xml_safe(v) for k, v in data.items()})
+    for _, _, data in clean.edges(data=True):
+        data.update({k: xml_safe(v) for k, v in data.items()})
+    clean.graph = {k: xml_safe(v) for k, v in graph.graph.items() if isinstance(v, (str, int, float))}
+    return clean
+
+
+def write_gexf(path: Path, graph: nx.Graph) -> None:
+    """GEXF for Gephi, by networkx's writer, without its date stamp; read back before it is kept."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
+    writer.add_graph(_clean_graph(graph))
+    with atomic_path(path) as tmp:
+        tmp.write_text(str(writer), encoding="utf-8")
+        _read_back(tmp, nx.read_gexf, graph)
+
+
+def write_graphml(path: Path, graph: nx.Graph) -> None:
+    with atomic_path(path) as tmp:
+        nx.write_graphml(_clean_graph(graph), tmp, encoding="utf-8", prettyprint=True)
+        _read_back(tmp, nx.read_graphml, graph)
+
+
+def _read_back(path: Path, reader: Any, graph: nx.Graph) -> None:
+    back = reader(path)
+    if back.number_of_nodes() != graph.number_of_nodes() or back.number_of_edges() != graph.number_of_edges():
+        raise TextmineError(
+            f"{path.name}: read back {back.number_of_nodes()} nodes and {back.number_of_edges()} edges, "
+            f"wrote {graph.number_of_nodes()} and {graph.number_of_edges()}"
+        )
+
+
+def write_gephi_csv(folder: Path, graph: nx.Graph, *, prefix: str = "") -> None:
+    """Gephi's spreadsheet import: ``nodes.csv`` (Id, Label, attributes) and ``edges.csv`` (Source, Target, Type, Weight)."""
+    attributes = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"label"})
+    nodes = sorted(graph.nodes(data=True), key=lambda nd: (-nd[1].get("freq", 0), nd[0]))
+    write_csv(
+        folder / f"{prefix}nodes.csv",
+        ["Id", "Label", *attributes],
+        ([n, d.get("label", n), *(d.get(a, "") for a in attributes)] for n, d in nodes),
+    )
+    write_csv(
+        folder / f"{prefix}edges.csv",
+        ["Source", "Target", "Type", "Weight"],
+        ([u, v, "Undirected", w] for u, v, w in edge_rows(graph)),
+    )
