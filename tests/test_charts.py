@@ -6,7 +6,11 @@ import pytest
 from matplotlib import font_manager
 
 from textmine import charts
-from textmine.counting import TokenizedDocument, doc_term_matrix, keyword_tables_by_group
+from textmine.counting import (
+    TokenizedDocument,
+    doc_term_matrix,
+    keyword_tables_by_group,
+)
 from textmine.errors import MissingFontError
 
 

@@ -46,7 +46,7 @@ def test_running_headers_and_page_numbers_are_flagged():
         ["上海市人民代表大会常务委员会公报", "第四十条 本条例自1997年4月1日起施行。", "— 3 —"],
     ]
     flags = page_furniture(pages, share=0.5)
-    kept = [line for page, fl in zip(pages, flags) for line, f in zip(page, fl) if not f]
+    kept = [line for page, fl in zip(pages, flags, strict=True) for line, f in zip(page, fl, strict=True) if not f]
     assert kept == ["上海市人才流动条例", "第一条 为了", "（五）负责本条例的实施。", "第四十条 本条例自1997年4月1日起施行。"]
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import networkx as nx
 import openpyxl
 import pytest
-
 from conftest import SUBSET, make_corpus
+
 from textmine.cli import main
 
 BAD = {"docs/beijing/empty.pdf": b"", "docs/shanghai/portal-page.pdf": b"<!DOCTYPE html><html><body>404</body></html>"}

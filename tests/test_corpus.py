@@ -2,8 +2,8 @@ import csv
 import shutil
 
 import pytest
-
 from conftest import FOUR_CITIES, make_corpus
+
 from textmine.config import CorpusConfig
 from textmine.corpus import discover, year_from_text
 from textmine.errors import CorpusError

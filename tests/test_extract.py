@@ -1,7 +1,7 @@
 import pytest
+from conftest import FIXTURES, FOUR_CITIES, comparable, manifest_rows, truth
 from rapidfuzz.distance import Levenshtein
 
-from conftest import FIXTURES, FOUR_CITIES, comparable, manifest_rows, truth
 from textmine.errors import ExtractionError
 from textmine.extract import extract_file
 from textmine.extract.plain import decode

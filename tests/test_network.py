@@ -1,7 +1,17 @@
 import numpy as np
 
-from textmine.counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
-from textmine.network import cooccurrence_counts, cooccurrence_network, edge_rows, strongest_links
+from textmine.counting import (
+    TokenizedDocument,
+    doc_term_matrix,
+    keyword_table,
+    keyword_tables_by_group,
+)
+from textmine.network import (
+    cooccurrence_counts,
+    cooccurrence_network,
+    edge_rows,
+    strongest_links,
+)
 
 DOCS = [
     TokenizedDocument("a", "X", 2020, [["人才", "公寓", "人才"], ["补贴"]]),

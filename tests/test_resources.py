@@ -2,7 +2,13 @@ import pytest
 
 from textmine.config import SegmentConfig
 from textmine.errors import ResourceError
-from textmine.resources import display_name, load_lexicon, read_synonyms, read_user_dict, shipped_files
+from textmine.resources import (
+    display_name,
+    load_lexicon,
+    read_synonyms,
+    read_user_dict,
+    shipped_files,
+)
 
 
 def test_shipped_lists_load_with_sources_and_hashes():

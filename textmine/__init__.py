@@ -22,7 +22,13 @@ __version__ = metadata.version("textmine")
 from .compare import DistinctiveTerm, distinctive_terms  # noqa: E402
 from .config import Config, load_config  # noqa: E402
 from .corpus import Corpus, Document, discover, year_from_text  # noqa: E402
-from .counting import DocTermMatrix, KeywordTable, TokenizedDocument, doc_term_matrix, keyword_table  # noqa: E402
+from .counting import (  # noqa: E402
+    DocTermMatrix,
+    KeywordTable,
+    TokenizedDocument,
+    doc_term_matrix,
+    keyword_table,
+)
 from .errors import (  # noqa: E402
     AnalysisError,
     ConfigError,
@@ -34,7 +40,7 @@ from .errors import (  # noqa: E402
 )
 from .extract import Extracted, extract_file  # noqa: E402
 from .network import cooccurrence_network, strongest_links  # noqa: E402
-from .pipeline import RunResult, run  # noqa: E402
+from .pipeline import ReadDocument, RunResult, extract_corpus, run, segment_corpus  # noqa: E402
 from .resources import Lexicon, load_lexicon  # noqa: E402
 from .segment import Segmenter, split_sentences  # noqa: E402
 from .topics import TopicModel, fit_lda  # noqa: E402
@@ -53,6 +59,7 @@ __all__ = [
     "KeywordTable",
     "Lexicon",
     "MissingFontError",
+    "ReadDocument",
     "ResourceError",
     "RunResult",
     "Segmenter",
@@ -64,12 +71,14 @@ __all__ = [
     "discover",
     "distinctive_terms",
     "doc_term_matrix",
+    "extract_corpus",
     "extract_file",
     "fit_lda",
     "keyword_table",
     "load_lexicon",
     "load_config",
     "run",
+    "segment_corpus",
     "split_sentences",
     "strongest_links",
     "year_from_text",

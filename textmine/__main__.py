@@ -1,3 +1,4 @@
 from .cli import main
 
-main(prog_name="textmine")
+if __name__ == "__main__":  # worker processes import this module too; only the real entry point runs the CLI
+    main(prog_name="textmine")

@@ -64,7 +64,7 @@ def keyword_bars(tables: dict[str, KeywordTable], *, top_n: int, title: str) -> 
     cols = min(len(groups), 4)
     rows = -(-len(groups) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 0.28 * top_n * rows + 1.2), squeeze=False)
-    for ax, group in zip(axes.flat, groups):
+    for ax, group in zip(axes.flat, groups, strict=False):  # the grid may have spare axes
         top = tables[group].top(top_n)[::-1]
         ax.barh([t.term for t in top], [t.per_10k for t in top], color="#3b6ea5")
         ax.set_title(f"{group} ({tables[group].documents} 篇)", fontsize=11)

@@ -127,7 +127,7 @@ def _from_folders(root: Path, formats: list[str]) -> list[Document]:
     rels = [PurePosixPath(p.relative_to(root).as_posix()) for p in files]
     depth = _branch_depth(rels)
     documents = []
-    for path, rel in zip(files, rels):
+    for path, rel in zip(files, rels, strict=True):
         group = rel.parts[depth] if len(rel.parts) > depth + 1 else "(root)"
         year, source = _year_from_name(path.name)
         documents.append(Document(_id_from_path(rel), path, group, year, source, {}))

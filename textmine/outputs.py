@@ -28,7 +28,16 @@ from .errors import TextmineError
 from .network import edge_rows
 from .record import build_record
 from .report import render_html, render_markdown
-from .writers import write_csv, write_gephi_csv, write_gexf, write_graphml, write_json, write_jsonl, write_text, write_xlsx
+from .writers import (
+    write_csv,
+    write_gephi_csv,
+    write_gexf,
+    write_graphml,
+    write_json,
+    write_jsonl,
+    write_text,
+    write_xlsx,
+)
 
 if TYPE_CHECKING:
     from .pipeline import RunResult, Stages
@@ -115,7 +124,7 @@ def _topic_tables(result: "RunResult", model: "TopicModel") -> list[Table]:
               ["group", *topic_cols], [[g, *[round(float(x), 6) for x in s]] for g, s in shares.items()]),
         Table("document_topics", "Document–topic distribution",
               ["id", "group", "year", *topic_cols],
-              [[d, group_of[d], year_of[d], *[round(float(x), 6) for x in row]] for d, row in zip(model.doc_ids, model.doc_topics)]),
+              [[d, group_of[d], year_of[d], *[round(float(x), 6) for x in row]] for d, row in zip(model.doc_ids, model.doc_topics, strict=True)]),
     ]
 
 
@@ -127,7 +136,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
     shutil.rmtree(staging, ignore_errors=True)
     try:
         tables = build_tables(result)
-        with stages.stage("write", total=len(tables) + 5) as advance:
+        with stages.stage("write", total=len(tables) + 5, unit="file") as advance:
             for table in tables:
                 write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
                 advance(1)

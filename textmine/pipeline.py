@@ -26,7 +26,14 @@ from .clean import drop_known_furniture, is_page_number
 from .compare import DistinctiveTerm, distinctive_terms
 from .config import Config, load_config
 from .corpus import Corpus, Document, Skipped, discover, year_from_text
-from .counting import DocTermMatrix, KeywordTable, TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
+from .counting import (
+    DocTermMatrix,
+    KeywordTable,
+    TokenizedDocument,
+    doc_term_matrix,
+    keyword_table,
+    keyword_tables_by_group,
+)
 from .errors import ExtractionError
 from .extract import Extracted, extract_file
 from .network import StrongestLink, cooccurrence_network, strongest_links
@@ -79,8 +86,8 @@ class Stages:
         self.seconds: dict[str, float] = {}
 
     @contextlib.contextmanager
-    def stage(self, name: str, total: int = 1) -> Iterator[Callable[[int], None]]:
-        bar = tqdm(total=total, desc=f"{name:<9}", unit="doc" if total > 1 else "step", disable=not self.progress,
+    def stage(self, name: str, total: int = 1, unit: str = "step") -> Iterator[Callable[[int], None]]:
+        bar = tqdm(total=total, desc=f"{name:<9}", unit=unit, disable=not self.progress,
                    file=sys.stderr, leave=True, dynamic_ncols=True)
         start = time.perf_counter()
         try:
@@ -127,8 +134,7 @@ _worker_segmenter: Segmenter | None = None
 
 def _init_segmenter(lexicon: Lexicon, config: Config) -> None:
     global _worker_segmenter  # one segmenter per worker process, built once
-    _worker_segmenter = Segmenter(lexicon, config.segment)
-    _worker_segmenter.tokenizer  # load the dictionary now, not inside the first task
+    _worker_segmenter = Segmenter(lexicon, config.segment).load()  # the dictionary loads now, not in the first task
 
 
 def _segment_one(text: str) -> list[list[str]]:
@@ -148,7 +154,6 @@ def run(
 
     config = config or load_config(corpus=corpus)
     stages = Stages(progress=config.run.progress)
-    workers = config.extract.workers or os.cpu_count() or 1
     started = time.perf_counter()
 
     with stages.stage("discover"):
@@ -156,8 +161,8 @@ def run(
         lexicon = load_lexicon(config.segment)
     out = Path(output) if output is not None else Path("outputs") / found.name
 
-    read, skipped = _extract_all(found, config, stages, workers)
-    tokenized = _segment_all(read, lexicon, config, stages, workers)
+    read, skipped = extract_corpus(found, config, stages=stages)
+    tokenized = segment_corpus(read, lexicon, config, stages=stages)
 
     with stages.stage("count"):
         dtm = doc_term_matrix(tokenized)
@@ -187,11 +192,18 @@ def run(
     return result
 
 
-def _extract_all(found: Corpus, config: Config, stages: Stages, workers: int) -> tuple[list[ReadDocument], list[Skipped]]:
+def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = None) -> tuple[list[ReadDocument], list[Skipped]]:
+    """Extract every document of ``found`` in worker processes; return those read and those skipped, with reasons.
+
+    Also removes running headers of one-page PDFs known from the corpus's longer PDFs, and fills in
+    each document's year from the text when the manifest and file name gave none.
+    """
+    stages = stages or Stages(progress=False)
+    workers = config.extract.workers or os.cpu_count() or 1
     docs = {d.id: d for d in found.documents}
     jobs = [(d.id, str(d.path), config.extract.header_share) for d in found.documents]
     read, skipped = [], []
-    with stages.stage("extract", total=len(jobs)) as advance:
+    with stages.stage("extract", total=len(jobs), unit="file") as advance:
         for doc_id, extracted, reason in _parallel(_extract_one, jobs, workers=workers, advance=advance):
             document = docs[doc_id]
             if extracted is None:
@@ -222,12 +234,16 @@ def _infer_year(document: Document, extracted: Extracted) -> Document:
     return document.with_year(year_from_text(extracted.text), "text")
 
 
-def _segment_all(read: list[ReadDocument], lexicon: Lexicon, config: Config, stages: Stages, workers: int) -> list[TokenizedDocument]:
+def segment_corpus(read: list[ReadDocument], lexicon: Lexicon, config: Config, *,
+                   stages: Stages | None = None) -> list[TokenizedDocument]:
+    """Segment the documents read, in worker processes that each build one segmenter; corpus order is kept."""
+    stages = stages or Stages(progress=False)
+    workers = config.extract.workers or os.cpu_count() or 1
     texts = [r.extracted.text for r in read]
-    with stages.stage("segment", total=len(texts)) as advance:
+    with stages.stage("segment", total=len(texts), unit="doc") as advance:
         sentences = list(_parallel(_segment_one, texts, workers=workers, advance=advance,
                                    initializer=_init_segmenter, initargs=(lexicon, config)))
-    return [TokenizedDocument(r.document.id, r.document.group, r.document.year, s) for r, s in zip(read, sentences)]
+    return [TokenizedDocument(r.document.id, r.document.group, r.document.year, s) for r, s in zip(read, sentences, strict=True)]
 
 
 def _relative(path: Path, root: Path) -> str:

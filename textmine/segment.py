@@ -49,6 +49,11 @@ class Segmenter:
             self._jieba = tokenizer
         return self._jieba
 
+    def load(self) -> "Segmenter":
+        """Build the tokenizer and load the dictionaries now rather than on first use; returns self."""
+        _ = self.tokenizer
+        return self
+
     def cut(self, text: str) -> list[str]:
         """Raw jieba tokens of a text, before merging and filtering."""
         return self.tokenizer.lcut(text, HMM=self.config.hmm)

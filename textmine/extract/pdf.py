@@ -27,8 +27,8 @@ def extract_pdf(path: Path, *, header_share: float) -> Extracted:
         raise ExtractionError("PDF has no pages")
     furniture = page_furniture([[text for text, _, _ in lines] for lines in pages], share=header_share)
     lines, ends, dropped = [], [], set()
-    for page_lines, flags in zip(pages, furniture):
-        for (text, x1, size), is_furniture in zip(page_lines, flags):
+    for page_lines, flags in zip(pages, furniture, strict=True):
+        for (text, x1, size), is_furniture in zip(page_lines, flags, strict=True):
             if is_furniture:
                 dropped.add(text)
             else:
