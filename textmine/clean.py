@@ -145,3 +145,49 @@ def drop_known_furniture(text: str, known: set[str]) -> tuple[str, int]:
     """
     kept = [p for p in text.split("\n") if p not in known]
     return "\n".join(kept), text.count("\n") + 1 - len(kept)
+
+
+def map_radicals(text: str, table: dict[str, str]) -> tuple[str, int]:
+    """Replace Kangxi and supplementary radicals (⼀, ⺠) by the ideographs they stand for (一, 民).
+
+    NFKC alone would miss most of the CJK Radicals Supplement and would also turn ， into , — so
+    the mapping is Unicode's Equivalent_Unified_Ideograph table, applied to those characters only.
+    Returns the text and the number of characters replaced.
+    """
+    count = sum(text.count(radical) for radical in table if radical in text)
+    if not count:
+        return text, 0
+    return text.translate({ord(k): v for k, v in table.items()}), count
+
+
+_TONES = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|ve|ue|vn|a|o|e|i|u|v|n|m)"
+    r"[1-5]?"
+)
+_GLOSS = re.compile(r"(?<=[\u3400-\u9fff])[(（]\s*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ1-5' ]+?)\s*[)）]")
+
+
+def strip_pinyin_glosses(text: str) -> tuple[str, int]:
+    """Remove pinyin glosses written after characters, as in reposted web text: 發(fā)展 → 發展.
+
+    Only lower-case glosses made entirely of pinyin syllables go, so 人工智能(AI) or 办法(试行) stay.
+    Returns the text and the number of glosses removed.
+    """
+    count = 0
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal count
+        words = match.group(1).translate(_TONES).replace("'", " ").split()
+        if words and all(_SYLLABLE.fullmatch(w) for w in words):
+            count += 1
+            return ""
+        return match.group(0)
+
+    return _GLOSS.sub(drop, text), count
+
+
+def beyond_jieba(text: str) -> int:
+    """Characters from CJK Extension A and the supplementary planes, which jieba's dictionary and HMM do not cover."""
+    return sum(1 for ch in text if "\u3400" <= ch <= "\u4dbf" or ord(ch) >= 0x20000)

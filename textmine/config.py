@@ -38,6 +38,16 @@ class CorpusConfig:
 class ExtractConfig:
     workers: int = _opt(0, "worker processes for extraction and segmentation; 0 = one per core", min=0)
     header_share: float = _opt(0.5, "a line at the top or bottom of at least this share of a PDF's pages is a running header or footer", min=0.0, max=1.0)
+    timeout: float = _opt(120.0, "seconds one file may take to extract before it is stopped and skipped", min=1.0)
+    memory_mb: int = _opt(2048, "memory one extraction worker may use, in MB, before the file is stopped and skipped", min=256)
+    password: str = _opt("", "password for encrypted PDFs (files that need another one are skipped)")
+    max_junk_share: float = _opt(0.1, "a PDF page whose text is more than this share of unmapped glyphs ((cid:N), U+FFFD) is left out and flagged", min=0.0, max=1.0)
+    ocr: bool = _opt(False, "read scanned PDF pages with Tesseract OCR (Debian: tesseract-ocr, tesseract-ocr-chi-sim)")
+    ocr_lang: str = _opt("chi_sim", "Tesseract language(s) for OCR, e.g. chi_sim or chi_sim+eng")
+    ocr_dpi: int = _opt(300, "resolution at which scanned pages are rendered for OCR", min=72)
+    traditional: Literal["auto", "convert", "keep"] = _opt("auto", "traditional characters: convert documents detected as traditional (auto), convert all, or keep")
+    max_unzipped_mb: int = _opt(200, "a DOCX that unzips to more than this many MB is refused (zip-bomb guard)", min=1)
+    cache: bool = _opt(True, "keep each file's extracted text in the cache, keyed by its content and these settings, so reruns skip it")
 
 
 @dataclass

@@ -10,22 +10,21 @@ A file that cannot be read is skipped with its reason and the run goes on.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterator
 
 import networkx as nx
 from tqdm import tqdm
 
 from .clean import drop_known_furniture, is_page_number
 from .compare import DistinctiveTerm, distinctive_terms
-from .config import Config, load_config
-from .corpus import Corpus, Document, Skipped, discover, year_from_text
+from .config import Config, ExtractConfig, load_config
+from .corpus import Corpus, Document, Skipped, discover, file_sha256, year_from_text
 from .counting import (
     DocTermMatrix,
     KeywordTable,
@@ -34,12 +33,14 @@ from .counting import (
     keyword_table,
     keyword_tables_by_group,
 )
-from .errors import ExtractionError
+from .cache import ExtractionCache
+from .errors import AnalysisError, ExtractionError
 from .extract import Extracted, extract_file
 from .network import StrongestLink, cooccurrence_network, strongest_links
-from .resources import Lexicon, load_lexicon
+from .resources import Lexicon, cache_dir, load_lexicon
 from .segment import Segmenter
 from .topics import TopicModel, fit_lda
+from .workers import IsolatedPool
 
 
 @dataclass
@@ -48,6 +49,8 @@ class ReadDocument:
 
     document: Document
     extracted: Extracted
+    sha256: str
+    cached: bool = False
     furniture_removed: int = 0
 
 
@@ -98,35 +101,12 @@ class Stages:
             self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
-T = TypeVar("T")
-R = TypeVar("R")
-
-
-def _parallel(func: Callable[[T], R], items: list[T], *, workers: int, advance: Callable[[int], None],
-              initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Iterable[R]:
-    """``map(func, items)`` in worker processes, results in input order, one progress tick per item."""
-    if workers <= 1 or len(items) <= 1:
-        if initializer:
-            initializer(*initargs)
-        for item in items:
-            yield func(item)
-            advance(1)
-        return
-    context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads
-    with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
-        for result in pool.imap(func, items, chunksize=1):
-            yield result
-            advance(1)
-
-
-def _extract_one(args: tuple[str, str, float]) -> tuple[str, Extracted | None, str | None]:
-    doc_id, path, header_share = args
+def _extract_one(args: tuple[str, ExtractConfig]) -> tuple[Extracted | None, str | None]:
+    path, config = args
     try:
-        return doc_id, extract_file(path, header_share=header_share), None
+        return extract_file(path, config), None
     except ExtractionError as exc:
-        return doc_id, None, str(exc)
-    except Exception as exc:  # a parser bug on one file must not end the run: record it and go on
-        return doc_id, None, f"unreadable ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no message'})"
+        return None, str(exc)
 
 
 _worker_segmenter: Segmenter | None = None
@@ -193,37 +173,70 @@ def run(
 
 
 def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = None) -> tuple[list[ReadDocument], list[Skipped]]:
-    """Extract every document of ``found`` in worker processes; return those read and those skipped, with reasons.
+    """Extract every document of ``found``; return those read and those skipped, with reasons.
 
-    Also removes running headers of one-page PDFs known from the corpus's longer PDFs, and fills in
-    each document's year from the text when the manifest and file name gave none.
+    Files already extracted with the same settings come from the cache; the others are extracted in
+    worker processes, each file under ``extract.timeout`` seconds and ``extract.memory_mb``. Also
+    removes running headers of one-page PDFs known from the corpus's longer PDFs, and fills in each
+    document's year from the text when the manifest and file name gave none.
     """
     stages = stages or Stages(progress=False)
-    workers = config.extract.workers or os.cpu_count() or 1
-    docs = {d.id: d for d in found.documents}
-    jobs = [(d.id, str(d.path), config.extract.header_share) for d in found.documents]
+    settings = config.extract
+    cache = ExtractionCache(cache_dir(), settings) if settings.cache else None
     read, skipped = [], []
-    with stages.stage("extract", total=len(jobs), unit="file") as advance:
-        for doc_id, extracted, reason in _parallel(_extract_one, jobs, workers=workers, advance=advance):
-            document = docs[doc_id]
-            if extracted is None:
-                skipped.append(Skipped(_relative(document.path, found.root), reason or "unreadable"))
-            elif not extracted.text.strip():
-                skipped.append(Skipped(_relative(document.path, found.root), "no text after extraction"))
+    with stages.stage("extract", total=len(found.documents), unit="file") as advance:
+        digests = {d.id: file_sha256(d.path) for d in found.documents}
+        done = {d.id: cache.get(digests[d.id]) for d in found.documents} if cache else {}
+        todo = [d for d in found.documents if done.get(d.id) is None]
+        advance(len(found.documents) - len(todo))
+        pool = IsolatedPool(_extract_one, workers=_workers(config), timeout=settings.timeout, memory_mb=settings.memory_mb)
+        for document, outcome in zip(todo, pool.map([(str(d.path), settings) for d in todo], on_done=advance), strict=True):
+            extracted, reason = outcome.value if outcome.ok else (None, _failure(outcome.error))
+            if extracted is not None:
+                done[document.id] = extracted
+                if cache:
+                    cache.put(digests[document.id], extracted)
             else:
-                read.append(ReadDocument(document, extracted))
-        # One-page PDFs show a running header once; the headers found in the corpus's longer PDFs identify it.
-        seen = Counter(line for r in read for line in r.extracted.dropped_lines if not is_page_number(line))
-        known = {line for line, n in seen.items() if n >= 2}
-        for r in read:
-            if r.extracted.format == "pdf" and known:
-                text, removed = drop_known_furniture(r.extracted.text, known)
-                if removed:
-                    r.extracted = replace(r.extracted, text=text)
-                    r.furniture_removed = removed
-            if r.document.year is None:
-                r.document = _infer_year(r.document, r.extracted)
+                skipped.append(Skipped(_relative(document.path, found.root), reason or "unreadable"))
+        for document in found.documents:
+            extracted = done.get(document.id)
+            if extracted is None:
+                continue
+            if not extracted.text.strip():
+                skipped.append(Skipped(_relative(document.path, found.root), "no text after extraction"))
+                continue
+            read.append(ReadDocument(document, extracted, digests[document.id], cached=document not in todo))
+    skipped.sort(key=lambda s: s.path)
+    _drop_corpus_furniture(read)
+    for r in read:
+        if r.document.year is None:
+            r.document = _infer_year(r.document, r.extracted)
     return read, skipped
+
+
+def _failure(error: str | None) -> str:
+    """A worker's failure as a skip reason: limits as they are, anything else as an unreadable file."""
+    if error and error.startswith(("timeout", "memory limit", "worker process died")):
+        return error
+    return f"unreadable ({error})"
+
+
+def _drop_corpus_furniture(read: list[ReadDocument]) -> None:
+    """One-page PDFs show a running header once; the headers found in the corpus's longer PDFs identify it."""
+    seen = Counter(line for r in read for line in r.extracted.dropped_lines if not is_page_number(line))
+    known = {line for line, n in seen.items() if n >= 2}
+    if not known:
+        return
+    for r in read:
+        if r.extracted.format == "pdf":
+            text, removed = drop_known_furniture(r.extracted.text, known)
+            if removed:
+                r.extracted = replace(r.extracted, text=text)
+                r.furniture_removed = removed
+
+
+def _workers(config: Config) -> int:
+    return config.extract.workers or os.cpu_count() or 1
 
 
 def _infer_year(document: Document, extracted: Extracted) -> Document:
@@ -238,12 +251,15 @@ def segment_corpus(read: list[ReadDocument], lexicon: Lexicon, config: Config, *
                    stages: Stages | None = None) -> list[TokenizedDocument]:
     """Segment the documents read, in worker processes that each build one segmenter; corpus order is kept."""
     stages = stages or Stages(progress=False)
-    workers = config.extract.workers or os.cpu_count() or 1
     texts = [r.extracted.text for r in read]
+    pool = IsolatedPool(_segment_one, workers=_workers(config), initializer=_init_segmenter, initargs=(lexicon, config))
     with stages.stage("segment", total=len(texts), unit="doc") as advance:
-        sentences = list(_parallel(_segment_one, texts, workers=workers, advance=advance,
-                                   initializer=_init_segmenter, initargs=(lexicon, config)))
-    return [TokenizedDocument(r.document.id, r.document.group, r.document.year, s) for r, s in zip(read, sentences, strict=True)]
+        outcomes = list(pool.map(texts, on_done=advance))
+    failed = [(r.document.id, o.error) for r, o in zip(read, outcomes, strict=True) if not o.ok]
+    if failed:
+        raise AnalysisError(f"segmentation failed for {failed[0][0]}: {failed[0][1]}")
+    return [TokenizedDocument(r.document.id, r.document.group, r.document.year, o.value)
+            for r, o in zip(read, outcomes, strict=True)]
 
 
 def _relative(path: Path, root: Path) -> str:

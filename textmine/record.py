@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from .clean import is_page_number
 from .config import CORPUS_CONFIG_NAME
-from .corpus import file_sha256
 from .resources import display_name
 
 if TYPE_CHECKING:
@@ -69,8 +68,7 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
         },
         "skipped": [{"file": s.path, "reason": s.reason} for s in result.skipped],
         "inputs": [
-            {"id": r.document.id, "file": r.document.path.relative_to(corpus.root).as_posix(),
-             "sha256": file_sha256(r.document.path)}
+            {"id": r.document.id, "file": r.document.path.relative_to(corpus.root).as_posix(), "sha256": r.sha256}
             for r in result.read
         ],
         "outputs": outputs,

@@ -9,6 +9,7 @@ File formats (UTF-8, with or without BOM; ``#`` starts a comment line; blank lin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -48,6 +49,16 @@ def display_name(path: str | Path) -> str:
         if resolved.parent == folder.resolve():
             return f"textmine:{label}/{resolved.name}"
     return str(path)
+
+
+@functools.cache
+def radical_table() -> dict[str, str]:
+    """Radical → ideograph, from Unicode's EquivalentUnifiedIdeograph data shipped in textmine/data/radicals.txt."""
+    table = {}
+    for _, line in _lines(_PACKAGE / "data" / "radicals.txt"):
+        radical, ideograph = line.split(";")
+        table[chr(int(radical, 16))] = chr(int(ideograph, 16))
+    return table
 
 
 def cache_dir() -> Path:

@@ -8,10 +8,13 @@ is the one-line reason shown in the run summary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..clean import beyond_jieba, map_radicals, strip_pinyin_glosses
+from ..config import ExtractConfig
 from ..errors import ExtractionError
+from ..resources import radical_table
 
 __all__ = ["Extracted", "extract_file", "SUPPORTED"]
 
@@ -26,6 +29,9 @@ class Extracted:
     pages: int | None = None
     dropped_lines: tuple[str, ...] = field(default=())  # running headers, footers, page numbers
     meta: dict[str, str] = field(default_factory=dict)  # e.g. a Markdown file's front matter
+    flags: tuple[str, ...] = ()  # what a reader should know: scanned or junk pages, tables, conversions
+    ocr_pages: int = 0
+    repairs: dict[str, int] = field(default_factory=dict)  # characters or glosses fixed, by kind
 
 
 SUPPORTED = ("pdf", "docx", "html", "htm", "txt", "md")
@@ -48,8 +54,9 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def extract_file(path: str | Path, *, header_share: float = 0.5) -> Extracted:
+def extract_file(path: str | Path, config: ExtractConfig | None = None) -> Extracted:
     """Extract and clean the text of one file; raise ExtractionError with the reason when it cannot."""
+    config = config or ExtractConfig()
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in SUPPORTED:
@@ -61,19 +68,22 @@ def extract_file(path: str | Path, *, header_share: float = 0.5) -> Extracted:
         raise ExtractionError(f"cannot open: {exc.strerror}") from None
     if not head:
         raise ExtractionError("empty file (0 bytes)")
-    kind = _sniff(head)
+    return _repair(_extract(path, fmt, _sniff(head), config), config)
+
+
+def _extract(path: Path, fmt: str, kind: str | None, config: ExtractConfig) -> Extracted:
     if fmt == "pdf":
         if kind != "a PDF":
             raise ExtractionError(f"not a PDF: the file is {kind or 'not a PDF'} by its first bytes")
         from .pdf import extract_pdf
 
-        return extract_pdf(path, header_share=header_share)
+        return extract_pdf(path, config)
     if fmt == "docx":
         if kind != "a ZIP container (DOCX, XLSX, ...)":
             raise ExtractionError(f"not a DOCX: the file is {kind or 'not a ZIP container'} by its first bytes")
         from .word import extract_docx
 
-        return extract_docx(path)
+        return extract_docx(path, max_unzipped_mb=config.max_unzipped_mb)
     if kind in ("a PDF", "a ZIP container (DOCX, XLSX, ...)", "a legacy Office file (.doc, .wps, .xls)"):
         raise ExtractionError(f"not a .{fmt} text file: the file is {kind} by its first bytes")
     if fmt in ("html", "htm"):
@@ -83,3 +93,26 @@ def extract_file(path: str | Path, *, header_share: float = 0.5) -> Extracted:
     from .plain import extract_plain
 
     return extract_plain(path)
+
+
+def _repair(extracted: Extracted, config: ExtractConfig) -> Extracted:
+    """Fixes every format needs: radicals for ideographs, pinyin glosses, traditional characters."""
+    text = extracted.text
+    repairs = dict(extracted.repairs)
+    flags = list(extracted.flags)
+    text, repairs["radicals"] = map_radicals(text, radical_table())
+    text, repairs["pinyin glosses"] = strip_pinyin_glosses(text)
+    if config.traditional != "keep":
+        from .script import TRADITIONAL_SHARE, to_simplified, traditional_share
+
+        converted, changed = to_simplified(text)
+        share = traditional_share(text, converted)
+        if changed and (config.traditional == "convert" or share >= TRADITIONAL_SHARE):
+            flags.append(f"traditional → simplified (OpenCC t2s): {changed} characters, {share:.0%} of Han characters")
+            repairs["traditional characters"] = changed
+            text = converted
+    rare = beyond_jieba(text)
+    if rare:
+        flags.append(f"{rare} characters outside jieba's range (CJK Ext. A/B): segmented one by one")
+    repairs = {k: v for k, v in repairs.items() if v}
+    return replace(extracted, text=text, repairs=repairs, flags=tuple(flags))

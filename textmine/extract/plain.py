@@ -10,6 +10,11 @@ from ..errors import ExtractionError
 from . import Extracted
 
 
+# A file that holds this many non-ASCII UTF-8 characters before its first invalid byte was written
+# as UTF-8 and then appended to in another encoding: guessing one encoding would garble a part.
+MIXED_AFTER = 20
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode Chinese text bytes; return (text, encoding).
 
@@ -21,6 +26,12 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    valid = data[: utf8_error.start].decode("utf-8-sig", errors="ignore")
+    if sum(1 for ch in valid if ord(ch) > 0x7F) >= MIXED_AFTER:
+        raise ExtractionError(
+            f"mixed encodings: valid UTF-8 up to byte {utf8_error.start} ({len(valid)} characters), then not; "
+            "save the file in one encoding"
+        )
     candidates = []
     for encoding in ("gb18030", "big5"):
         try:

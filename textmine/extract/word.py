@@ -1,4 +1,9 @@
-"""DOCX: body paragraphs and table cells in document order."""
+"""DOCX: body paragraphs, text boxes and table cells in document order; headers and footers apart.
+
+Running headers and footers are page furniture, like a PDF's: they are reported in
+``dropped_lines``, not mixed into the text. The archive is checked before it is opened, so a zip
+bomb is refused instead of filling memory.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,21 @@ from pathlib import Path
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.table import Table
 
 from ..clean import normalise
 from ..errors import ExtractionError
 from . import Extracted
 
+MAX_RATIO = 100  # no member of a real DOCX compresses more than this
 
-def extract_docx(path: Path) -> Extracted:
+
+def extract_docx(path: Path, *, max_unzipped_mb: int) -> Extracted:
+    _check_archive(path, max_unzipped_mb)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise ExtractionError(f"not a readable DOCX ({type(exc).__name__}: {exc})") from None
     lines: list[str] = []
     for block in document.iter_inner_content():
@@ -25,8 +34,38 @@ def extract_docx(path: Path) -> Extracted:
             lines.extend(_table_rows(block))
         else:
             lines.append(block.text)
+            lines.extend(_text_boxes(block._p))
+    furniture = set()
+    for section in document.sections:
+        for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+            if not part.is_linked_to_previous:
+                furniture.update(normalise(p.text) for p in part.paragraphs if p.text.strip())
     text = normalise("\n".join(lines))
-    return Extracted("\n".join(line for line in text.split("\n") if line), "docx")
+    return Extracted("\n".join(line for line in text.split("\n") if line), "docx", dropped_lines=tuple(sorted(furniture)))
+
+
+def _check_archive(path: Path, max_unzipped_mb: int) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ExtractionError(f"not a readable DOCX (BadZipFile: {exc})") from None
+    total = sum(m.file_size for m in members)
+    if total > max_unzipped_mb * 1024 * 1024:
+        raise ExtractionError(f"zip-bomb guard: unzips to {total / 2**20:.0f} MB, more than extract.max_unzipped_mb = {max_unzipped_mb}")
+    for member in members:
+        if member.compress_size and member.file_size / member.compress_size > MAX_RATIO and member.file_size > 2**20:
+            raise ExtractionError(f"zip-bomb guard: {member.filename} expands {member.file_size // member.compress_size}-fold")
+
+
+def _text_boxes(paragraph) -> list[str]:
+    """Text of the text boxes anchored in a paragraph (the drawing's own copy, not its VML fallback)."""
+    boxes = []
+    for box in paragraph.iter(qn("w:txbxContent")):
+        if any(ancestor.tag.endswith("}Fallback") for ancestor in box.iterancestors()):
+            continue
+        boxes.extend("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in box.iter(qn("w:p")))
+    return boxes
 
 
 def _table_rows(table: Table) -> list[str]:

@@ -1,0 +1,163 @@
+"""Worker processes that a bad input cannot take down with it.
+
+:class:`IsolatedPool` runs a function over items in worker processes and yields the outcomes in
+input order. Each task runs under a time limit and each worker under a memory limit (an address-space
+rlimit, so an allocation past it raises MemoryError inside the worker). A task that overruns its time
+is stopped by killing its worker; a worker that dies (out of memory, a crash in a C library) is
+replaced; either way the outcome is an error naming the cause and the other items go on — the way
+Apache Tika parses each file in a child process with timeouts and restarts.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[R]):
+    """The result of one task, or why there is none."""
+
+    value: R | None
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _worker_loop(conn: Connection, func: Callable[[Any], Any], memory_mb: int | None,
+                 initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    if memory_mb:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    if initializer:
+        initializer(*initargs)
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        index, item = task
+        try:
+            conn.send((index, func(item), None))
+        except MemoryError:
+            conn.send((index, None, f"memory limit exceeded ({memory_mb} MB)"))
+        except Exception as exc:  # the boundary of one task: report it and take the next
+            first = str(exc).splitlines()[0] if str(exc) else "no message"
+            conn.send((index, None, f"{type(exc).__name__}: {first}"))
+
+
+class _Worker:
+    def __init__(self, context: Any, func: Callable, memory_mb: int | None, initializer: Callable | None, initargs: tuple):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_loop, args=(child, func, memory_mb, initializer, initargs), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: int | None = None
+        self.deadline: float | None = None
+
+    def give(self, index: int, item: Any, timeout: float | None) -> None:
+        self.conn.send((index, item))
+        self.task = index
+        self.deadline = time.monotonic() + timeout if timeout else None
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.kill()
+
+
+class IsolatedPool(Generic[T, R]):
+    """Map ``func`` over items in ``workers`` processes, each task within ``timeout`` seconds and each
+    worker within ``memory_mb`` megabytes (None: no limit). ``func`` must be a module-level function."""
+
+    def __init__(self, func: Callable[[T], R], *, workers: int, timeout: float | None = None,
+                 memory_mb: int | None = None, initializer: Callable[..., None] | None = None, initargs: tuple = ()):
+        self.func = func
+        self.workers = max(1, workers)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.initializer = initializer
+        self.initargs = initargs
+
+    def map(self, items: Iterable[T], *, on_done: Callable[[int], None] | None = None) -> Iterator[Outcome[R]]:
+        """Yield one Outcome per item, in the order of ``items``; ``on_done(1)`` is called as each task ends."""
+        pending = list(enumerate(items))
+        if not pending:
+            return
+        context = multiprocessing.get_context("spawn")  # never fork a process that holds threads
+        start = lambda: _Worker(context, self.func, self.memory_mb, self.initializer, self.initargs)  # noqa: E731
+        pool = [start() for _ in range(min(self.workers, len(pending)))]
+        results: dict[int, Outcome[R]] = {}
+        queue = iter(pending)
+        next_out = 0
+        try:
+            for worker in pool:
+                self._feed(worker, queue)
+            while next_out < len(pending):
+                busy = [w for w in pool if w.task is not None]
+                deadlines = [w.deadline for w in busy if w.deadline is not None]
+                wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+                ready = wait([w.conn for w in busy], timeout=wait_for)
+                for i, worker in enumerate(pool):
+                    if worker.task is None:
+                        continue
+                    if worker.conn in ready:
+                        try:
+                            index, value, error = worker.conn.recv()
+                            outcome = Outcome(value, error)
+                        except (EOFError, OSError):
+                            index, outcome = worker.task, Outcome(None, self._death(worker))
+                            worker.kill()
+                            pool[i] = worker = start()
+                    elif worker.deadline is not None and time.monotonic() >= worker.deadline:
+                        index, outcome = worker.task, Outcome(None, f"timeout: stopped after {self.timeout:g} s")
+                        worker.kill()
+                        pool[i] = worker = start()
+                    else:
+                        continue
+                    results[index] = outcome
+                    worker.task = None
+                    if on_done:
+                        on_done(1)
+                    self._feed(worker, queue)
+                while next_out in results:
+                    yield results.pop(next_out)
+                    next_out += 1
+        finally:
+            for worker in pool:
+                if worker.task is None:
+                    worker.stop()
+                else:
+                    worker.kill()
+
+    def _feed(self, worker: _Worker, queue: Iterator[tuple[int, T]]) -> None:
+        task = next(queue, None)
+        if task is not None:
+            worker.give(task[0], task[1], self.timeout)
+
+    def _death(self, worker: _Worker) -> str:
+        worker.process.join(timeout=5)
+        code = worker.process.exitcode
+        cause = "killed, likely out of memory" if code in (-9, 137) else f"exit code {code}"
+        return f"worker process died ({cause})"
