@@ -68,13 +68,11 @@ SUBSET = ["bj0025", "bj0003", "bj0023", "bj0114", "bj0166", "gz0006", "gz0003", 
           "sh0151", "sh0024", "sh0073", "sh0040", "sz0009", "sz0011", "sz0001"]
 
 
-@pytest.fixture(scope="session")
-def cache_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private cache folder so tests never touch the user's."""
+@pytest.fixture(scope="session", autouse=True)
+def cache_env(tmp_path_factory: pytest.TempPathFactory):
+    """A private cache folder for the whole session, set before any fixture runs textmine, so tests
+    never read or write the user's cache (subprocesses inherit it)."""
     path = tmp_path_factory.mktemp("cache")
-    return path
-
-
-@pytest.fixture(autouse=True)
-def _private_cache(monkeypatch: pytest.MonkeyPatch, cache_env: Path) -> None:
-    monkeypatch.setenv("TEXTMINE_CACHE", str(cache_env))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TEXTMINE_CACHE", str(path))
+        yield path

@@ -29,6 +29,7 @@ from .counting import (  # noqa: E402
     doc_term_matrix,
     keyword_table,
 )
+from .duplicates import DuplicateCluster, find_duplicates  # noqa: E402
 from .errors import (  # noqa: E402
     AnalysisError,
     ConfigError,
@@ -39,8 +40,17 @@ from .errors import (  # noqa: E402
     TextmineError,
 )
 from .extract import Extracted, extract_file  # noqa: E402
+from .metadata import policy_metadata  # noqa: E402
 from .network import cooccurrence_network, strongest_links  # noqa: E402
-from .pipeline import ReadDocument, RunResult, extract_corpus, run, segment_corpus  # noqa: E402
+from .pipeline import (  # noqa: E402
+    ReadDocument,
+    RunResult,
+    drop_duplicates,
+    extract,
+    extract_corpus,
+    run,
+    segment_corpus,
+)
 from .resources import Lexicon, load_lexicon  # noqa: E402
 from .segment import Segmenter, split_sentences  # noqa: E402
 from .topics import TopicModel, fit_lda  # noqa: E402
@@ -52,6 +62,7 @@ __all__ = [
     "Corpus",
     "CorpusError",
     "DistinctiveTerm",
+    "DuplicateCluster",
     "DocTermMatrix",
     "Document",
     "Extracted",
@@ -71,11 +82,15 @@ __all__ = [
     "discover",
     "distinctive_terms",
     "doc_term_matrix",
+    "drop_duplicates",
+    "extract",
     "extract_corpus",
     "extract_file",
+    "find_duplicates",
     "fit_lda",
     "keyword_table",
     "load_lexicon",
+    "policy_metadata",
     "load_config",
     "run",
     "segment_corpus",

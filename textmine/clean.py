@@ -28,6 +28,10 @@ def normalise(text: str) -> str:
 
 
 _DASHES = "-‐‑‒–—―－─━"
+_DECORATED_PAGE_NUMBER = re.compile(
+    rf"^(?:[{_DASHES}]+\s*\d{{1,4}}\s*[{_DASHES}]+"  # — 3 —, - 3 -
+    r"|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?)$"  # 第3页, 第3页 共10页
+)
 _PAGE_NUMBER = re.compile(
     rf"^(?:[{_DASHES}]*\s*\d{{1,4}}\s*[{_DASHES}]*"  # — 3 —, - 3 -, 3
     rf"|[{_DASHES}]+\s*[{_DASHES}]+"  # —  — (an empty page-number field)
@@ -39,16 +43,21 @@ _PAGE_NUMBER = re.compile(
 
 
 def is_page_number(line: str) -> bool:
-    """True for lines that are only a page number: ``— 3 —``, ``- 3 -``, ``第3页``, ``3/10``."""
+    """True for lines that are only a page number: ``— 3 —``, ``- 3 -``, ``第3页``, ``3/10``, ``7``."""
     return bool(_PAGE_NUMBER.match(line.strip()))
+
+
+def is_decorated_page_number(line: str) -> bool:
+    """A page number no body text looks like (``— 3 —``, ``第3页``): furniture wherever it stands on the page."""
+    return bool(_DECORATED_PAGE_NUMBER.match(line.strip()))
 
 
 def page_furniture(pages: list[list[str]], *, share: float, edge: int = 2) -> list[list[bool]]:
     """Which lines of a paginated text are running headers, footers or page numbers.
 
-    A line among the first or last ``edge`` lines of a page is furniture when it is a page number, or
-    when the same line (digits ignored) stands at the edge of at least ``share`` of the pages and of
-    two pages or more. Returns one flag per line, True for furniture.
+    A decorated page number (``— 3 —``) is furniture anywhere; a line among the first or last ``edge``
+    lines of a page is furniture when it is a page number, or when the same line (digits ignored)
+    stands at the edge of at least ``share`` of the pages and of two pages or more. Returns one flag per line, True for furniture.
     """
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.replace(" ", ""))
@@ -62,7 +71,7 @@ def page_furniture(pages: list[list[str]], *, share: float, edge: int = 2) -> li
     for lines in pages:
         n = len(lines)
         flags.append([
-            (i < edge or i >= n - edge) and (is_page_number(line) or key(line) in running)
+            is_decorated_page_number(line) or ((i < edge or i >= n - edge) and (is_page_number(line) or key(line) in running))
             for i, line in enumerate(lines)
         ])
     return flags

@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .config import describe, load_config, to_toml
 from .errors import TextmineError
-from .pipeline import RunResult, run
+from .pipeline import RunResult, extract, run
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
@@ -72,26 +72,60 @@ def main() -> None:
 @click.option("--no-topics", is_flag=True, help="Skip the topic model.")
 @click.option("--seed", type=int, help="Seed for the topic model and the network layout.")
 @click.option("--workers", type=int, help="Worker processes for reading and segmenting; 0 = one per core.")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--ocr", is_flag=True, help="Read scanned PDF pages with Tesseract OCR (needs tesseract-ocr and tesseract-ocr-chi-sim).")
+@click.option("--keep-duplicates", is_flag=True, help="Analyse duplicate documents too, instead of counting each cluster once.")
 @click.option("--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
 def run_command(corpus: Path, output: Path | None, config_file: Path | None, group_by: str | None, top_n: int | None,
-                k: int | None, no_topics: bool, seed: int | None, workers: int | None, settings: tuple[str, ...],
-                quiet: bool) -> None:
+                k: int | None, no_topics: bool, seed: int | None, workers: int | None, password: str | None, ocr: bool,
+                keep_duplicates: bool, settings: tuple[str, ...], quiet: bool) -> None:
     """Run the whole analysis on the documents in CORPUS: extract, segment, count keywords, build
     co-word networks, fit a topic model, compare groups, and write the report, tables and run
     record (run.json) to the output folder."""
-    overrides = _parse_set(settings)
     flags = {"corpus.group_by": group_by, "keywords.top_n": top_n, "network.top_n": top_n, "topics.k": k,
-             "run.seed": seed, "extract.workers": workers}
-    overrides.update({key: value for key, value in flags.items() if value is not None})
-    if no_topics:
-        overrides["topics.enabled"] = False
-    if quiet:
-        overrides["run.progress"] = False
-    config = load_config(corpus=corpus, config_file=config_file, overrides=overrides)
+             "run.seed": seed, "topics.enabled": False if no_topics else None}
+    config = _config(corpus, config_file, settings, quiet, flags, workers, password, ocr, keep_duplicates)
     result = run(corpus, output=output, config=config)
     if not quiet:
         click.echo(summary(result))
+
+
+def _config(corpus: Path, config_file: Path | None, settings: tuple[str, ...], quiet: bool, flags: dict[str, Any],
+            workers: int | None, password: str | None, ocr: bool, keep_duplicates: bool) -> Any:
+    overrides = _parse_set(settings)
+    flags = {**flags, "extract.workers": workers, "extract.password": password, "extract.ocr": True if ocr else None,
+             "corpus.duplicates": "keep" if keep_duplicates else None, "run.progress": False if quiet else None}
+    overrides.update({key: value for key, value in flags.items() if value is not None})
+    return load_config(corpus=corpus, config_file=config_file, overrides=overrides)
+
+
+@main.command("extract")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder. [default: outputs/<corpus folder name>-texts]")
+@click.option("-c", "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).")
+@click.option("--workers", type=int, help="Worker processes; 0 = one per core.")
+@click.option("--password", help="Password for encrypted PDFs.")
+@click.option("--ocr", is_flag=True, help="Read scanned PDF pages with Tesseract OCR.")
+@click.option("--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
+def extract_command(corpus: Path, output: Path | None, config_file: Path | None, workers: int | None, password: str | None,
+                    ocr: bool, settings: tuple[str, ...], quiet: bool) -> None:
+    """Extract the text of every document in CORPUS and write the clean texts (texts/<id>.txt), a
+    per-file quality table (extraction.csv: pages, flags, encoding, OCR pages, repairs, seconds), the
+    files skipped with reasons, the duplicate clusters and the metadata found, to inspect before
+    analysing."""
+    config = _config(corpus, config_file, settings, quiet, {}, workers, password, ocr, False)
+    out = extract(corpus, output=output, config=config)
+    if not quiet:
+        with (out / "extraction.csv").open(encoding="utf-8-sig") as fh:
+            n_read = sum(1 for _ in fh) - 1
+        with (out / "skipped.csv").open(encoding="utf-8-sig") as fh:
+            skipped = [line.rstrip() for line in fh][1:]
+        click.echo(f"textmine extract: {corpus} -> {out}\n  documents  {n_read} read, {len(skipped)} skipped")
+        for line in skipped:
+            click.echo(f"  skipped    {line}")
 
 
 @main.command("config")
@@ -106,16 +140,18 @@ def config_command(corpus: Path | None, config_file: Path | None) -> None:
 
 def summary(result: RunResult) -> str:
     """The closing summary of a run, a few lines for the terminal."""
-    found = len(result.read) + len(result.skipped)
     groups = ", ".join(f"{g} {t.documents}" for g, t in result.keywords_by_group.items())
+    found = len(result.read) + len(result.dropped) + len(result.skipped)
     lines = [
         f"textmine run: {result.corpus.name} -> {result.output}",
-        f"  documents  {found} found, {len(result.read)} read, {len(result.skipped)} skipped",
+        f"  documents  {found} found, {len(result.read) + len(result.dropped)} read, {len(result.skipped)} skipped",
     ]
     lines += [f"  skipped    {s.path}: {s.reason}" for s in result.skipped]
     lines += [
         f"  groups     {groups}",
         f"  tokens     {result.n_tokens:,} (vocabulary {len(result.dtm.vocab):,})",
+        f"  duplicates {sum(len(c.dropped) for c in result.duplicates)} documents in {len(result.duplicates)} clusters "
+        f"{'counted once' if result.config.corpus.duplicates == 'drop' else 'kept'} (tables/duplicates.csv)",
         "  time       " + " · ".join(f"{name} {sec:.1f}s" for name, sec in result.timings.items()),
         f"  report     {result.output / 'report.html'}",
     ]

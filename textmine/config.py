@@ -32,6 +32,8 @@ class CorpusConfig:
     group_by: str = _opt("city", "manifest column whose values are the groups compared (without a manifest: first-level folders)")
     manifest: str = _opt("manifest.csv", "name of the manifest file inside the corpus folder, used when present")
     formats: list[str] = _opt(["pdf", "docx", "html", "htm", "txt", "md"], "file extensions read when a folder has no manifest")
+    duplicates: Literal["drop", "keep"] = _opt("drop", "duplicate documents (same or nearly the same text): count each cluster once (drop), or keep all")
+    near_duplicate_threshold: float = _opt(0.9, "Jaccard similarity of character 5-grams from which two documents are near-duplicates", min=0.5, max=1.0)
 
 
 @dataclass

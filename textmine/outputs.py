@@ -7,7 +7,8 @@ A destination that holds anything other than a previous textmine run is refused,
 Layout of the output folder::
 
     report.html  report.md  report.xlsx  run.json  tokens.jsonl
-    tables/      documents, skipped, keyword and comparison tables, topics (CSV)
+    texts/       each document's clean text, <id>.txt
+    tables/      documents, extraction, skipped, duplicates, keyword and comparison tables, topics (CSV)
     network/     coword.gexf, coword.graphml, nodes.csv, edges.csv; groups/<group>.* per group
     charts/      keywords_by_group, network, topic_shares (PNG and SVG)
 """
@@ -21,12 +22,12 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import charts
 from .errors import TextmineError
 from .network import edge_rows
-from .record import build_record
+from .record import build_record, extraction_record
 from .report import render_html, render_markdown
 from .writers import (
     write_csv,
@@ -40,7 +41,10 @@ from .writers import (
 )
 
 if TYPE_CHECKING:
-    from .pipeline import RunResult, Stages
+    from .config import Config
+    from .corpus import Corpus, Skipped
+    from .duplicates import DuplicateCluster
+    from .pipeline import ReadDocument, RunResult, Stages
     from .topics import TopicModel
 
 
@@ -58,12 +62,13 @@ def build_tables(result: "RunResult") -> list[Table]:
     groups = list(result.keywords_by_group)
     tokens_of = {d.id: d.n_tokens for d in result.tokenized}
     tables = [
-        Table("documents", "Documents read", ["id", "group", "year", "year_source", "title", "format", "pages", "encoding",
-                                               "characters", "tokens", "file"],
-              [[r.document.id, r.document.group, r.document.year, r.document.year_source, r.document.meta.get("title", ""),
-                r.extracted.format, r.extracted.pages, r.extracted.encoding, len(r.extracted.text), tokens_of[r.document.id],
+        Table("documents", "Documents analysed", ["id", "group", "year", "year_source", "title", "doc_number", "issuer",
+                                                   "issued", "in_force", "format", "characters", "tokens", "file"],
+              [[r.document.id, r.document.group, r.document.year, r.document.year_source,
+                *[r.document.meta.get(k, "") for k in ("title", "doc_number", "issuer", "issued", "in_force")],
+                r.extracted.format, len(r.extracted.text), tokens_of[r.document.id],
                 r.document.path.relative_to(result.corpus.root).as_posix()] for r in result.read]),
-        Table("skipped", "Files skipped, with the reason", ["file", "reason"], [[s.path, s.reason] for s in result.skipped]),
+        *extraction_tables(result.corpus.root, result.read, result.skipped, result.duplicates, result.dropped, timing=False),
         Table("top_keywords", f"Top {cfg.keywords.top_n} keywords of the corpus",
               ["rank", "keyword", "freq", "df", "per_10k", "doc_share"],
               [[i, t.term, t.freq, t.df, t.per_10k, t.doc_share] for i, t in enumerate(result.keywords.top(cfg.keywords.top_n), 1)]),
@@ -90,6 +95,40 @@ def build_tables(result: "RunResult") -> list[Table]:
     if result.topics is not None:
         tables += _topic_tables(result, result.topics)
     return tables
+
+
+def extraction_tables(root: Path, read: list["ReadDocument"], skipped: list["Skipped"],
+                      duplicates: list["DuplicateCluster"], dropped: list["ReadDocument"], *, timing: bool) -> list[Table]:
+    """How each file was read, which were skipped and why, and the duplicate clusters. With ``timing``,
+    the extraction table also says how long each file took and whether it came from the cache."""
+    duplicate_of = {d: c.kept for c in duplicates for d in c.dropped}
+    every = sorted([*read, *dropped], key=lambda r: r.document.id)
+    timed = ["seconds", "cached"] if timing else []
+    return [
+        Table("extraction", "How each file was read: pages, flags, repairs",
+              ["id", "file", "format", "pages", "characters", "encoding", "ocr_pages", "flags", "repairs",
+               "furniture_lines", "duplicate_of", *timed],
+              [[r.document.id, r.document.path.relative_to(root).as_posix(), r.extracted.format, r.extracted.pages,
+                len(r.extracted.text), r.extracted.encoding, r.extracted.ocr_pages, "; ".join(r.extracted.flags),
+                "; ".join(f"{k}={v}" for k, v in sorted(r.extracted.repairs.items())),
+                len(r.extracted.dropped_lines) + r.furniture_removed, duplicate_of.get(r.document.id, ""),
+                *([r.seconds, r.cached] if timing else [])] for r in every]),
+        Table("skipped", "Files skipped, with the reason", ["file", "reason"], [[s.path, s.reason] for s in skipped]),
+        Table("duplicates", "Duplicate documents: each cluster counted once, as its first document (kept)",
+              ["kept", "duplicate", "kind", "similarity"],
+              [[c.kept, d, c.kind, c.similarity] for c in duplicates for d in c.dropped]),
+    ]
+
+
+def write_texts(folder: Path, read: list["ReadDocument"]) -> None:
+    """Each document's clean text as ``<id>.txt``, the text every count was made from."""
+    used: set[str] = set()
+    for r in read:
+        name = safe_name(r.document.id)
+        if name in used:  # ids that differ only in characters a file name cannot hold
+            name = safe_name(f"{r.document.id}-{hashlib.sha256(r.document.id.encode()).hexdigest()[:8]}")
+        used.add(name)
+        write_text(folder / f"{name}.txt", r.extracted.text + "\n")
 
 
 def _side_by_side(result: "RunResult", n: int) -> list[list[Any]]:
@@ -130,17 +169,15 @@ def _topic_tables(result: "RunResult", model: "TopicModel") -> list[Table]:
 
 def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> None:
     """Write every output of ``result`` into ``result.output``, swapping the folder in at the end."""
-    final = result.output
-    _check_destination(final)
-    staging = final.parent / f".{final.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
+    def build(staging: Path) -> None:
         tables = build_tables(result)
-        with stages.stage("write", total=len(tables) + 5, unit="file") as advance:
+        with stages.stage("write", total=len(tables) + 6, unit="file") as advance:
             for table in tables:
                 write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
                 advance(1)
             write_xlsx(staging / "report.xlsx", {t.name: (t.header, t.rows) for t in tables})
+            advance(1)
+            write_texts(staging / "texts", [*result.read, *result.dropped])
             advance(1)
             write_jsonl(staging / "tokens.jsonl", ({"id": d.id, "group": d.group, "year": d.year, "sentences": d.sentences}
                                                    for d in result.tokenized))
@@ -154,10 +191,38 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
             advance(1)
         result.timings = {**stages.seconds, "total": round(time.perf_counter() - started, 3)}
         write_json(staging / "run.json", build_record(result, _hashes(staging)))
+
+    publish(result.output, build)
+    result.outputs = sorted(p for p in result.output.rglob("*") if p.is_file())
+
+
+def write_extraction(final: Path, config: "Config", corpus: "Corpus", read: list["ReadDocument"], skipped: list["Skipped"],
+                     duplicates: list["DuplicateCluster"], timings: dict[str, float]) -> None:
+    """``textmine extract``'s outputs: texts/, tables (extraction, skipped, duplicates, documents), run.json."""
+    def build(staging: Path) -> None:
+        write_texts(staging / "texts", read)
+        documents = Table("documents", "Documents read, with the metadata found", ["id", "group", "year", "year_source", "title",
+                                                                                  "doc_number", "issuer", "issued", "in_force", "file"],
+                          [[r.document.id, r.document.group, r.document.year, r.document.year_source,
+                            *[r.document.meta.get(k, "") for k in ("title", "doc_number", "issuer", "issued", "in_force")],
+                            r.document.path.relative_to(corpus.root).as_posix()] for r in read])
+        for table in [documents, *extraction_tables(corpus.root, read, skipped, duplicates, [], timing=True)]:
+            write_csv(staging / f"{table.name}.csv", table.header, table.rows)
+        write_json(staging / "run.json", extraction_record(config, corpus, read, skipped, duplicates, _hashes(staging), timings))
+
+    publish(final, build)
+
+
+def publish(final: Path, build: Callable[[Path], None]) -> None:
+    """Build an output folder beside ``final`` and swap it in only when complete."""
+    _check_destination(final)
+    staging = final.parent / f".{final.name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        build(staging)
         _swap_in(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    result.outputs = sorted(p for p in final.rglob("*") if p.is_file())
 
 
 def _check_destination(final: Path) -> None:

@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 import networkx as nx
 from tqdm import tqdm
 
+from .cache import ExtractionCache
 from .clean import drop_known_furniture, is_page_number
 from .compare import DistinctiveTerm, distinctive_terms
 from .config import Config, ExtractConfig, load_config
@@ -33,9 +34,10 @@ from .counting import (
     keyword_table,
     keyword_tables_by_group,
 )
-from .cache import ExtractionCache
+from .duplicates import DuplicateCluster, find_duplicates
 from .errors import AnalysisError, ExtractionError
 from .extract import Extracted, extract_file
+from .metadata import policy_metadata
 from .network import StrongestLink, cooccurrence_network, strongest_links
 from .resources import Lexicon, cache_dir, load_lexicon
 from .segment import Segmenter
@@ -50,6 +52,7 @@ class ReadDocument:
     document: Document
     extracted: Extracted
     sha256: str
+    seconds: float = 0.0  # extraction time; 0 when the text came from the cache
     cached: bool = False
     furniture_removed: int = 0
 
@@ -73,6 +76,8 @@ class RunResult:
     links: list[StrongestLink]
     topics: TopicModel | None
     distinctive: dict[str, list[DistinctiveTerm]]
+    duplicates: list[DuplicateCluster] = field(default_factory=list)
+    dropped: list[ReadDocument] = field(default_factory=list)  # duplicates left out of the analysis
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -101,12 +106,13 @@ class Stages:
             self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
-def _extract_one(args: tuple[str, ExtractConfig]) -> tuple[Extracted | None, str | None]:
+def _extract_one(args: tuple[str, ExtractConfig]) -> tuple[Extracted | None, str | None, float]:
     path, config = args
+    started = time.perf_counter()
     try:
-        return extract_file(path, config), None
+        return extract_file(path, config), None, time.perf_counter() - started
     except ExtractionError as exc:
-        return None, str(exc)
+        return None, str(exc), time.perf_counter() - started
 
 
 _worker_segmenter: Segmenter | None = None
@@ -142,6 +148,10 @@ def run(
     out = Path(output) if output is not None else Path("outputs") / found.name
 
     read, skipped = extract_corpus(found, config, stages=stages)
+    everything = read
+    read, duplicates = drop_duplicates(read, config)
+    kept = {r.document.id for r in read}
+    dropped = [r for r in everything if r.document.id not in kept]
     tokenized = segment_corpus(read, lexicon, config, stages=stages)
 
     with stages.stage("count"):
@@ -167,9 +177,27 @@ def run(
         distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
 
     result = RunResult(config, found, out, read, [*found.skipped, *skipped], lexicon, tokenized, dtm, keywords, by_group,
-                       graph, group_graphs, links, topics, distinctive)
+                       graph, group_graphs, links, topics, distinctive, duplicates, dropped)
     write_outputs(result, stages, started=started)
     return result
+
+
+def extract(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> Path:
+    """Extract the corpus only and write the clean texts and the per-file quality tables to ``output``
+    (default: ``outputs/<corpus folder name>-texts``), to inspect before analysing. Returns the folder."""
+    from .outputs import write_extraction
+
+    config = config or load_config(corpus=corpus)
+    stages = Stages(progress=config.run.progress)
+    started = time.perf_counter()
+    with stages.stage("discover"):
+        found = discover(corpus, config.corpus)
+    read, skipped = extract_corpus(found, config, stages=stages)
+    _, duplicates = drop_duplicates(read, config)
+    out = Path(output) if output is not None else Path("outputs") / f"{found.name}-texts"
+    write_extraction(out, config, found, read, [*found.skipped, *skipped], duplicates,
+                     {**stages.seconds, "total": round(time.perf_counter() - started, 3)})
+    return out
 
 
 def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = None) -> tuple[list[ReadDocument], list[Skipped]]:
@@ -190,8 +218,9 @@ def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = Non
         todo = [d for d in found.documents if done.get(d.id) is None]
         advance(len(found.documents) - len(todo))
         pool = IsolatedPool(_extract_one, workers=_workers(config), timeout=settings.timeout, memory_mb=settings.memory_mb)
+        seconds: dict[str, float] = {}
         for document, outcome in zip(todo, pool.map([(str(d.path), settings) for d in todo], on_done=advance), strict=True):
-            extracted, reason = outcome.value if outcome.ok else (None, _failure(outcome.error))
+            extracted, reason, seconds[document.id] = outcome.value if outcome.ok else (None, _failure(outcome.error), 0.0)
             if extracted is not None:
                 done[document.id] = extracted
                 if cache:
@@ -205,13 +234,26 @@ def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = Non
             if not extracted.text.strip():
                 skipped.append(Skipped(_relative(document.path, found.root), "no text after extraction"))
                 continue
-            read.append(ReadDocument(document, extracted, digests[document.id], cached=document not in todo))
+            read.append(ReadDocument(document, extracted, digests[document.id], round(seconds.get(document.id, 0.0), 3),
+                                     cached=document.id not in seconds))
     skipped.sort(key=lambda s: s.path)
     _drop_corpus_furniture(read)
     for r in read:
+        found_meta = policy_metadata(r.extracted.text)
+        r.document = replace(r.document, meta={**found_meta, **{k: v for k, v in r.document.meta.items() if v}})  # manifest first
         if r.document.year is None:
             r.document = _infer_year(r.document, r.extracted)
     return read, skipped
+
+
+def drop_duplicates(read: list[ReadDocument], config: Config) -> tuple[list[ReadDocument], list[DuplicateCluster]]:
+    """Find duplicate clusters; unless ``corpus.duplicates = "keep"``, keep one document of each."""
+    clusters = find_duplicates([(r.document.id, r.extracted.text) for r in read],
+                               threshold=config.corpus.near_duplicate_threshold, seed=config.run.seed)
+    if config.corpus.duplicates == "keep":
+        return read, clusters
+    dropped = {d for c in clusters for d in c.dropped}
+    return [r for r in read if r.document.id not in dropped], clusters
 
 
 def _failure(error: str | None) -> str:

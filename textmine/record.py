@@ -16,9 +16,12 @@ from .config import CORPUS_CONFIG_NAME
 from .resources import display_name
 
 if TYPE_CHECKING:
-    from .pipeline import RunResult
+    from .config import Config
+    from .corpus import Corpus, Skipped
+    from .duplicates import DuplicateCluster
+    from .pipeline import ReadDocument, RunResult
 
-LIBRARIES = ("textmine", "pdfplumber", "pdfminer.six", "python-docx", "beautifulsoup4", "jieba", "numpy", "scipy",
+LIBRARIES = ("textmine", "pypdfium2", "pdfplumber", "pdfminer.six", "python-docx", "beautifulsoup4", "opencc", "datasketch", "jieba", "numpy", "scipy",
              "gensim", "networkx", "openpyxl", "matplotlib", "jinja2", "click", "tqdm")
 
 
@@ -32,11 +35,9 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]:
-    corpus = result.corpus
-    groups = {
-        g: {"documents": t.documents, "tokens": t.tokens} for g, t in result.keywords_by_group.items()
-    }
+def extraction_record(config: "Config", corpus: "Corpus", read: list["ReadDocument"], skipped: list["Skipped"],
+                      duplicates: list["DuplicateCluster"], outputs: dict[str, str], timings: dict[str, float]) -> dict[str, Any]:
+    """What every record holds: corpus, config, versions, inputs and what became of them."""
     corpus_config = corpus.root / CORPUS_CONFIG_NAME
     return {
         "textmine_run": 1,
@@ -46,31 +47,47 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "manifest": corpus.manifest.name if corpus.manifest else None,
             "config_file": CORPUS_CONFIG_NAME if corpus_config.is_file() else None,
         },
-        "config": result.config.to_dict(),
-        "seed": result.config.run.seed,
+        "config": config.to_dict(),
+        "seed": config.run.seed,
         "versions": library_versions(),
-        "resources": [
-            {"kind": kind, "file": display_name(path), "sha256": digest} for kind, path, digest in result.lexicon.files
-        ],
         "counts": {
             "documents_found": len(corpus.documents) + len(corpus.skipped),
-            "documents_read": len(result.read),
-            "documents_skipped": len(result.skipped),
-            "tokens": result.n_tokens,
-            "vocabulary": len(result.dtm.vocab),
-            "groups": groups,
-            "formats": dict(sorted(Counter(r.extracted.format for r in result.read).items())),
-            "year_sources": dict(sorted(Counter(r.document.year_source for r in result.read).items())),
-            "pdf_pages": sum(r.extracted.pages or 0 for r in result.read),
-            "running_lines_removed": sorted({line for r in result.read for line in r.extracted.dropped_lines
-                                             if not is_page_number(line)}),
-            "topic_documents_dropped": list(result.topics.dropped) if result.topics else [],
+            "documents_read": len(read),
+            "documents_skipped": len(skipped),
+            "duplicates_counted_once": sum(len(c.dropped) for c in duplicates),
+            "formats": dict(sorted(Counter(r.extracted.format for r in read).items())),
+            "year_sources": dict(sorted(Counter(r.document.year_source for r in read).items())),
+            "pdf_pages": sum(r.extracted.pages or 0 for r in read),
+            "ocr_pages": sum(r.extracted.ocr_pages for r in read),
+            "repairs": dict(sorted(sum((Counter(r.extracted.repairs) for r in read), Counter()).items())),
+            "running_lines_removed": sorted({line for r in read for line in r.extracted.dropped_lines if not is_page_number(line)}),
         },
-        "skipped": [{"file": s.path, "reason": s.reason} for s in result.skipped],
+        "skipped": [{"file": s.path, "reason": s.reason} for s in skipped],
+        "duplicates": [{"kept": c.kept, "dropped": list(c.dropped), "kind": c.kind, "similarity": c.similarity} for c in duplicates],
         "inputs": [
             {"id": r.document.id, "file": r.document.path.relative_to(corpus.root).as_posix(), "sha256": r.sha256}
-            for r in result.read
+            for r in read
         ],
         "outputs": outputs,
-        "timing": {"seconds_per_stage": result.timings},
+        "timing": {
+            "seconds_per_stage": timings,
+            "seconds_per_file": {r.document.id: r.seconds for r in read if not r.cached},
+            "from_cache": sorted(r.document.id for r in read if r.cached),
+        },
     }
+
+
+def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]:
+    record = extraction_record(result.config, result.corpus, [*result.read, *result.dropped], result.skipped,
+                               result.duplicates, outputs, result.timings)
+    record["counts"].update({
+        "documents_analysed": len(result.read),
+        "tokens": result.n_tokens,
+        "vocabulary": len(result.dtm.vocab),
+        "groups": {g: {"documents": t.documents, "tokens": t.tokens} for g, t in result.keywords_by_group.items()},
+        "topic_documents_dropped": list(result.topics.dropped) if result.topics else [],
+    })
+    record["resources"] = [
+        {"kind": kind, "file": display_name(path), "sha256": digest} for kind, path, digest in result.lexicon.files
+    ]
+    return record

@@ -11,10 +11,24 @@ Apache Tika parses each file in a child process with timeouts and restarts.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+
+from .errors import TextmineError
+
+_STILLBORN_LIMIT = 3  # workers in a row that die before finishing a task: they cannot start, stop
+
+
+def _can_spawn() -> bool:
+    """A spawned child re-imports ``__main__`` from its file; code run from stdin or ``-c`` has none."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.exists(path)
+
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,6 +80,7 @@ class _Worker:
         child.close()
         self.task: int | None = None
         self.deadline: float | None = None
+        self.finished = False  # has completed a task: it started up fine
 
     def give(self, index: int, item: Any, timeout: float | None) -> None:
         self.conn.send((index, item))
@@ -105,10 +120,14 @@ class IsolatedPool(Generic[T, R]):
         pending = list(enumerate(items))
         if not pending:
             return
+        if not _can_spawn():
+            yield from self._in_process([item for _, item in pending], on_done)
+            return
         context = multiprocessing.get_context("spawn")  # never fork a process that holds threads
         start = lambda: _Worker(context, self.func, self.memory_mb, self.initializer, self.initargs)  # noqa: E731
         pool = [start() for _ in range(min(self.workers, len(pending)))]
         results: dict[int, Outcome[R]] = {}
+        stillborn = 0
         queue = iter(pending)
         next_out = 0
         try:
@@ -126,7 +145,12 @@ class IsolatedPool(Generic[T, R]):
                         try:
                             index, value, error = worker.conn.recv()
                             outcome = Outcome(value, error)
+                            worker.finished, stillborn = True, 0  # it answered: it started up fine
                         except (EOFError, OSError):
+                            if not worker.finished:
+                                stillborn += 1
+                                if stillborn >= _STILLBORN_LIMIT:
+                                    raise TextmineError(f"worker processes die before finishing any task ({self._death(worker)})") from None
                             index, outcome = worker.task, Outcome(None, self._death(worker))
                             worker.kill()
                             pool[i] = worker = start()
@@ -150,6 +174,20 @@ class IsolatedPool(Generic[T, R]):
                     worker.stop()
                 else:
                     worker.kill()
+
+    def _in_process(self, items: list[T], on_done: Callable[[int], None] | None) -> Iterator[Outcome[R]]:
+        """Without worker processes (no limits): when ``__main__`` cannot be imported by a child."""
+        if self.initializer:
+            self.initializer(*self.initargs)
+        for item in items:
+            try:
+                outcome = Outcome(self.func(item), None)
+            except Exception as exc:  # the boundary of one task, as in a worker
+                first = str(exc).splitlines()[0] if str(exc) else "no message"
+                outcome = Outcome(None, f"{type(exc).__name__}: {first}")
+            if on_done:
+                on_done(1)
+            yield outcome
 
     def _feed(self, worker: _Worker, queue: Iterator[tuple[int, T]]) -> None:
         task = next(queue, None)

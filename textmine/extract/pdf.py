@@ -25,8 +25,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..clean import join_wrapped, normalise, page_furniture
-from ..errors import ExtractionError
 from ..config import ExtractConfig
+from ..errors import ExtractionError
 from . import Extracted
 
 

@@ -9,7 +9,6 @@ from ..clean import normalise, paragraphs_of_plain_text
 from ..errors import ExtractionError
 from . import Extracted
 
-
 # A file that holds this many non-ASCII UTF-8 characters before its first invalid byte was written
 # as UTF-8 and then appended to in another encoding: guessing one encoding would garble a part.
 MIXED_AFTER = 20

@@ -1,0 +1,41 @@
+"""The isolated worker pool: limits stop a task, not the run; results keep their order."""
+
+import os
+import time
+
+from textmine.workers import IsolatedPool
+
+
+def task(item: str) -> str:
+    if item == "hang":
+        time.sleep(60)
+    if item == "hog":
+        block = bytearray(3 * 1024**3)  # 3 GB, past the worker's limit
+        return str(len(block))
+    if item == "crash":
+        os._exit(3)
+    if item == "fail":
+        raise ValueError("bad input\nsecond line")
+    return item.upper()
+
+
+def test_limits_and_failures_are_outcomes_in_order():
+    pool = IsolatedPool(task, workers=2, timeout=3, memory_mb=512)
+    started = time.monotonic()
+    outcomes = list(pool.map(["a", "hang", "b", "hog", "crash", "fail", "c"]))
+    assert time.monotonic() - started < 30
+    assert [(o.value, o.error) for o in outcomes] == [
+        ("A", None),
+        (None, "timeout: stopped after 3 s"),
+        ("B", None),
+        (None, "memory limit exceeded (512 MB)"),
+        (None, "worker process died (exit code 3)"),
+        (None, "ValueError: bad input"),
+        ("C", None),
+    ]
+
+
+def test_progress_is_reported_per_task():
+    ticks = []
+    outcomes = list(IsolatedPool(task, workers=2).map(["x", "y", "z"], on_done=ticks.append))
+    assert [o.value for o in outcomes] == ["X", "Y", "Z"] and ticks == [1, 1, 1]

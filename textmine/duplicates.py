@@ -1,0 +1,88 @@
+"""Duplicate documents: the same text twice (exact) or nearly (a repost with another header).
+
+Exact duplicates share the hash of their text with all whitespace removed. Near-duplicates are
+found with MinHash over character 5-grams and locality-sensitive hashing (datasketch), then
+confirmed with the exact Jaccard similarity of their 5-gram sets, so the threshold means what it
+says. Documents linked directly or through others form a cluster; the cluster's first document by
+id is kept, the others are reported and, unless configured otherwise, left out of the analysis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+_SPACE = re.compile(r"\s+")
+SHINGLE = 5
+
+
+@dataclass(frozen=True)
+class DuplicateCluster:
+    kept: str
+    dropped: tuple[str, ...]
+    kind: str  # "exact" when every member has the same text, else "near"
+    similarity: float  # the lowest confirmed Jaccard similarity inside the cluster
+
+
+def _shingles(text: str) -> set[str]:
+    compact = _SPACE.sub("", text)
+    return {compact[i:i + SHINGLE] for i in range(max(len(compact) - SHINGLE + 1, 1))}
+
+
+def jaccard(a: str, b: str) -> float:
+    x, y = _shingles(a), _shingles(b)
+    return len(x & y) / len(x | y) if x or y else 1.0
+
+
+def find_duplicates(documents: Sequence[tuple[str, str]], *, threshold: float = 0.9, num_perm: int = 128,
+                    seed: int = 1) -> list[DuplicateCluster]:
+    """Clusters of duplicate documents among ``(id, text)`` pairs, in order of their kept id."""
+    from datasketch import MinHash, MinHashLSH
+
+    texts = dict(documents)
+    parent = {doc_id: doc_id for doc_id in texts}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def link(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    by_hash: dict[str, str] = {}
+    similarity: dict[frozenset[str], float] = {}
+    for doc_id, text in sorted(texts.items()):
+        digest = hashlib.sha256(_SPACE.sub("", text).encode("utf-8")).hexdigest()
+        if digest in by_hash:
+            link(by_hash[digest], doc_id)
+            similarity[frozenset((by_hash[digest], doc_id))] = 1.0
+        else:
+            by_hash[digest] = doc_id
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    for doc_id in sorted(by_hash.values()):
+        signature = MinHash(num_perm=num_perm, seed=seed)
+        signature.update_batch([s.encode("utf-8") for s in _shingles(texts[doc_id])])
+        for other in sorted(lsh.query(signature)):
+            score = jaccard(texts[doc_id], texts[other])
+            if score >= threshold:
+                link(other, doc_id)
+                similarity[frozenset((other, doc_id))] = score
+        lsh.insert(doc_id, signature)
+    members: dict[str, list[str]] = {}
+    for doc_id in sorted(texts):
+        members.setdefault(root(doc_id), []).append(doc_id)
+    clusters = []
+    for kept, group in sorted(members.items()):
+        if len(group) < 2:
+            continue
+        scores = [s for pair, s in similarity.items() if pair <= set(group)]
+        low = min(scores)
+        clusters.append(DuplicateCluster(kept, tuple(d for d in group if d != kept), "exact" if low == 1.0 else "near",
+                                         round(low, 4)))
+    return clusters
