@@ -214,3 +214,10 @@ def test_every_command_has_help():
                 assert param.help, f"{name} --{param.name} has no help"
     result = textmine("run", "--help")
     assert result.returncode == 0 and "topics.k = 8" in result.stdout
+
+
+def test_an_unwritable_output_is_one_line_and_no_traceback(tmp_path):
+    corpus = make_corpus(tmp_path / "c", ["bj0114", "sh0040"])
+    result = textmine("run", str(corpus), "-o", "/proc/textmine-cannot-write-here", "--no-topics", "-q")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("textmine: error: cannot write or read /proc/") and len(result.stderr.strip().splitlines()) == 1

@@ -71,16 +71,17 @@ def test_encodings_are_detected():
 def test_html_with_gb2312_charset_and_portal_menus(tmp_path):
     page = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'><title>通知</title>"
             "<script>var x = '菜单';</script></head><body><nav>首页 | 政策文件 | 联系我们</nav>"
+            "<div class='top-menu'>网站地图</div><div id='breadcrumb'>当前位置：政策</div>"
             "<div class='article'><h1>关于支持人才公寓建设的通知</h1><p>各区人民政府：</p>"
             "<p>为落实高层次人才安居政策&nbsp;，现通知如下&amp;。镕</p><table><tr><td>补贴</td><td>100万元</td></tr></table></div>"
-            "<footer>版权所有</footer></body></html>")
+            "<footer>版权所有</footer><div class='copyright'>主办单位</div></body></html>")
     path = tmp_path / "notice.html"
     path.write_bytes(page.encode("gb18030"))
     extracted = extract_file(path)
     assert extracted.encoding == "gb18030"
     # the <title> stays out: portals repeat the heading there
     assert extracted.text.split("\n") == ["关于支持人才公寓建设的通知", "各区人民政府：",
-                                          "为落实高层次人才安居政策 ，现通知如下&。镕", "补贴 100万元"]
+                                          "为落实高层次人才安居政策 ，现通知如下&。镕", "补贴\t100万元"]
 
 
 @pytest.mark.parametrize(

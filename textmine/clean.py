@@ -17,14 +17,14 @@ _INVISIBLE = re.compile(
     "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
-_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a\u202f\u205f]+")
+_SPACES = re.compile(r"[ \u00a0\u3000\u2002-\u200a\u202f\u205f]+")  # tabs stay: they separate table cells
 
 
 def normalise(text: str) -> str:
     """Unify line ends and spaces, drop format characters, fold full-width letters and digits."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_FULLWIDTH_FOLD)
     text = _INVISIBLE.sub("", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(_SPACES.sub(" ", line).strip(" \t") for line in text.split("\n"))
 
 
 _DASHES = "-‐‑‒–—―－─━"

@@ -46,6 +46,10 @@ class _Group(click.Group):
         except TextmineError as exc:
             click.echo(f"textmine: error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:  # disk full, no permission: nothing half-written was left in place
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"textmine: error: cannot write or read {where}{exc.strerror or exc}; earlier outputs are untouched", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("textmine: interrupted; outputs of earlier runs are untouched", err=True)
             sys.exit(130)

@@ -50,16 +50,15 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
             page = document[index]
             try:
                 lines, source, junk = _page_lines(path, page, index, settings.password)
-                text = "".join(line.text for line in lines)
-                if _visible_chars(text) < 10 and _has_image(page):
-                    if settings.ocr:
-                        from .ocr import ocr_page
+                scanned = _visible_chars("".join(line.text for line in lines)) < 10 and _has_image(page)
+                if (scanned or junk > settings.max_junk_share) and settings.ocr:
+                    from .ocr import ocr_page
 
-                        lines, source = ocr_page(page, settings), "ocr"
-                        ocr_pages += 1
-                    else:
-                        flags["scanned page"] += 1
-                        lines = []
+                    lines, source = ocr_page(page, settings), "ocr"
+                    ocr_pages += 1
+                elif scanned:
+                    flags["scanned page"] += 1
+                    lines = []
                 elif junk > settings.max_junk_share:
                     flags["junk page"] += 1
                     notes.append(f"page {index + 1}: {junk:.0%} unmapped glyphs, left out")
@@ -82,10 +81,12 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
 
 def _assemble(pages: list[list[Line]], settings: ExtractConfig, flags: Counter[str], notes: list[str],
               ocr_pages: int) -> Extracted:
-    furniture = page_furniture([[line.text for line in lines] for lines in pages], share=settings.header_share)
+    # each column of a two-column page has its own top and bottom, where headers and page numbers stand
+    columns = [[line for line in lines if line.column == c] for lines in pages for c in sorted({line.column for line in lines})]
+    furniture = page_furniture([[line.text for line in lines] for lines in columns], share=settings.header_share)
     kept: list[Line] = []
     dropped = set()
-    for lines, marks in zip(pages, furniture, strict=True):
+    for lines, marks in zip(columns, furniture, strict=True):
         for line, is_furniture in zip(lines, marks, strict=True):
             if is_furniture:
                 dropped.add(line.text)
@@ -112,12 +113,14 @@ def _open(path: Path, password: str) -> pdfium.PdfDocument:
 
 def _page_lines(path: Path, page: pdfium.PdfPage, index: int, password: str) -> tuple[list[Line], str, float]:
     """The page's lines, which extractor gave them, and the share of its characters that are junk."""
-    if index == 0 or _has_ruled_table(page):
+    lines, junk = _pdfium_lines(page)
+    # pdfplumber clusters lines by position, which would merge the two columns of a two-column page
+    first_page = index == 0 and _gutter(lines, page.get_width()) is None
+    if first_page or _has_ruled_table(page):
         from .pdf_tables import plumber_page_lines
 
         values, raw = plumber_page_lines(path, index, password)
         return [Line(*v) for v in values], "pdfplumber", junk_share(raw)
-    lines, junk = _pdfium_lines(page)
     return lines, "pdfium", junk
 
 

@@ -1,0 +1,83 @@
+"""The extraction cache: a rerun extracts nothing, a changed setting extracts again, an interrupted
+run resumes where it stopped."""
+
+import json
+import os
+
+import pytest
+
+import textmine
+from conftest import SUBSET, make_corpus
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """Each test starts from an empty cache."""
+    monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _extract(corpus, **overrides):
+    config = textmine.load_config(corpus=corpus, overrides={"run.progress": False, **overrides})
+    return textmine.extract_corpus(textmine.discover(corpus, config.corpus), config)
+
+
+def test_rerun_reads_from_the_cache_and_gives_the_same_text(tmp_path):
+    corpus = make_corpus(tmp_path / "c", SUBSET[:6])
+    first, _ = _extract(corpus)
+    second, _ = _extract(corpus)
+    assert not any(r.cached for r in first) and all(r.cached for r in second)
+    assert [r.extracted for r in first] == [r.extracted for r in second]
+
+
+def test_a_changed_setting_extracts_again(tmp_path):
+    corpus = make_corpus(tmp_path / "c", SUBSET[:3])
+    _extract(corpus)
+    again, _ = _extract(corpus, **{"extract.header_share": 0.7})
+    assert not any(r.cached for r in again)
+    limits_only, _ = _extract(corpus, **{"extract.timeout": 30.0, "extract.workers": 1})
+    assert all(r.cached for r in limits_only)  # limits do not change what is extracted
+
+
+def test_an_interrupted_run_resumes(tmp_path):
+    corpus = make_corpus(tmp_path / "c", SUBSET[:6])
+    half = make_corpus(tmp_path / "half", SUBSET[:3])  # the first files, as far as a killed run got
+    _extract(half)
+    resumed, _ = _extract(corpus)
+    assert [r.cached for r in resumed] == [True, True, True, False, False, False]
+
+
+def test_cache_entries_are_plain_json(tmp_path, own_cache):
+    corpus = make_corpus(tmp_path / "c", SUBSET[:1])
+    read, _ = _extract(corpus)
+    entries = [json.loads(p.read_text(encoding="utf-8")) for p in (own_cache / "extract").rglob("*.json")]
+    assert any(entry["text"] == read[0].extracted.text for entry in entries)
+
+
+def test_killed_midway_then_resumed_gives_what_an_uninterrupted_run_gives(tmp_path, own_cache):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = make_corpus(tmp_path / "c", SUBSET)
+    command = [sys.executable, "-m", "textmine", "extract", str(corpus), "--workers", "1", "-q"]
+    process = subprocess.Popen([*command, "-o", str(tmp_path / "killed")], start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(list((own_cache / "extract").rglob("*.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the run and its worker, mid-corpus
+    process.wait()
+    done_before = len(list((own_cache / "extract").rglob("*.json")))
+    assert 3 <= done_before < len(SUBSET)
+    assert not (tmp_path / "killed").exists()  # no half-written output folder
+    subprocess.run([*command, "-o", str(tmp_path / "resumed")], check=True, timeout=300)
+    record = json.loads((tmp_path / "resumed" / "run.json").read_text(encoding="utf-8"))
+    assert len(record["timing"]["from_cache"]) == done_before  # finished files were not redone
+    subprocess.run([*command, "-o", str(tmp_path / "clean"), "--set", "extract.cache=false"], check=True, timeout=300)
+    for name in ("texts", "documents.csv", "skipped.csv", "duplicates.csv"):
+        a, b = tmp_path / "resumed" / name, tmp_path / "clean" / name
+        files = sorted(p.relative_to(a) for p in a.rglob("*")) if a.is_dir() else [None]
+        for rel in files:
+            left, right = (a / rel, b / rel) if rel else (a, b)
+            assert left.read_bytes() == right.read_bytes(), rel or name
