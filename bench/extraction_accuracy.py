@@ -33,7 +33,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path)
     parser.add_argument("truth", type=Path)
-    parser.add_argument("--fixture", type=Path, default=Path(__file__).resolve().parents[2] / "shared/fixtures/real-pdfs/govdoc-cn-397")
+    parser.add_argument(
+        "--fixture", type=Path, default=Path(__file__).resolve().parents[2] / "shared/fixtures/real-pdfs/govdoc-cn-397"
+    )
     args = parser.parse_args()
     config = textmine.load_config(corpus=args.corpus)
     read, skipped = textmine.extract_corpus(textmine.discover(args.corpus, config.corpus), config)
@@ -49,7 +51,9 @@ def main() -> None:
     for fmt, values in sorted(scores.items()):
         ordered = sorted(values)
         p5 = ordered[int(0.05 * (len(ordered) - 1))][0]
-        print(f"{fmt:<7}{len(values):>6}{statistics.median(v for v, _ in values):>10.4%}{p5:>10.4%}{ordered[0][0]:>10.4%}  {ordered[0][1]}")
+        print(
+            f"{fmt:<7}{len(values):>6}{statistics.median(v for v, _ in values):>10.4%}{p5:>10.4%}{ordered[0][0]:>10.4%}  {ordered[0][1]}"
+        )
     print(f"texts with a header or page-number line left: {len(leftovers)} {leftovers[:5]}")
     truth = (args.fixture / "397.txt").read_text(encoding="utf-8")
     with pdfplumber.open(args.fixture / "397.pdf") as pdf:

@@ -50,8 +50,11 @@ def main() -> None:
     seconds = {}
 
     start = time.perf_counter()
-    files = sorted(p for p in glob.glob(os.path.join(args.corpus, "**", "*"), recursive=True)
-                   if p.endswith((".pdf", ".docx", ".txt", ".md")))
+    files = sorted(
+        p
+        for p in glob.glob(os.path.join(args.corpus, "**", "*"), recursive=True)
+        if p.endswith((".pdf", ".docx", ".txt", ".md"))
+    )
     texts = [read(p) for p in files]
     seconds["extract"] = time.perf_counter() - start
 
@@ -79,7 +82,9 @@ def main() -> None:
     seconds["topics"] = time.perf_counter() - start
 
     print(f"naive: {len(files)} files, {sum(map(len, docs))} tokens, {len(pairs)} pairs")
-    print("naive seconds: " + " ".join(f"{k}={v:.2f}" for k, v in seconds.items()) + f" total={sum(seconds.values()):.2f}")
+    print(
+        "naive seconds: " + " ".join(f"{k}={v:.2f}" for k, v in seconds.items()) + f" total={sum(seconds.values()):.2f}"
+    )
 
 
 if __name__ == "__main__":

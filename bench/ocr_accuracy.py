@@ -51,8 +51,10 @@ def main() -> None:
             extracted = extract_file(scanned, ExtractConfig(ocr=True))
             seconds = time.perf_counter() - started
             score = accuracy(extracted.text, (args.truth / f"{doc_id}.txt").read_text(encoding="utf-8"))
-            print(f"{doc_id}: {extracted.ocr_pages} pages scanned at {args.scan_dpi} dpi, OCR at 300 dpi: "
-                  f"accuracy {score:.2%}, {seconds / extracted.ocr_pages:.1f} s/page")
+            print(
+                f"{doc_id}: {extracted.ocr_pages} pages scanned at {args.scan_dpi} dpi, OCR at 300 dpi: "
+                f"accuracy {score:.2%}, {seconds / extracted.ocr_pages:.1f} s/page"
+            )
 
 
 if __name__ == "__main__":

@@ -73,17 +73,23 @@ def main() -> None:
         document.close()
     print(f"{len(rows)} PDFs, {pages} pages, one process")
     results = {}
-    extractors = [("pdfplumber extract_text", lambda: {r["id"]: plumber(args.corpus / r["file"]) for r in rows}),
-                  ("pypdfium2 plain", lambda: {r["id"]: pdfium_plain(args.corpus / r["file"]) for r in rows}),
-                  ("textmine", lambda: textmine_corpus(args.corpus, rows))]
+    extractors = [
+        ("pdfplumber extract_text", lambda: {r["id"]: plumber(args.corpus / r["file"]) for r in rows}),
+        ("pypdfium2 plain", lambda: {r["id"]: pdfium_plain(args.corpus / r["file"]) for r in rows}),
+        ("textmine", lambda: textmine_corpus(args.corpus, rows)),
+    ]
     for name, extractor in extractors:
         started = time.perf_counter()
         texts = extractor()
         seconds = time.perf_counter() - started
-        scores = sorted(accuracy(texts[r["id"]], (args.truth / f"{r['id']}.txt").read_text(encoding="utf-8")) for r in rows)
+        scores = sorted(
+            accuracy(texts[r["id"]], (args.truth / f"{r['id']}.txt").read_text(encoding="utf-8")) for r in rows
+        )
         results[name] = seconds
-        print(f"{name:<24} {seconds:7.1f} s {pages / seconds:8.1f} pages/s  ({results['pdfplumber extract_text'] / seconds:5.1f}x)  "
-              f"accuracy median {statistics.median(scores):.4%}  p5 {scores[int(0.05 * (len(scores) - 1))]:.4%}  min {scores[0]:.4%}")
+        print(
+            f"{name:<24} {seconds:7.1f} s {pages / seconds:8.1f} pages/s  ({results['pdfplumber extract_text'] / seconds:5.1f}x)  "
+            f"accuracy median {statistics.median(scores):.4%}  p5 {scores[int(0.05 * (len(scores) - 1))]:.4%}  min {scores[0]:.4%}"
+        )
 
 
 if __name__ == "__main__":

@@ -42,9 +42,15 @@ def main() -> None:
         cached = timed([*run, "-o", f"{tmp}/cached"], cache)
     print(f"corpus: {args.corpus}")
     print(f"naive script (pdfplumber + jieba.lcut + Counter + combinations + LdaModel): {naive:7.1f} s  (1.00)")
-    print(f"textmine run --workers 1                                                  : {one:7.1f} s  ({naive / one:.2f}x)")
-    print(f"textmine run (one worker per core)                                        : {default:7.1f} s  ({naive / default:.2f}x)")
-    print(f"textmine run again, texts from the extraction cache                       : {cached:7.1f} s  ({naive / cached:.2f}x)")
+    print(
+        f"textmine run --workers 1                                                  : {one:7.1f} s  ({naive / one:.2f}x)"
+    )
+    print(
+        f"textmine run (one worker per core)                                        : {default:7.1f} s  ({naive / default:.2f}x)"
+    )
+    print(
+        f"textmine run again, texts from the extraction cache                       : {cached:7.1f} s  ({naive / cached:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

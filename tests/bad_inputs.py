@@ -23,7 +23,9 @@ CORPUS = SHARED / "corpora" / "four-cities"
 # A two-page Beijing gazette PDF: the 关于议案的若干暂行规定 of 2010 (bj0003), and its true text.
 SAMPLE_PDF = CORPUS / "docs" / "beijing" / "关于议案的若干暂行规定(2010-12-23).pdf"
 SAMPLE_TRUTH = SHARED / "corpora" / "four-cities-truth" / "bj0003.txt"
-SAMPLE_DOCX = CORPUS / "docs" / "beijing" / "北京市人民代表大会常务委员会关于北京市耕地占用税适用税额的决定(2019-07-26).docx"
+SAMPLE_DOCX = (
+    CORPUS / "docs" / "beijing" / "北京市人民代表大会常务委员会关于北京市耕地占用税适用税额的决定(2019-07-26).docx"
+)
 
 
 def _contents(page: pikepdf.Page) -> bytes:
@@ -49,8 +51,9 @@ def owner_only(out: Path) -> Path:
     """Encrypted with an owner password only: opens without one (printing/copying restricted)."""
     path = out / "encrypted-owner-only.pdf"
     with pikepdf.open(SAMPLE_PDF) as pdf:
-        pdf.save(path, encryption=pikepdf.Encryption(user="", owner="owner", R=4,
-                                                     allow=pikepdf.Permissions(extract=False)))
+        pdf.save(
+            path, encryption=pikepdf.Encryption(user="", owner="owner", R=4, allow=pikepdf.Permissions(extract=False))
+        )
     return path
 
 
@@ -92,8 +95,12 @@ def fake_bold(out: Path) -> Path:
     with pikepdf.open(SAMPLE_PDF) as pdf:
         for page in pdf.pages:
             data = _contents(page)
-            doubled = re.sub(rb"BT\n(.*?)\nET", lambda m: m.group(0) + b"\nq 1 0 0 1 0.4 0 cm BT\n" + m.group(1) + b"\nET Q",
-                             data, flags=re.S)
+            doubled = re.sub(
+                rb"BT\n(.*?)\nET",
+                lambda m: m.group(0) + b"\nq 1 0 0 1 0.4 0 cm BT\n" + m.group(1) + b"\nET Q",
+                data,
+                flags=re.S,
+            )
             _set_contents(pdf, page, doubled)
         pdf.save(path)
     return path
@@ -149,8 +156,10 @@ def many_objects(out: Path, n: int = 40_000) -> Path:
     with pikepdf.open(SAMPLE_PDF) as pdf:
         page = pdf.pages[0]
         font = next(iter(page.Resources.Font.keys()))
-        grid = b"".join(f"50 {100 + 40 * i} m 550 {100 + 40 * i} l S 50 {100 + 40 * i} m 50 {100 + 40 * i + 30} l S\n".encode()
-                        for i in range(6))
+        grid = b"".join(
+            f"50 {100 + 40 * i} m 550 {100 + 40 * i} l S 50 {100 + 40 * i} m 50 {100 + 40 * i + 30} l S\n".encode()
+            for i in range(6)
+        )
         body = grid + b"".join(f"BT {font} 2 Tf {i % 500} {i // 500} Td <01> Tj ET\n".encode() for i in range(n))
         _set_contents(pdf, page, body)
         pdf.save(path)
@@ -193,8 +202,24 @@ def docx_bomb(out: Path, size_mb: int = 300) -> Path:
     return path
 
 
-BUILDERS = [encrypted, owner_only, truncated, zero_bytes, html_as_pdf, docx_as_pdf, legacy_doc, fake_bold, two_columns,
-            no_tounicode, scanned, many_objects, gbk, big5, mixed_encoding, docx_bomb]
+BUILDERS = [
+    encrypted,
+    owner_only,
+    truncated,
+    zero_bytes,
+    html_as_pdf,
+    docx_as_pdf,
+    legacy_doc,
+    fake_bold,
+    two_columns,
+    no_tounicode,
+    scanned,
+    many_objects,
+    gbk,
+    big5,
+    mixed_encoding,
+    docx_bomb,
+]
 
 
 if __name__ == "__main__":
@@ -202,4 +227,3 @@ if __name__ == "__main__":
     target.mkdir(parents=True, exist_ok=True)
     for build in BUILDERS:
         print(build(target))
-

@@ -32,7 +32,9 @@ _IGNORED = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 
 def comparable(text: str) -> str:
     """Text for scoring extraction: whitespace and zero-width characters removed, full-width digits and letters folded."""
-    folded = text.translate({cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]})
+    folded = text.translate(
+        {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+    )
     return _IGNORED.sub("", folded)
 
 
@@ -54,8 +56,15 @@ def make_corpus(root: Path, ids: list[str], extra_files: dict[str, bytes] | None
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        selected.append({**{f: "" for f in fields}, "id": f"bad{n:02d}", "file": rel, "city": Path(rel).parent.name,
-                         "title": Path(rel).stem})
+        selected.append(
+            {
+                **{f: "" for f in fields},
+                "id": f"bad{n:02d}",
+                "file": rel,
+                "city": Path(rel).parent.name,
+                "title": Path(rel).stem,
+            }
+        )
     with (root / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
@@ -64,8 +73,23 @@ def make_corpus(root: Path, ids: list[str], extra_files: dict[str, bytes] | None
 
 
 # Small documents of each city, every format present: PDF (one-page and longer), DOCX, TXT (GB18030), Markdown.
-SUBSET = ["bj0025", "bj0003", "bj0023", "bj0114", "bj0166", "gz0006", "gz0003", "gz0005",
-          "sh0151", "sh0024", "sh0073", "sh0040", "sz0009", "sz0011", "sz0001"]
+SUBSET = [
+    "bj0025",
+    "bj0003",
+    "bj0023",
+    "bj0114",
+    "bj0166",
+    "gz0006",
+    "gz0003",
+    "gz0005",
+    "sh0151",
+    "sh0024",
+    "sh0073",
+    "sh0040",
+    "sz0009",
+    "sz0011",
+    "sz0001",
+]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -8,12 +8,12 @@ import shutil
 import subprocess
 import sys
 
+import bad_inputs
 import docx
 import pytest
+from conftest import comparable
 from rapidfuzz.distance import Levenshtein
 
-import bad_inputs
-from conftest import comparable
 from textmine.config import ExtractConfig
 from textmine.errors import ExtractionError
 from textmine.extract import extract_file
@@ -43,7 +43,10 @@ def made(tmp_path_factory):
         ("legacy_doc", "not a DOCX: the file is a legacy Office file (.doc, .wps, .xls) by its first bytes"),
         ("no_tounicode", "no usable text: every page is unmapped glyphs such as (cid:N) (try --ocr)"),
         ("scanned", "no text layer: a scanned PDF (turn on OCR with --ocr to read it)"),
-        ("mixed_encoding", "mixed encodings: valid UTF-8 up to byte 538 (200 characters), then not; save the file in one encoding"),
+        (
+            "mixed_encoding",
+            "mixed encodings: valid UTF-8 up to byte 538 (200 characters), then not; save the file in one encoding",
+        ),
         ("docx_bomb", "zip-bomb guard: unzips to 301 MB, more than extract.max_unzipped_mb = 200"),
     ],
 )
@@ -82,7 +85,9 @@ def test_scanned_pdf_is_read_by_ocr(made):
     extracted = extract_file(made["scanned"], ExtractConfig(ocr=True))
     assert extracted.ocr_pages == 2
     assert accuracy(extracted.text) >= 0.95
-    assert not re.search(r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", extracted.text)  # Tesseract's spaces between Han characters
+    assert not re.search(
+        r"[\u4e00-\u9fff] +[\u4e00-\u9fff]", extracted.text
+    )  # Tesseract's spaces between Han characters
 
 
 def test_gbk_and_big5_text(made):
@@ -132,15 +137,23 @@ def test_docx_tables_text_boxes_and_headers(tmp_path):
     table.cell(1, 1).text = "一类"
     table.cell(1, 2).text = "每月5000元"
     paragraph = document.add_paragraph("第二条 另见说明框。")
-    paragraph._p.append(docx.oxml.parse_xml(
-        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml">'
-        '<w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>说明：补贴按年度发放。</w:t></w:r></w:p>'
-        "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"))
+    paragraph._p.append(
+        docx.oxml.parse_xml(
+            '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml">'
+            "<w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>说明：补贴按年度发放。</w:t></w:r></w:p>"
+            "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+        )
+    )
     path = tmp_path / "table.docx"
     document.save(path)
     extracted = extract_file(path)
-    assert extracted.text.split("\n") == ["第一条 人才公寓的申请条件如下：", "申请类别\t补贴标准", "领军人才\t一类\t每月5000元",
-                                          "第二条 另见说明框。", "说明：补贴按年度发放。"]
+    assert extracted.text.split("\n") == [
+        "第一条 人才公寓的申请条件如下：",
+        "申请类别\t补贴标准",
+        "领军人才\t一类\t每月5000元",
+        "第二条 另见说明框。",
+        "说明：补贴按年度发放。",
+    ]
     assert extracted.dropped_lines == ("北京市人民政府公报",)
 
 
@@ -149,8 +162,22 @@ def test_a_slow_file_is_stopped_and_the_run_goes_on(made, tmp_path):
     corpus.mkdir(parents=True)
     for name in ("many_objects", "fake_bold", "zero_bytes", "encrypted", "big5"):
         shutil.copy(made[name], corpus / made[name].name)
-    result = subprocess.run([sys.executable, "-m", "textmine", "extract", str(tmp_path / "corpus"), "-o", str(tmp_path / "out"),
-                             "--set", "extract.timeout=1"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "textmine",
+            "extract",
+            str(tmp_path / "corpus"),
+            "-o",
+            str(tmp_path / "out"),
+            "--set",
+            "extract.timeout=1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "2 read, 3 skipped" in result.stdout

@@ -15,8 +15,10 @@ from textmine.errors import MissingFontError
 
 
 def tables():
-    docs = [TokenizedDocument("a", "北京", 2020, [["高层次人才", "人才公寓", "专精特新"]]),
-            TokenizedDocument("b", "深圳", 2021, [["前海", "博士后工作站", "人才公寓"]])]
+    docs = [
+        TokenizedDocument("a", "北京", 2020, [["高层次人才", "人才公寓", "专精特新"]]),
+        TokenizedDocument("b", "深圳", 2021, [["前海", "博士后工作站", "人才公寓"]]),
+    ]
     return keyword_tables_by_group(doc_term_matrix(docs))
 
 
@@ -27,7 +29,9 @@ def test_charts_render_chinese_without_missing_glyphs(tmp_path):
     graph.add_edge("高层次人才", "人才公寓", weight=2)
     png = charts.save(charts.keyword_bars(tables(), top_n=3, title="各组高频关键词"), tmp_path / "bars")
     charts.save(charts.network_picture(graph, seed=1, title="共词网络"), tmp_path / "net")
-    charts.save(charts.topic_heatmap({"北京": np.array([0.7, 0.3])}, ["人才·公寓", "前海"], title="主题"), tmp_path / "heat")
+    charts.save(
+        charts.topic_heatmap({"北京": np.array([0.7, 0.3])}, ["人才·公寓", "前海"], title="主题"), tmp_path / "heat"
+    )
     assert png.startswith(b"\x89PNG") and (tmp_path / "bars.svg").is_file()
 
 
@@ -42,7 +46,11 @@ def test_backbone_keeps_each_nodes_strongest_links():
     graph = nx.Graph()
     graph.add_weighted_edges_from([("a", "b", 5), ("a", "c", 4), ("a", "d", 1), ("d", "e", 2)])
     kept = charts.backbone(graph, per_node=1)
-    assert sorted(tuple(sorted(e)) for e in kept.edges) == [("a", "b"), ("a", "c"), ("d", "e")]  # a–d is no one's strongest
+    assert sorted(tuple(sorted(e)) for e in kept.edges) == [
+        ("a", "b"),
+        ("a", "c"),
+        ("d", "e"),
+    ]  # a–d is no one's strongest
 
 
 def test_no_cjk_font_is_a_clear_error(monkeypatch):

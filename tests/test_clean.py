@@ -47,11 +47,22 @@ def test_running_headers_and_page_numbers_are_flagged():
     ]
     flags = page_furniture(pages, share=0.5)
     kept = [line for page, fl in zip(pages, flags, strict=True) for line, f in zip(page, fl, strict=True) if not f]
-    assert kept == ["上海市人才流动条例", "第一条 为了", "（五）负责本条例的实施。", "第四十条 本条例自1997年4月1日起施行。"]
+    assert kept == [
+        "上海市人才流动条例",
+        "第一条 为了",
+        "（五）负责本条例的实施。",
+        "第四十条 本条例自1997年4月1日起施行。",
+    ]
 
 
 def test_wrapped_lines_join_without_spaces_and_units_start_paragraphs():
-    lines = ["第一条 为了加强本市人才流动的管理，规范人才流动秩序，保障单", "位和个人合法权益。", "第二条 本条例", "所称 AI", "model 是"]
+    lines = [
+        "第一条 为了加强本市人才流动的管理，规范人才流动秩序，保障单",
+        "位和个人合法权益。",
+        "第二条 本条例",
+        "所称 AI",
+        "model 是",
+    ]
     wrapped = [True, False, True, True, False]
     assert join_wrapped(lines, wrapped) == [
         "第一条 为了加强本市人才流动的管理，规范人才流动秩序，保障单位和个人合法权益。",
@@ -62,7 +73,7 @@ def test_wrapped_lines_join_without_spaces_and_units_start_paragraphs():
 def test_hard_wrapped_plain_text_is_rejoined():
     body = "本市行政区域内的中医药医疗、预防保健、科研、教育、文化、产业等活动及其监督管理，适用本条例。" * 4
     width = 30
-    lines = ["北京市中医药条例"] + [body[i:i + width] for i in range(0, len(body), width)] + ["第二条 附则。"]
+    lines = ["北京市中医药条例"] + [body[i : i + width] for i in range(0, len(body), width)] + ["第二条 附则。"]
     assert hard_wrap_width(lines) == width - 1
     assert paragraphs_of_plain_text("\n".join(lines)) == ["北京市中医药条例", body, "第二条 附则。"]
 
@@ -75,4 +86,6 @@ def test_plain_text_with_one_paragraph_per_line_is_kept():
 def test_known_furniture_is_dropped_whole_paragraphs_only():
     text = "北京市人民代表大会常务委员会公报\n北京市人民代表大会常务委员会关于某事的决定\n本决定自公布之日起施行。"
     assert drop_known_furniture(text, {"北京市人民代表大会常务委员会公报"}) == (
-        "北京市人民代表大会常务委员会关于某事的决定\n本决定自公布之日起施行。", 1)
+        "北京市人民代表大会常务委员会关于某事的决定\n本决定自公布之日起施行。",
+        1,
+    )

@@ -52,7 +52,9 @@ def test_summary_and_run_record(runs):
     out, _, first = runs
     assert "17 found, 15 read, 2 skipped" in first.stdout
     assert "docs/beijing/empty.pdf: empty file (0 bytes)" in first.stdout
-    assert "docs/shanghai/portal-page.pdf: not a PDF: the file is an HTML or XML page by its first bytes" in first.stdout
+    assert (
+        "docs/shanghai/portal-page.pdf: not a PDF: the file is an HTML or XML page by its first bytes" in first.stdout
+    )
     assert "Traceback" not in first.stderr
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["counts"]["documents_read"] == 15
@@ -61,7 +63,11 @@ def test_summary_and_run_record(runs):
     assert record["config"]["topics"]["k"] == 3 and record["seed"] == 42
     assert record["versions"]["jieba"] and record["versions"]["textmine"]
     shipped = {r["file"] for r in record["resources"]}
-    assert {"textmine:stopwords/general-zh.txt", "textmine:data/policy_dict.txt", "textmine:data/synonyms.tsv"} <= shipped
+    assert {
+        "textmine:stopwords/general-zh.txt",
+        "textmine:data/policy_dict.txt",
+        "textmine:data/synonyms.tsv",
+    } <= shipped
     for item in record["inputs"]:
         assert len(item["sha256"]) == 64
     assert set(record["timing"]["seconds_per_stage"]) >= {"extract", "segment", "topics", "write", "total"}
@@ -89,8 +95,9 @@ def test_frequencies_recomputed_from_tokens(runs):
     by_group = read_csv(out / "tables" / "keywords_by_group.csv")
     gz = Counter(t for d in docs if d["group"] == "guangzhou" for s in d["sentences"] for t in s)
     top = [r for r in by_group if r["group"] == "guangzhou"][:5]
-    assert [(r["keyword"], int(r["freq"])) for r in top] == [(t, n) for t, n in sorted(gz.items(), key=lambda kv: (-kv[1], kv[0]))][:5] or \
-        [int(r["freq"]) for r in top] == sorted(gz.values(), reverse=True)[:5]
+    assert [(r["keyword"], int(r["freq"])) for r in top] == [
+        (t, n) for t, n in sorted(gz.items(), key=lambda kv: (-kv[1], kv[0]))
+    ][:5] or [int(r["freq"]) for r in top] == sorted(gz.values(), reverse=True)[:5]
 
 
 def test_network_weights_recomputed_from_tokens(runs):
@@ -167,8 +174,18 @@ def test_report_is_self_contained_escaped_and_chinese(runs):
 def test_workbook_has_every_table(runs):
     out, _, _ = runs
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
-    assert set(book.sheetnames) >= {"documents", "skipped", "top_keywords", "keywords_by_group", "side_by_side",
-                                    "strongest_links", "network_edges", "distinctive_terms", "topic_terms", "topic_shares"}
+    assert set(book.sheetnames) >= {
+        "documents",
+        "skipped",
+        "top_keywords",
+        "keywords_by_group",
+        "side_by_side",
+        "strongest_links",
+        "network_edges",
+        "distinctive_terms",
+        "topic_terms",
+        "topic_shares",
+    }
     skipped = list(book["skipped"].iter_rows(values_only=True))
     assert skipped[0] == ("file", "reason") and len(skipped) == 3
 
@@ -193,7 +210,8 @@ def test_a_bad_config_key_is_one_line_and_no_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "textmine: error: command line: unknown config key 'topics.kk'; known in [topics]: "
-        "chunksize, enabled, iterations, k, max_df, min_df, passes, top_terms"]
+        "chunksize, enabled, iterations, k, max_df, min_df, passes, top_terms"
+    ]
 
 
 def test_output_folder_that_is_not_a_run_is_never_overwritten(tmp_path):
@@ -220,4 +238,7 @@ def test_an_unwritable_output_is_one_line_and_no_traceback(tmp_path):
     corpus = make_corpus(tmp_path / "c", ["bj0114", "sh0040"])
     result = textmine("run", str(corpus), "-o", "/proc/textmine-cannot-write-here", "--no-topics", "-q")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("textmine: error: cannot write or read /proc/") and len(result.stderr.strip().splitlines()) == 1
+    assert (
+        result.stderr.startswith("textmine: error: cannot write or read /proc/")
+        and len(result.stderr.strip().splitlines()) == 1
+    )

@@ -34,7 +34,10 @@ def test_year_from_the_file_name_when_the_manifest_has_none(tmp_path):
         writer.writeheader()
         writer.writerows(rows)
     docs = {d.id: d for d in discover(root).documents}
-    assert (docs["bj0004"].year, docs["bj0004"].year_source) == (2022, "file name")  # 北京中轴线文化遗产保护条例(2022-05-25).txt
+    assert (docs["bj0004"].year, docs["bj0004"].year_source) == (
+        2022,
+        "file name",
+    )  # 北京中轴线文化遗产保护条例(2022-05-25).txt
     assert (docs["sh0010"].year, docs["sh0010"].year_source) == (None, "unknown")  # found later, in the text
 
 
@@ -63,11 +66,14 @@ def test_manifest_rows_whose_file_is_missing_are_skipped(tmp_path):
     root = make_corpus(tmp_path / "c", ["bj0114", "bj0166"])
     shutil.rmtree(root / "docs" / "beijing")
     (root / "docs" / "beijing").mkdir()
-    shutil.copyfile(FOUR_CITIES / "docs/beijing/北京市科学技术普及条例.txt", root / "docs/beijing/北京市科学技术普及条例.txt")
+    shutil.copyfile(
+        FOUR_CITIES / "docs/beijing/北京市科学技术普及条例.txt", root / "docs/beijing/北京市科学技术普及条例.txt"
+    )
     corpus = discover(root)
     assert [d.id for d in corpus.documents] == ["bj0166"]
     assert [(s.path, s.reason) for s in corpus.skipped] == [
-        ("docs/beijing/北京市实施《集会游行示威法》办法.md", "listed in the manifest but not found")]
+        ("docs/beijing/北京市实施《集会游行示威法》办法.md", "listed in the manifest but not found")
+    ]
 
 
 def test_group_column_must_exist(tmp_path):

@@ -18,6 +18,8 @@ def test_ci_runs_the_quickstart_test_command():
     quickstart = README.split("## Quickstart", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
     commands = [line for line in quickstart.splitlines() if line and not line.startswith("#")]
     assert len(commands) == 2
-    ci = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if line.startswith("apt-get")]
+    ci = [
+        line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if line.startswith("apt-get")
+    ]
     assert ci == [commands[1]]
     assert commands[0].endswith("textmine run ../shared/corpora/four-cities")

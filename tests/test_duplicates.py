@@ -1,10 +1,17 @@
 from conftest import truth
+
 from textmine.duplicates import find_duplicates, jaccard
 
 
 def test_exact_and_near_duplicates_form_clusters():
     a, b = truth("sh0010"), truth("bj0004")
-    docs = [("a", a), ("a-pdf", a.replace("\n", "\n\n")), ("a-repost", "转载：上海发布\n" + a), ("b", b), ("c", truth("gz0003"))]
+    docs = [
+        ("a", a),
+        ("a-pdf", a.replace("\n", "\n\n")),
+        ("a-repost", "转载：上海发布\n" + a),
+        ("b", b),
+        ("c", truth("gz0003")),
+    ]
     clusters = find_duplicates(docs, threshold=0.9)
     assert len(clusters) == 1
     cluster = clusters[0]
@@ -13,9 +20,10 @@ def test_exact_and_near_duplicates_form_clusters():
 
 
 def test_whitespace_only_differences_are_exact():
-    assert [(c.kept, c.dropped, c.kind, c.similarity) for c in find_duplicates([("x", "第一条 甲乙丙丁戊己庚辛壬癸。"),
-                                                                               ("y", "第一条甲乙丙丁戊己庚辛壬癸。\n")])] == \
-        [("x", ("y",), "exact", 1.0)]
+    assert [
+        (c.kept, c.dropped, c.kind, c.similarity)
+        for c in find_duplicates([("x", "第一条 甲乙丙丁戊己庚辛壬癸。"), ("y", "第一条甲乙丙丁戊己庚辛壬癸。\n")])
+    ] == [("x", ("y",), "exact", 1.0)]
 
 
 def test_amended_versions_below_the_threshold_stay_apart():

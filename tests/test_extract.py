@@ -69,28 +69,46 @@ def test_encodings_are_detected():
 
 
 def test_html_with_gb2312_charset_and_portal_menus(tmp_path):
-    page = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'><title>通知</title>"
-            "<script>var x = '菜单';</script></head><body><nav>首页 | 政策文件 | 联系我们</nav>"
-            "<div class='top-menu'>网站地图</div><div id='breadcrumb'>当前位置：政策</div>"
-            "<div class='article'><h1>关于支持人才公寓建设的通知</h1><p>各区人民政府：</p>"
-            "<p>为落实高层次人才安居政策&nbsp;，现通知如下&amp;。镕</p><table><tr><td>补贴</td><td>100万元</td></tr></table></div>"
-            "<footer>版权所有</footer><div class='copyright'>主办单位</div></body></html>")
+    page = (
+        "<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'><title>通知</title>"
+        "<script>var x = '菜单';</script></head><body><nav>首页 | 政策文件 | 联系我们</nav>"
+        "<div class='top-menu'>网站地图</div><div id='breadcrumb'>当前位置：政策</div>"
+        "<div class='article'><h1>关于支持人才公寓建设的通知</h1><p>各区人民政府：</p>"
+        "<p>为落实高层次人才安居政策&nbsp;，现通知如下&amp;。镕</p><table><tr><td>补贴</td><td>100万元</td></tr></table></div>"
+        "<footer>版权所有</footer><div class='copyright'>主办单位</div></body></html>"
+    )
     path = tmp_path / "notice.html"
     path.write_bytes(page.encode("gb18030"))
     extracted = extract_file(path)
     assert extracted.encoding == "gb18030"
     # the <title> stays out: portals repeat the heading there
-    assert extracted.text.split("\n") == ["关于支持人才公寓建设的通知", "各区人民政府：",
-                                          "为落实高层次人才安居政策 ，现通知如下&。镕", "补贴\t100万元"]
+    assert extracted.text.split("\n") == [
+        "关于支持人才公寓建设的通知",
+        "各区人民政府：",
+        "为落实高层次人才安居政策 ，现通知如下&。镕",
+        "补贴\t100万元",
+    ]
 
 
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
         ("empty.pdf", b"", "empty file (0 bytes)"),
-        ("page.pdf", b"<!DOCTYPE html><html><body>404</body></html>", "not a PDF: the file is an HTML or XML page by its first bytes"),
-        ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "not a DOCX: the file is a legacy Office file (.doc, .wps, .xls) by its first bytes"),
-        ("notes.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "unsupported file type '.wps' (supported: pdf, docx, html, htm, txt, md)"),
+        (
+            "page.pdf",
+            b"<!DOCTYPE html><html><body>404</body></html>",
+            "not a PDF: the file is an HTML or XML page by its first bytes",
+        ),
+        (
+            "old.docx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+            "not a DOCX: the file is a legacy Office file (.doc, .wps, .xls) by its first bytes",
+        ),
+        (
+            "notes.wps",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            "unsupported file type '.wps' (supported: pdf, docx, html, htm, txt, md)",
+        ),
         ("fake.docx", b"PK\x03\x04 not really a zip", "not a readable DOCX"),
         ("binary.txt", b"%PDF-1.7\n", "not a .txt text file: the file is a PDF by its first bytes"),
     ],
@@ -121,4 +139,3 @@ def test_pdf_without_a_text_layer_is_flagged(tmp_path):
     Image.new("RGB", (200, 280), "white").save(path, "PDF")
     with pytest.raises(ExtractionError, match="no text layer"):
         extract_file(path)
-

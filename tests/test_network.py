@@ -27,8 +27,12 @@ def test_frequencies_by_hand():
     assert (table.documents, table.tokens) == (3, 8)
     rows = [(t.term, t.freq, t.df, t.per_10k, t.doc_share) for t in table.terms]
     # ties on frequency and document frequency are broken by the term itself
-    assert rows == [("人才", 3, 2, 3750.0, 0.6667), ("公寓", 2, 2, 2500.0, 0.6667),
-                    ("补贴", 2, 2, 2500.0, 0.6667), ("创新", 1, 1, 1250.0, 0.3333)]
+    assert rows == [
+        ("人才", 3, 2, 3750.0, 0.6667),
+        ("公寓", 2, 2, 2500.0, 0.6667),
+        ("补贴", 2, 2, 2500.0, 0.6667),
+        ("创新", 1, 1, 1250.0, 0.3333),
+    ]
     by_group = keyword_tables_by_group(dtm)
     assert [(t.term, t.freq, t.per_10k) for t in by_group["Y"].terms] == [("公寓", 1, 5000.0), ("创新", 1, 5000.0)]
     assert by_group["X"].tokens == 6
@@ -43,7 +47,11 @@ def test_cooccurrence_weights_by_hand():
     assert edge_rows(graph) == [("人才", "补贴", 2), ("人才", "公寓", 1), ("公寓", "创新", 1), ("公寓", "补贴", 1)]
     assert dict(graph.nodes["人才"]) == {"label": "人才", "freq": 3, "df": 2}
     assert [(r.keyword, r.freq, r.partner, r.weight) for r in strongest_links(graph)] == [
-        ("人才", 3, "补贴", 2), ("公寓", 2, "人才", 1), ("补贴", 2, "人才", 2), ("创新", 1, "公寓", 1)]
+        ("人才", 3, "补贴", 2),
+        ("公寓", 2, "人才", 1),
+        ("补贴", 2, "人才", 2),
+        ("创新", 1, "公寓", 1),
+    ]
 
 
 def test_group_network_on_the_shared_vocabulary():

@@ -13,7 +13,19 @@ def segmenter(**options) -> Segmenter:
 def test_policy_terms_come_out_whole_and_boilerplate_goes():
     text = "北京市支持专精特新企业引进高层次人才，为其提供人才公寓和安家补贴，设立博士后工作站。进一步加强有关工作。"
     assert segmenter().sentences(text) == [
-        ["北京市", "支持", "专精特新", "企业", "引进", "高层次人才", "提供", "人才公寓", "安家补贴", "设立", "博士后工作站"],
+        [
+            "北京市",
+            "支持",
+            "专精特新",
+            "企业",
+            "引进",
+            "高层次人才",
+            "提供",
+            "人才公寓",
+            "安家补贴",
+            "设立",
+            "博士后工作站",
+        ],
     ]
 
 
@@ -31,8 +43,11 @@ def test_user_lists_from_config(tmp_path):
     (tmp_path / "dict.txt").write_text("营商环境优化 n\n", encoding="utf-8")
     (tmp_path / "stop.txt").write_text("# mine\n推动\n", encoding="utf-8")
     (tmp_path / "syn.tsv").write_text("营商环境优化\t营商环境\n", encoding="utf-8")
-    seg = segmenter(user_dicts=[str(tmp_path / "dict.txt")], stopwords=[str(tmp_path / "stop.txt")],
-                    synonyms=[str(tmp_path / "syn.tsv")])
+    seg = segmenter(
+        user_dicts=[str(tmp_path / "dict.txt")],
+        stopwords=[str(tmp_path / "stop.txt")],
+        synonyms=[str(tmp_path / "syn.tsv")],
+    )
     assert seg.cut("推动营商环境优化") == ["推动", "营商环境优化"]
     assert seg.sentences("推动营商环境优化。") == [["营商环境"]]
 

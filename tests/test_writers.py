@@ -9,11 +9,17 @@ from textmine.writers import write_csv, write_gexf, write_graphml, write_xlsx
 
 def test_csv_has_a_bom_and_inert_formulas(tmp_path):
     path = tmp_path / "t.csv"
-    write_csv(path, ["title", "n"], [["=HYPERLINK(\"http://x\")", 1], ["＋1", -2], ["@SUM(A1)", 3], ["人才公寓", 4]])
+    write_csv(path, ["title", "n"], [['=HYPERLINK("http://x")', 1], ["＋1", -2], ["@SUM(A1)", 3], ["人才公寓", 4]])
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows == [["title", "n"], ["'=HYPERLINK(\"http://x\")", "1"], ["'＋1", "-2"], ["'@SUM(A1)", "3"], ["人才公寓", "4"]]
+    assert rows == [
+        ["title", "n"],
+        ['\'=HYPERLINK("http://x")', "1"],
+        ["'＋1", "-2"],
+        ["'@SUM(A1)", "3"],
+        ["人才公寓", "4"],
+    ]
 
 
 def test_xlsx_keeps_types_and_is_byte_identical_on_rewrite(tmp_path):
@@ -22,7 +28,11 @@ def test_xlsx_keeps_types_and_is_byte_identical_on_rewrite(tmp_path):
     write_xlsx(tmp_path / "b.xlsx", sheets)
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["keywords"]
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["keyword", "freq"], ["'=1+1", 3], ["人才公寓", 2.5]]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["keyword", "freq"],
+        ["'=1+1", 3],
+        ["人才公寓", 2.5],
+    ]
 
 
 def graph() -> nx.Graph:

@@ -36,8 +36,14 @@ class ExtractionCache:
         settings = {k: v for k, v in dataclasses.asdict(config).items() if k not in _NOT_IN_KEY}
         settings["password"] = hashlib.sha256(config.password.encode()).hexdigest()
         versions = library_versions()
-        basis = json.dumps({"settings": settings, "versions": {k: versions.get(k) for k in _EXTRACTORS},
-                            "code": _extraction_code_digest()}, sort_keys=True)
+        basis = json.dumps(
+            {
+                "settings": settings,
+                "versions": {k: versions.get(k) for k in _EXTRACTORS},
+                "code": _extraction_code_digest(),
+            },
+            sort_keys=True,
+        )
         self.salt = hashlib.sha256(basis.encode()).hexdigest()
         self.folder = folder / "extract"
 
@@ -52,8 +58,12 @@ class ExtractionCache:
         except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
             return None
         try:
-            return Extracted(**{f.name: tuple(data[f.name]) if isinstance(data[f.name], list) else data[f.name]
-                                for f in dataclasses.fields(Extracted)})
+            return Extracted(
+                **{
+                    f.name: tuple(data[f.name]) if isinstance(data[f.name], list) else data[f.name]
+                    for f in dataclasses.fields(Extracted)
+                }
+            )
         except (KeyError, TypeError):  # an entry from an older layout: extract again
             return None
 

@@ -26,8 +26,17 @@ from .writers import write_bytes  # noqa: E402
 
 # Preferred families, best first; any other family whose name says CJK or SC/TC is a fallback.
 _CJK_FAMILIES = (
-    "Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-    "Sarasa Gothic SC", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Noto Serif CJK SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Sarasa Gothic SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Heiti SC",
+    "Noto Serif CJK SC",
 )
 
 
@@ -47,14 +56,16 @@ def cjk_font() -> str:
 
 
 def _style() -> None:
-    plt.rcParams.update({
-        "font.family": "sans-serif",
-        "font.sans-serif": [cjk_font(), "DejaVu Sans"],
-        "axes.unicode_minus": False,
-        "svg.hashsalt": "textmine",  # fixed ids inside SVGs
-        "svg.fonttype": "path",  # glyphs as outlines: the SVG shows Chinese without the font
-        "figure.dpi": 100,
-    })
+    plt.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [cjk_font(), "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "svg.hashsalt": "textmine",  # fixed ids inside SVGs
+            "svg.fonttype": "path",  # glyphs as outlines: the SVG shows Chinese without the font
+            "figure.dpi": 100,
+        }
+    )
 
 
 def keyword_bars(tables: dict[str, KeywordTable], *, top_n: int, title: str) -> Figure:
@@ -71,7 +82,7 @@ def keyword_bars(tables: dict[str, KeywordTable], *, top_n: int, title: str) -> 
         ax.set_xlabel("每万词频次 / per 10,000 tokens", fontsize=8)
         ax.tick_params(axis="y", labelsize=9)
         ax.tick_params(axis="x", labelsize=8)
-    for ax in list(axes.flat)[len(groups):]:
+    for ax in list(axes.flat)[len(groups) :]:
         ax.axis("off")
     fig.suptitle(title, fontsize=13)
     fig.tight_layout()
@@ -104,12 +115,30 @@ def network_picture(graph: nx.Graph, *, seed: int, title: str, per_node: int = 3
         weights = np.array([d["weight"] for _, _, d in edges], dtype=float)
         if len(edges):
             widths = 0.4 + 4.0 * (weights - weights.min()) / max(weights.max() - weights.min(), 1)
-            nx.draw_networkx_edges(shown, layout, edgelist=[(u, v) for u, v, _ in edges], ax=ax, width=widths,
-                                   edge_color="#7d8fa3", alpha=0.55)
-        nx.draw_networkx_nodes(shown, layout, nodelist=nodes, ax=ax, node_size=sizes, node_color="#f2b134",
-                               edgecolors="#8a5a00", linewidths=0.6, alpha=0.9)
+            nx.draw_networkx_edges(
+                shown,
+                layout,
+                edgelist=[(u, v) for u, v, _ in edges],
+                ax=ax,
+                width=widths,
+                edge_color="#7d8fa3",
+                alpha=0.55,
+            )
+        nx.draw_networkx_nodes(
+            shown,
+            layout,
+            nodelist=nodes,
+            ax=ax,
+            node_size=sizes,
+            node_color="#f2b134",
+            edgecolors="#8a5a00",
+            linewidths=0.6,
+            alpha=0.9,
+        )
         nx.draw_networkx_labels(shown, layout, ax=ax, font_family=cjk_font(), font_size=10)
-    ax.set_title(f"{title}\n每个节点显示最强的 {per_node} 条连线 · each node's {per_node} strongest links shown", fontsize=13)
+    ax.set_title(
+        f"{title}\n每个节点显示最强的 {per_node} 条连线 · each node's {per_node} strongest links shown", fontsize=13
+    )
     ax.axis("off")
     fig.tight_layout()
     return fig

@@ -59,6 +59,7 @@ def page_furniture(pages: list[list[str]], *, share: float, edge: int = 2) -> li
     lines of a page is furniture when it is a page number, or when the same line (digits ignored)
     stands at the edge of at least ``share`` of the pages and of two pages or more. Returns one flag per line, True for furniture.
     """
+
     def key(line: str) -> str:
         return re.sub(r"\d+", "#", line.replace(" ", ""))
 
@@ -70,10 +71,13 @@ def page_furniture(pages: list[list[str]], *, share: float, edge: int = 2) -> li
     flags = []
     for lines in pages:
         n = len(lines)
-        flags.append([
-            is_decorated_page_number(line) or ((i < edge or i >= n - edge) and (is_page_number(line) or key(line) in running))
-            for i, line in enumerate(lines)
-        ])
+        flags.append(
+            [
+                is_decorated_page_number(line)
+                or ((i < edge or i >= n - edge) and (is_page_number(line) or key(line) in running))
+                for i, line in enumerate(lines)
+            ]
+        )
     return flags
 
 

@@ -48,7 +48,10 @@ class _Group(click.Group):
             sys.exit(2)
         except OSError as exc:  # disk full, no permission: nothing half-written was left in place
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"textmine: error: cannot write or read {where}{exc.strerror or exc}; earlier outputs are untouched", err=True)
+            click.echo(
+                f"textmine: error: cannot write or read {where}{exc.strerror or exc}; earlier outputs are untouched",
+                err=True,
+            )
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("textmine: interrupted; outputs of earlier runs are untouched", err=True)
@@ -67,9 +70,16 @@ def main() -> None:
 
 @main.command("run", epilog=_options_help())
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder. [default: outputs/<corpus folder name>]")
-@click.option("-c", "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Output folder. [default: outputs/<corpus folder name>]"
+)
+@click.option(
+    "-c",
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).",
+)
 @click.option("--group-by", help="Manifest column whose values are the groups compared. [default: city]")
 @click.option("--top-n", type=int, help="Number of keywords in the tables and nodes in the network.")
 @click.option("--topics", "k", type=int, help="Number of LDA topics.")
@@ -77,45 +87,103 @@ def main() -> None:
 @click.option("--seed", type=int, help="Seed for the topic model and the network layout.")
 @click.option("--workers", type=int, help="Worker processes for reading and segmenting; 0 = one per core.")
 @click.option("--password", help="Password for encrypted PDFs.")
-@click.option("--ocr", is_flag=True, help="Read scanned PDF pages with Tesseract OCR (needs tesseract-ocr and tesseract-ocr-chi-sim).")
-@click.option("--keep-duplicates", is_flag=True, help="Analyse duplicate documents too, instead of counting each cluster once.")
+@click.option(
+    "--ocr",
+    is_flag=True,
+    help="Read scanned PDF pages with Tesseract OCR (needs tesseract-ocr and tesseract-ocr-chi-sim).",
+)
+@click.option(
+    "--keep-duplicates", is_flag=True, help="Analyse duplicate documents too, instead of counting each cluster once."
+)
 @click.option("--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
-def run_command(corpus: Path, output: Path | None, config_file: Path | None, group_by: str | None, top_n: int | None,
-                k: int | None, no_topics: bool, seed: int | None, workers: int | None, password: str | None, ocr: bool,
-                keep_duplicates: bool, settings: tuple[str, ...], quiet: bool) -> None:
+def run_command(
+    corpus: Path,
+    output: Path | None,
+    config_file: Path | None,
+    group_by: str | None,
+    top_n: int | None,
+    k: int | None,
+    no_topics: bool,
+    seed: int | None,
+    workers: int | None,
+    password: str | None,
+    ocr: bool,
+    keep_duplicates: bool,
+    settings: tuple[str, ...],
+    quiet: bool,
+) -> None:
     """Run the whole analysis on the documents in CORPUS: extract, segment, count keywords, build
     co-word networks, fit a topic model, compare groups, and write the report, tables and run
     record (run.json) to the output folder."""
-    flags = {"corpus.group_by": group_by, "keywords.top_n": top_n, "network.top_n": top_n, "topics.k": k,
-             "run.seed": seed, "topics.enabled": False if no_topics else None}
+    flags = {
+        "corpus.group_by": group_by,
+        "keywords.top_n": top_n,
+        "network.top_n": top_n,
+        "topics.k": k,
+        "run.seed": seed,
+        "topics.enabled": False if no_topics else None,
+    }
     config = _config(corpus, config_file, settings, quiet, flags, workers, password, ocr, keep_duplicates)
     result = run(corpus, output=output, config=config)
     if not quiet:
         click.echo(summary(result))
 
 
-def _config(corpus: Path, config_file: Path | None, settings: tuple[str, ...], quiet: bool, flags: dict[str, Any],
-            workers: int | None, password: str | None, ocr: bool, keep_duplicates: bool) -> Any:
+def _config(
+    corpus: Path,
+    config_file: Path | None,
+    settings: tuple[str, ...],
+    quiet: bool,
+    flags: dict[str, Any],
+    workers: int | None,
+    password: str | None,
+    ocr: bool,
+    keep_duplicates: bool,
+) -> Any:
     overrides = _parse_set(settings)
-    flags = {**flags, "extract.workers": workers, "extract.password": password, "extract.ocr": True if ocr else None,
-             "corpus.duplicates": "keep" if keep_duplicates else None, "run.progress": False if quiet else None}
+    flags = {
+        **flags,
+        "extract.workers": workers,
+        "extract.password": password,
+        "extract.ocr": True if ocr else None,
+        "corpus.duplicates": "keep" if keep_duplicates else None,
+        "run.progress": False if quiet else None,
+    }
     overrides.update({key: value for key, value in flags.items() if value is not None})
     return load_config(corpus=corpus, config_file=config_file, overrides=overrides)
 
 
 @main.command("extract")
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder. [default: outputs/<corpus folder name>-texts]")
-@click.option("-c", "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Output folder. [default: outputs/<corpus folder name>-texts]",
+)
+@click.option(
+    "-c",
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).",
+)
 @click.option("--workers", type=int, help="Worker processes; 0 = one per core.")
 @click.option("--password", help="Password for encrypted PDFs.")
 @click.option("--ocr", is_flag=True, help="Read scanned PDF pages with Tesseract OCR.")
 @click.option("--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
-def extract_command(corpus: Path, output: Path | None, config_file: Path | None, workers: int | None, password: str | None,
-                    ocr: bool, settings: tuple[str, ...], quiet: bool) -> None:
+def extract_command(
+    corpus: Path,
+    output: Path | None,
+    config_file: Path | None,
+    workers: int | None,
+    password: str | None,
+    ocr: bool,
+    settings: tuple[str, ...],
+    quiet: bool,
+) -> None:
     """Extract the text of every document in CORPUS and write the clean texts (texts/<id>.txt), a
     per-file quality table (extraction.csv: pages, flags, encoding, OCR pages, repairs, seconds), the
     files skipped with reasons, the duplicate clusters and the metadata found, to inspect before
@@ -134,8 +202,13 @@ def extract_command(corpus: Path, output: Path | None, config_file: Path | None,
 
 @main.command("config")
 @click.argument("corpus", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-c", "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A textmine.toml to merge in.")
+@click.option(
+    "-c",
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A textmine.toml to merge in.",
+)
 def config_command(corpus: Path | None, config_file: Path | None) -> None:
     """Print the resolved configuration (defaults, CORPUS/textmine.toml, --config) as TOML; save it
     as textmine.toml to start your own."""

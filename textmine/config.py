@@ -29,27 +29,51 @@ def _opt(default: Any, help: str, **limits: Any) -> Any:
 
 @dataclass
 class CorpusConfig:
-    group_by: str = _opt("city", "manifest column whose values are the groups compared (without a manifest: first-level folders)")
+    group_by: str = _opt(
+        "city", "manifest column whose values are the groups compared (without a manifest: first-level folders)"
+    )
     manifest: str = _opt("manifest.csv", "name of the manifest file inside the corpus folder, used when present")
-    formats: list[str] = _opt(["pdf", "docx", "html", "htm", "txt", "md"], "file extensions read when a folder has no manifest")
-    duplicates: Literal["drop", "keep"] = _opt("drop", "duplicate documents (same or nearly the same text): count each cluster once (drop), or keep all")
-    near_duplicate_threshold: float = _opt(0.9, "Jaccard similarity of character 5-grams from which two documents are near-duplicates", min=0.5, max=1.0)
+    formats: list[str] = _opt(
+        ["pdf", "docx", "html", "htm", "txt", "md"], "file extensions read when a folder has no manifest"
+    )
+    duplicates: Literal["drop", "keep"] = _opt(
+        "drop", "duplicate documents (same or nearly the same text): count each cluster once (drop), or keep all"
+    )
+    near_duplicate_threshold: float = _opt(
+        0.9, "Jaccard similarity of character 5-grams from which two documents are near-duplicates", min=0.5, max=1.0
+    )
 
 
 @dataclass
 class ExtractConfig:
     workers: int = _opt(0, "worker processes for extraction and segmentation; 0 = one per core", min=0)
-    header_share: float = _opt(0.5, "a line at the top or bottom of at least this share of a PDF's pages is a running header or footer", min=0.0, max=1.0)
+    header_share: float = _opt(
+        0.5,
+        "a line at the top or bottom of at least this share of a PDF's pages is a running header or footer",
+        min=0.0,
+        max=1.0,
+    )
     timeout: float = _opt(120.0, "seconds one file may take to extract before it is stopped and skipped", min=1.0)
-    memory_mb: int = _opt(2048, "memory one extraction worker may use, in MB, before the file is stopped and skipped", min=256)
+    memory_mb: int = _opt(
+        2048, "memory one extraction worker may use, in MB, before the file is stopped and skipped", min=256
+    )
     password: str = _opt("", "password for encrypted PDFs (files that need another one are skipped)")
-    max_junk_share: float = _opt(0.1, "a PDF page whose text is more than this share of unmapped glyphs ((cid:N), U+FFFD) is left out and flagged", min=0.0, max=1.0)
+    max_junk_share: float = _opt(
+        0.1,
+        "a PDF page whose text is more than this share of unmapped glyphs ((cid:N), U+FFFD) is left out and flagged",
+        min=0.0,
+        max=1.0,
+    )
     ocr: bool = _opt(False, "read scanned PDF pages with Tesseract OCR (Debian: tesseract-ocr, tesseract-ocr-chi-sim)")
     ocr_lang: str = _opt("chi_sim", "Tesseract language(s) for OCR, e.g. chi_sim or chi_sim+eng")
     ocr_dpi: int = _opt(300, "resolution at which scanned pages are rendered for OCR", min=72)
-    traditional: Literal["auto", "convert", "keep"] = _opt("auto", "traditional characters: convert documents detected as traditional (auto), convert all, or keep")
+    traditional: Literal["auto", "convert", "keep"] = _opt(
+        "auto", "traditional characters: convert documents detected as traditional (auto), convert all, or keep"
+    )
     max_unzipped_mb: int = _opt(200, "a DOCX that unzips to more than this many MB is refused (zip-bomb guard)", min=1)
-    cache: bool = _opt(True, "keep each file's extracted text in the cache, keyed by its content and these settings, so reruns skip it")
+    cache: bool = _opt(
+        True, "keep each file's extracted text in the cache, keyed by its content and these settings, so reruns skip it"
+    )
 
 
 @dataclass
@@ -70,7 +94,9 @@ class KeywordsConfig:
 
 @dataclass
 class NetworkConfig:
-    unit: Literal["document"] = _opt("document", "co-occurrence unit: two keywords co-occur when they appear in the same unit")
+    unit: Literal["document"] = _opt(
+        "document", "co-occurrence unit: two keywords co-occur when they appear in the same unit"
+    )
     top_n: int = _opt(50, "number of top keywords (by frequency) that become nodes", min=2)
     min_weight: int = _opt(1, "edges with a weight below this are dropped", min=1)
 
@@ -81,16 +107,22 @@ class TopicsConfig:
     k: int = _opt(8, "number of topics", min=2)
     passes: int = _opt(10, "passes of gensim LDA over the corpus", min=1)
     iterations: int = _opt(200, "gensim LDA iterations per document and pass", min=1)
-    chunksize: int = _opt(50, "documents per online update; smaller chunks update more often and escape poor starts", min=1)
+    chunksize: int = _opt(
+        50, "documents per online update; smaller chunks update more often and escape poor starts", min=1
+    )
     min_df: int = _opt(3, "terms in fewer documents than this are left out of the topic model", min=1)
-    max_df: float = _opt(0.5, "terms in a larger share of documents than this are left out of the topic model", min=0.0, max=1.0)
+    max_df: float = _opt(
+        0.5, "terms in a larger share of documents than this are left out of the topic model", min=0.0, max=1.0
+    )
     top_terms: int = _opt(15, "terms listed per topic", min=1)
 
 
 @dataclass
 class CompareConfig:
     top_n: int = _opt(20, "distinctive terms listed per group", min=1)
-    prior_scale: float = _opt(1000.0, "pseudo-counts of the informative Dirichlet prior (alpha_0) in the weighted log-odds", min=0.001)
+    prior_scale: float = _opt(
+        1000.0, "pseudo-counts of the informative Dirichlet prior (alpha_0) in the weighted log-odds", min=0.001
+    )
     min_freq: int = _opt(10, "terms with fewer occurrences in the whole corpus are not tested", min=1)
 
 
@@ -181,7 +213,9 @@ def _merge(into: dict[str, dict[str, Any]], data: dict[str, Any], *, origin: str
         known = {f.name for f in dataclasses.fields(_section_class(section))}
         for key, value in values.items():
             if key not in known:
-                raise ConfigError(f"{origin}: unknown config key '{section}.{key}'; known in [{section}]: {', '.join(sorted(known))}")
+                raise ConfigError(
+                    f"{origin}: unknown config key '{section}.{key}'; known in [{section}]: {', '.join(sorted(known))}"
+                )
             into.setdefault(section, {})[key] = value
 
 
@@ -209,7 +243,9 @@ def _check(name: str, value: Any, hint: Any, limits: typing.Mapping[str, Any]) -
     if origin is Literal:
         allowed = typing.get_args(hint)
         if value not in allowed:
-            raise ConfigError(f"The '{name}' option must be one of {', '.join(map(repr, allowed))}. Got {value!r} instead.")
+            raise ConfigError(
+                f"The '{name}' option must be one of {', '.join(map(repr, allowed))}. Got {value!r} instead."
+            )
         return value
     if origin is list:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -223,7 +259,9 @@ def _check(name: str, value: Any, hint: Any, limits: typing.Mapping[str, Any]) -
         value = float(value)
     if hint in (int, float):
         if isinstance(value, bool) or not isinstance(value, hint):
-            raise ConfigError(f"The '{name}' option must be {'an int' if hint is int else 'a number'}. Got {value!r} instead.")
+            raise ConfigError(
+                f"The '{name}' option must be {'an int' if hint is int else 'a number'}. Got {value!r} instead."
+            )
         low, high = limits.get("min"), limits.get("max")
         if (low is not None and value < low) or (high is not None and value > high):
             bound = f">= {low}" if high is None else f"between {low} and {high}"
@@ -268,4 +306,3 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {value!r} as TOML")
-

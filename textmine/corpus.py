@@ -100,7 +100,9 @@ def _from_manifest(root: Path, manifest: Path, group_by: str) -> tuple[list[Docu
     if "file" not in columns:
         raise CorpusError(f"{manifest}: the manifest needs a 'file' column; it has {', '.join(sorted(columns))}")
     if group_by not in columns:
-        raise CorpusError(f"{manifest}: no column '{group_by}' to group by (corpus.group_by); it has {', '.join(sorted(columns))}")
+        raise CorpusError(
+            f"{manifest}: no column '{group_by}' to group by (corpus.group_by); it has {', '.join(sorted(columns))}"
+        )
     documents, skipped = [], []
     for line, row in enumerate(rows, start=2):
         rel = (row.get("file") or "").strip()

@@ -28,7 +28,7 @@ class DuplicateCluster:
 
 def _shingles(text: str) -> set[str]:
     compact = _SPACE.sub("", text)
-    return {compact[i:i + SHINGLE] for i in range(max(len(compact) - SHINGLE + 1, 1))}
+    return {compact[i : i + SHINGLE] for i in range(max(len(compact) - SHINGLE + 1, 1))}
 
 
 def jaccard(a: str, b: str) -> float:
@@ -36,8 +36,9 @@ def jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x or y else 1.0
 
 
-def find_duplicates(documents: Sequence[tuple[str, str]], *, threshold: float = 0.9, num_perm: int = 128,
-                    seed: int = 1) -> list[DuplicateCluster]:
+def find_duplicates(
+    documents: Sequence[tuple[str, str]], *, threshold: float = 0.9, num_perm: int = 128, seed: int = 1
+) -> list[DuplicateCluster]:
     """Clusters of duplicate documents among ``(id, text)`` pairs, in order of their kept id."""
     from datasketch import MinHash, MinHashLSH
 
@@ -83,6 +84,9 @@ def find_duplicates(documents: Sequence[tuple[str, str]], *, threshold: float = 
             continue
         scores = [s for pair, s in similarity.items() if pair <= set(group)]
         low = min(scores)
-        clusters.append(DuplicateCluster(kept, tuple(d for d in group if d != kept), "exact" if low == 1.0 else "near",
-                                         round(low, 4)))
+        clusters.append(
+            DuplicateCluster(
+                kept, tuple(d for d in group if d != kept), "exact" if low == 1.0 else "near", round(low, 4)
+            )
+        )
     return clusters

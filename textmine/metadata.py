@@ -13,10 +13,51 @@ import re
 
 _HEAD = 15  # paragraphs at the top in which the header, number and title stand
 _DATE = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,15}\s*[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*第?\s*\d{1,5}\s*号$")
-_TITLE_END = ("通知", "意见", "办法", "决定", "规定", "方案", "批复", "函", "报告", "细则", "规划", "计划", "条例",
-              "措施", "公告", "通告", "指引", "纲要", "标准", "目录", "清单", "规则", "章程", "决议")
-_ORG_END = ("人民政府", "办公厅", "办公室", "委员会", "常务委员会", "人民代表大会", "局", "厅", "部", "委", "院", "署", "中心", "政府")
+_DOC_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{1,15}\s*[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]\s*第?\s*\d{1,5}\s*号$"
+)
+_TITLE_END = (
+    "通知",
+    "意见",
+    "办法",
+    "决定",
+    "规定",
+    "方案",
+    "批复",
+    "函",
+    "报告",
+    "细则",
+    "规划",
+    "计划",
+    "条例",
+    "措施",
+    "公告",
+    "通告",
+    "指引",
+    "纲要",
+    "标准",
+    "目录",
+    "清单",
+    "规则",
+    "章程",
+    "决议",
+)
+_ORG_END = (
+    "人民政府",
+    "办公厅",
+    "办公室",
+    "委员会",
+    "常务委员会",
+    "人民代表大会",
+    "局",
+    "厅",
+    "部",
+    "委",
+    "院",
+    "署",
+    "中心",
+    "政府",
+)
 _IN_FORCE = re.compile(r"自\s*(?:" + _DATE + r"|(公布|发布|印发)之日)\s*起\s*(?:施行|实施|执行|生效)")
 
 
@@ -77,7 +118,11 @@ def _issuer(paragraphs: list[str], head: list[str], number_at: int | None) -> st
     tail = paragraphs[-6:]
     for i, paragraph in enumerate(tail):
         if re.fullmatch(_DATE, paragraph.replace(" ", "")) and i > 0:
-            signers = [p.replace(" ", "") for p in tail[max(0, i - 3):i] if len(p) <= 40 and p.replace(" ", "").endswith(_ORG_END)]
+            signers = [
+                p.replace(" ", "")
+                for p in tail[max(0, i - 3) : i]
+                if len(p) <= 40 and p.replace(" ", "").endswith(_ORG_END)
+            ]
             if signers:
                 return "、".join(signers)
     return None

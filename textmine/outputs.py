@@ -62,61 +62,159 @@ def build_tables(result: "RunResult") -> list[Table]:
     groups = list(result.keywords_by_group)
     tokens_of = {d.id: d.n_tokens for d in result.tokenized}
     tables = [
-        Table("documents", "Documents analysed", ["id", "group", "year", "year_source", "title", "doc_number", "issuer",
-                                                   "issued", "in_force", "format", "characters", "tokens", "file"],
-              [[r.document.id, r.document.group, r.document.year, r.document.year_source,
-                *[r.document.meta.get(k, "") for k in ("title", "doc_number", "issuer", "issued", "in_force")],
-                r.extracted.format, len(r.extracted.text), tokens_of[r.document.id],
-                r.document.path.relative_to(result.corpus.root).as_posix()] for r in result.read]),
-        *extraction_tables(result.corpus.root, result.read, result.skipped, result.duplicates, result.dropped, timing=False),
-        Table("top_keywords", f"Top {cfg.keywords.top_n} keywords of the corpus",
-              ["rank", "keyword", "freq", "df", "per_10k", "doc_share"],
-              [[i, t.term, t.freq, t.df, t.per_10k, t.doc_share] for i, t in enumerate(result.keywords.top(cfg.keywords.top_n), 1)]),
-        Table("keywords_by_group", f"Top {cfg.keywords.top_n} keywords of each group",
-              ["group", "rank", "keyword", "freq", "df", "per_10k", "doc_share"],
-              [[g, i, t.term, t.freq, t.df, t.per_10k, t.doc_share]
-               for g, table in result.keywords_by_group.items() for i, t in enumerate(table.top(cfg.keywords.top_n), 1)]),
-        Table("side_by_side", "Top keywords side by side (occurrences per 10,000 tokens)",
-              ["rank", *[c for g in groups for c in (g, f"{g} per_10k")]], _side_by_side(result, cfg.keywords.top_n)),
-        Table("frequencies", "Every term: frequency in the corpus and in each group",
-              ["term", "freq", "df", "per_10k", "doc_share", *[f"{g} freq" for g in groups]], _all_frequencies(result)),
-        Table("strongest_links", "Keyword | frequency | strongest associated keyword | weight (documents shared)",
-              ["keyword", "freq", "strongest_associated_keyword", "weight"],
-              [[link.keyword, link.freq, link.partner or "", link.weight] for link in result.links]),
-        Table("network_edges", "Co-word network edges: documents in which both keywords occur",
-              ["group", "source", "target", "weight"],
-              [["all", u, v, w] for u, v, w in edge_rows(result.network)]
-              + [[g, u, v, w] for g, graph in result.group_networks.items() for u, v, w in edge_rows(graph)]),
-        Table("distinctive_terms", "Terms most distinctive of each group against the others (weighted log-odds, z)",
-              ["group", "rank", "term", "count", "rest_count", "per_10k", "rest_per_10k", "log_odds", "z"],
-              [[t.group, i, t.term, t.count, t.rest_count, t.per_10k, t.rest_per_10k, t.log_odds, t.z]
-               for g, terms in result.distinctive.items() for i, t in enumerate(terms, 1)]),
+        Table(
+            "documents",
+            "Documents analysed",
+            [
+                "id",
+                "group",
+                "year",
+                "year_source",
+                "title",
+                "doc_number",
+                "issuer",
+                "issued",
+                "in_force",
+                "format",
+                "characters",
+                "tokens",
+                "file",
+            ],
+            [
+                [
+                    r.document.id,
+                    r.document.group,
+                    r.document.year,
+                    r.document.year_source,
+                    *[r.document.meta.get(k, "") for k in ("title", "doc_number", "issuer", "issued", "in_force")],
+                    r.extracted.format,
+                    len(r.extracted.text),
+                    tokens_of[r.document.id],
+                    r.document.path.relative_to(result.corpus.root).as_posix(),
+                ]
+                for r in result.read
+            ],
+        ),
+        *extraction_tables(
+            result.corpus.root, result.read, result.skipped, result.duplicates, result.dropped, timing=False
+        ),
+        Table(
+            "top_keywords",
+            f"Top {cfg.keywords.top_n} keywords of the corpus",
+            ["rank", "keyword", "freq", "df", "per_10k", "doc_share"],
+            [
+                [i, t.term, t.freq, t.df, t.per_10k, t.doc_share]
+                for i, t in enumerate(result.keywords.top(cfg.keywords.top_n), 1)
+            ],
+        ),
+        Table(
+            "keywords_by_group",
+            f"Top {cfg.keywords.top_n} keywords of each group",
+            ["group", "rank", "keyword", "freq", "df", "per_10k", "doc_share"],
+            [
+                [g, i, t.term, t.freq, t.df, t.per_10k, t.doc_share]
+                for g, table in result.keywords_by_group.items()
+                for i, t in enumerate(table.top(cfg.keywords.top_n), 1)
+            ],
+        ),
+        Table(
+            "side_by_side",
+            "Top keywords side by side (occurrences per 10,000 tokens)",
+            ["rank", *[c for g in groups for c in (g, f"{g} per_10k")]],
+            _side_by_side(result, cfg.keywords.top_n),
+        ),
+        Table(
+            "frequencies",
+            "Every term: frequency in the corpus and in each group",
+            ["term", "freq", "df", "per_10k", "doc_share", *[f"{g} freq" for g in groups]],
+            _all_frequencies(result),
+        ),
+        Table(
+            "strongest_links",
+            "Keyword | frequency | strongest associated keyword | weight (documents shared)",
+            ["keyword", "freq", "strongest_associated_keyword", "weight"],
+            [[link.keyword, link.freq, link.partner or "", link.weight] for link in result.links],
+        ),
+        Table(
+            "network_edges",
+            "Co-word network edges: documents in which both keywords occur",
+            ["group", "source", "target", "weight"],
+            [["all", u, v, w] for u, v, w in edge_rows(result.network)]
+            + [[g, u, v, w] for g, graph in result.group_networks.items() for u, v, w in edge_rows(graph)],
+        ),
+        Table(
+            "distinctive_terms",
+            "Terms most distinctive of each group against the others (weighted log-odds, z)",
+            ["group", "rank", "term", "count", "rest_count", "per_10k", "rest_per_10k", "log_odds", "z"],
+            [
+                [t.group, i, t.term, t.count, t.rest_count, t.per_10k, t.rest_per_10k, t.log_odds, t.z]
+                for g, terms in result.distinctive.items()
+                for i, t in enumerate(terms, 1)
+            ],
+        ),
     ]
     if result.topics is not None:
         tables += _topic_tables(result, result.topics)
     return tables
 
 
-def extraction_tables(root: Path, read: list["ReadDocument"], skipped: list["Skipped"],
-                      duplicates: list["DuplicateCluster"], dropped: list["ReadDocument"], *, timing: bool) -> list[Table]:
+def extraction_tables(
+    root: Path,
+    read: list["ReadDocument"],
+    skipped: list["Skipped"],
+    duplicates: list["DuplicateCluster"],
+    dropped: list["ReadDocument"],
+    *,
+    timing: bool,
+) -> list[Table]:
     """How each file was read, which were skipped and why, and the duplicate clusters. With ``timing``,
     the extraction table also says how long each file took and whether it came from the cache."""
     duplicate_of = {d: c.kept for c in duplicates for d in c.dropped}
     every = sorted([*read, *dropped], key=lambda r: r.document.id)
     timed = ["seconds", "cached"] if timing else []
     return [
-        Table("extraction", "How each file was read: pages, flags, repairs",
-              ["id", "file", "format", "pages", "characters", "encoding", "ocr_pages", "flags", "repairs",
-               "furniture_lines", "duplicate_of", *timed],
-              [[r.document.id, r.document.path.relative_to(root).as_posix(), r.extracted.format, r.extracted.pages,
-                len(r.extracted.text), r.extracted.encoding, r.extracted.ocr_pages, "; ".join(r.extracted.flags),
-                "; ".join(f"{k}={v}" for k, v in sorted(r.extracted.repairs.items())),
-                len(r.extracted.dropped_lines) + r.furniture_removed, duplicate_of.get(r.document.id, ""),
-                *([r.seconds, r.cached] if timing else [])] for r in every]),
+        Table(
+            "extraction",
+            "How each file was read: pages, flags, repairs",
+            [
+                "id",
+                "file",
+                "format",
+                "pages",
+                "characters",
+                "encoding",
+                "ocr_pages",
+                "flags",
+                "repairs",
+                "furniture_lines",
+                "duplicate_of",
+                *timed,
+            ],
+            [
+                [
+                    r.document.id,
+                    r.document.path.relative_to(root).as_posix(),
+                    r.extracted.format,
+                    r.extracted.pages,
+                    len(r.extracted.text),
+                    r.extracted.encoding,
+                    r.extracted.ocr_pages,
+                    "; ".join(r.extracted.flags),
+                    "; ".join(f"{k}={v}" for k, v in sorted(r.extracted.repairs.items())),
+                    len(r.extracted.dropped_lines) + r.furniture_removed,
+                    duplicate_of.get(r.document.id, ""),
+                    *([r.seconds, r.cached] if timing else []),
+                ]
+                for r in every
+            ],
+        ),
         Table("skipped", "Files skipped, with the reason", ["file", "reason"], [[s.path, s.reason] for s in skipped]),
-        Table("duplicates", "Duplicate documents: each cluster counted once, as its first document (kept)",
-              ["kept", "duplicate", "kind", "similarity"],
-              [[c.kept, d, c.kind, c.similarity] for c in duplicates for d in c.dropped]),
+        Table(
+            "duplicates",
+            "Duplicate documents: each cluster counted once, as its first document (kept)",
+            ["kept", "duplicate", "kind", "similarity"],
+            [[c.kept, d, c.kind, c.similarity] for c in duplicates for d in c.dropped],
+        ),
     ]
 
 
@@ -144,8 +242,10 @@ def _side_by_side(result: "RunResult", n: int) -> list[list[Any]]:
 
 def _all_frequencies(result: "RunResult") -> list[list[Any]]:
     per_group = {g: {t.term: t.freq for t in table.terms} for g, table in result.keywords_by_group.items()}
-    return [[t.term, t.freq, t.df, t.per_10k, t.doc_share, *[per_group[g].get(t.term, 0) for g in per_group]]
-            for t in result.keywords.terms]
+    return [
+        [t.term, t.freq, t.df, t.per_10k, t.doc_share, *[per_group[g].get(t.term, 0) for g in per_group]]
+        for t in result.keywords.terms
+    ]
 
 
 def _topic_tables(result: "RunResult", model: "TopicModel") -> list[Table]:
@@ -155,20 +255,37 @@ def _topic_tables(result: "RunResult", model: "TopicModel") -> list[Table]:
     year_of = {d.id: d.year for d in result.tokenized}
     shares = model.shares(group_of)
     return [
-        Table("topic_terms", f"Topics (LDA, k={model.k}, seed={model.seed}): top terms and probabilities",
-              ["topic", "label", "rank", "term", "probability"],
-              [[f"T{t + 1}", labels[t], i, term, round(p, 6)] for t in range(model.k)
-               for i, (term, p) in enumerate(model.topics[t], 1)]),
-        Table("topic_shares", "Each group's share of each topic (mean document–topic distribution)",
-              ["group", *topic_cols], [[g, *[round(float(x), 6) for x in s]] for g, s in shares.items()]),
-        Table("document_topics", "Document–topic distribution",
-              ["id", "group", "year", *topic_cols],
-              [[d, group_of[d], year_of[d], *[round(float(x), 6) for x in row]] for d, row in zip(model.doc_ids, model.doc_topics, strict=True)]),
+        Table(
+            "topic_terms",
+            f"Topics (LDA, k={model.k}, seed={model.seed}): top terms and probabilities",
+            ["topic", "label", "rank", "term", "probability"],
+            [
+                [f"T{t + 1}", labels[t], i, term, round(p, 6)]
+                for t in range(model.k)
+                for i, (term, p) in enumerate(model.topics[t], 1)
+            ],
+        ),
+        Table(
+            "topic_shares",
+            "Each group's share of each topic (mean document–topic distribution)",
+            ["group", *topic_cols],
+            [[g, *[round(float(x), 6) for x in s]] for g, s in shares.items()],
+        ),
+        Table(
+            "document_topics",
+            "Document–topic distribution",
+            ["id", "group", "year", *topic_cols],
+            [
+                [d, group_of[d], year_of[d], *[round(float(x), 6) for x in row]]
+                for d, row in zip(model.doc_ids, model.doc_topics, strict=True)
+            ],
+        ),
     ]
 
 
 def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> None:
     """Write every output of ``result`` into ``result.output``, swapping the folder in at the end."""
+
     def build(staging: Path) -> None:
         tables = build_tables(result)
         with stages.stage("write", total=len(tables) + 6, unit="file") as advance:
@@ -179,8 +296,10 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
             advance(1)
             write_texts(staging / "texts", [*result.read, *result.dropped])
             advance(1)
-            write_jsonl(staging / "tokens.jsonl", ({"id": d.id, "group": d.group, "year": d.year, "sentences": d.sentences}
-                                                   for d in result.tokenized))
+            write_jsonl(
+                staging / "tokens.jsonl",
+                ({"id": d.id, "group": d.group, "year": d.year, "sentences": d.sentences} for d in result.tokenized),
+            )
             advance(1)
             _write_networks(staging / "network", result)
             advance(1)
@@ -196,19 +315,41 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
     result.outputs = sorted(p for p in result.output.rglob("*") if p.is_file())
 
 
-def write_extraction(final: Path, config: "Config", corpus: "Corpus", read: list["ReadDocument"], skipped: list["Skipped"],
-                     duplicates: list["DuplicateCluster"], timings: dict[str, float]) -> None:
+def write_extraction(
+    final: Path,
+    config: "Config",
+    corpus: "Corpus",
+    read: list["ReadDocument"],
+    skipped: list["Skipped"],
+    duplicates: list["DuplicateCluster"],
+    timings: dict[str, float],
+) -> None:
     """``textmine extract``'s outputs: texts/, tables (extraction, skipped, duplicates, documents), run.json."""
+
     def build(staging: Path) -> None:
         write_texts(staging / "texts", read)
-        documents = Table("documents", "Documents read, with the metadata found", ["id", "group", "year", "year_source", "title",
-                                                                                  "doc_number", "issuer", "issued", "in_force", "file"],
-                          [[r.document.id, r.document.group, r.document.year, r.document.year_source,
-                            *[r.document.meta.get(k, "") for k in ("title", "doc_number", "issuer", "issued", "in_force")],
-                            r.document.path.relative_to(corpus.root).as_posix()] for r in read])
+        documents = Table(
+            "documents",
+            "Documents read, with the metadata found",
+            ["id", "group", "year", "year_source", "title", "doc_number", "issuer", "issued", "in_force", "file"],
+            [
+                [
+                    r.document.id,
+                    r.document.group,
+                    r.document.year,
+                    r.document.year_source,
+                    *[r.document.meta.get(k, "") for k in ("title", "doc_number", "issuer", "issued", "in_force")],
+                    r.document.path.relative_to(corpus.root).as_posix(),
+                ]
+                for r in read
+            ],
+        )
         for table in [documents, *extraction_tables(corpus.root, read, skipped, duplicates, [], timing=True)]:
             write_csv(staging / f"{table.name}.csv", table.header, table.rows)
-        write_json(staging / "run.json", extraction_record(config, corpus, read, skipped, duplicates, _hashes(staging), timings))
+        write_json(
+            staging / "run.json",
+            extraction_record(config, corpus, read, skipped, duplicates, _hashes(staging), timings),
+        )
 
     publish(final, build)
 
@@ -227,7 +368,9 @@ def publish(final: Path, build: Callable[[Path], None]) -> None:
 
 def _check_destination(final: Path) -> None:
     if final.exists() and (not final.is_dir() or (any(final.iterdir()) and not (final / "run.json").is_file())):
-        raise TextmineError(f"{final}: exists and is not a textmine output folder (no run.json); choose another output folder")
+        raise TextmineError(
+            f"{final}: exists and is not a textmine output folder (no run.json); choose another output folder"
+        )
 
 
 def _swap_in(staging: Path, final: Path) -> None:
@@ -263,23 +406,33 @@ def _write_charts(folder: Path, result: "RunResult") -> dict[str, bytes]:
     cfg = result.config
     pictures = {
         "keywords_by_group": charts.save(
-            charts.keyword_bars(result.keywords_by_group, top_n=cfg.report.chart_top_n, title="各组高频关键词 Top keywords by group"),
-            folder / "keywords_by_group"),
+            charts.keyword_bars(
+                result.keywords_by_group, top_n=cfg.report.chart_top_n, title="各组高频关键词 Top keywords by group"
+            ),
+            folder / "keywords_by_group",
+        ),
         "network": charts.save(
-            charts.network_picture(result.network, seed=cfg.run.seed, title=f"共词网络 Co-word network (top {cfg.network.top_n})"),
-            folder / "network"),
+            charts.network_picture(
+                result.network, seed=cfg.run.seed, title=f"共词网络 Co-word network (top {cfg.network.top_n})"
+            ),
+            folder / "network",
+        ),
     }
     if result.topics is not None:
         model = result.topics
         shares = model.shares({d.id: d.group for d in result.tokenized})
         pictures["topic_shares"] = charts.save(
-            charts.topic_heatmap(shares, [model.label(t, 2) for t in range(model.k)], title="各组主题占比 Topic shares by group"),
-            folder / "topic_shares")
+            charts.topic_heatmap(
+                shares, [model.label(t, 2) for t in range(model.k)], title="各组主题占比 Topic shares by group"
+            ),
+            folder / "topic_shares",
+        )
     return pictures
 
 
 def _hashes(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }

@@ -95,8 +95,15 @@ class Stages:
 
     @contextlib.contextmanager
     def stage(self, name: str, total: int = 1, unit: str = "step") -> Iterator[Callable[[int], None]]:
-        bar = tqdm(total=total, desc=f"{name:<9}", unit=unit, disable=not self.progress,
-                   file=sys.stderr, leave=True, dynamic_ncols=True)
+        bar = tqdm(
+            total=total,
+            desc=f"{name:<9}",
+            unit=unit,
+            disable=not self.progress,
+            file=sys.stderr,
+            leave=True,
+            dynamic_ncols=True,
+        )
         start = time.perf_counter()
         try:
             yield bar.update
@@ -170,14 +177,40 @@ def run(
     if config.topics.enabled:
         with stages.stage("topics"):
             t = config.topics
-            topics = fit_lda([(d.id, [w for s in d.sentences for w in s]) for d in tokenized], k=t.k, seed=config.run.seed,
-                             passes=t.passes, iterations=t.iterations, chunksize=t.chunksize, min_df=t.min_df, max_df=t.max_df, top_terms=t.top_terms)
+            topics = fit_lda(
+                [(d.id, [w for s in d.sentences for w in s]) for d in tokenized],
+                k=t.k,
+                seed=config.run.seed,
+                passes=t.passes,
+                iterations=t.iterations,
+                chunksize=t.chunksize,
+                min_df=t.min_df,
+                max_df=t.max_df,
+                top_terms=t.top_terms,
+            )
     with stages.stage("compare"):
         c = config.compare
         distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
 
-    result = RunResult(config, found, out, read, [*found.skipped, *skipped], lexicon, tokenized, dtm, keywords, by_group,
-                       graph, group_graphs, links, topics, distinctive, duplicates, dropped)
+    result = RunResult(
+        config,
+        found,
+        out,
+        read,
+        [*found.skipped, *skipped],
+        lexicon,
+        tokenized,
+        dtm,
+        keywords,
+        by_group,
+        graph,
+        group_graphs,
+        links,
+        topics,
+        distinctive,
+        duplicates,
+        dropped,
+    )
     write_outputs(result, stages, started=started)
     return result
 
@@ -195,12 +228,21 @@ def extract(corpus: str | Path, *, output: str | Path | None = None, config: Con
     read, skipped = extract_corpus(found, config, stages=stages)
     _, duplicates = drop_duplicates(read, config)
     out = Path(output) if output is not None else Path("outputs") / f"{found.name}-texts"
-    write_extraction(out, config, found, read, [*found.skipped, *skipped], duplicates,
-                     {**stages.seconds, "total": round(time.perf_counter() - started, 3)})
+    write_extraction(
+        out,
+        config,
+        found,
+        read,
+        [*found.skipped, *skipped],
+        duplicates,
+        {**stages.seconds, "total": round(time.perf_counter() - started, 3)},
+    )
     return out
 
 
-def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = None) -> tuple[list[ReadDocument], list[Skipped]]:
+def extract_corpus(
+    found: Corpus, config: Config, *, stages: Stages | None = None
+) -> tuple[list[ReadDocument], list[Skipped]]:
     """Extract every document of ``found``; return those read and those skipped, with reasons.
 
     Files already extracted with the same settings come from the cache; the others are extracted in
@@ -217,10 +259,16 @@ def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = Non
         done = {d.id: cache.get(digests[d.id]) for d in found.documents} if cache else {}
         todo = [d for d in found.documents if done.get(d.id) is None]
         advance(len(found.documents) - len(todo))
-        pool = IsolatedPool(_extract_one, workers=_workers(config), timeout=settings.timeout, memory_mb=settings.memory_mb)
+        pool = IsolatedPool(
+            _extract_one, workers=_workers(config), timeout=settings.timeout, memory_mb=settings.memory_mb
+        )
         seconds: dict[str, float] = {}
-        for document, outcome in zip(todo, pool.map([(str(d.path), settings) for d in todo], on_done=advance), strict=True):
-            extracted, reason, seconds[document.id] = outcome.value if outcome.ok else (None, _failure(outcome.error), 0.0)
+        for document, outcome in zip(
+            todo, pool.map([(str(d.path), settings) for d in todo], on_done=advance), strict=True
+        ):
+            extracted, reason, seconds[document.id] = (
+                outcome.value if outcome.ok else (None, _failure(outcome.error), 0.0)
+            )
             if extracted is not None:
                 done[document.id] = extracted
                 if cache:
@@ -234,13 +282,22 @@ def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = Non
             if not extracted.text.strip():
                 skipped.append(Skipped(_relative(document.path, found.root), "no text after extraction"))
                 continue
-            read.append(ReadDocument(document, extracted, digests[document.id], round(seconds.get(document.id, 0.0), 3),
-                                     cached=document.id not in seconds))
+            read.append(
+                ReadDocument(
+                    document,
+                    extracted,
+                    digests[document.id],
+                    round(seconds.get(document.id, 0.0), 3),
+                    cached=document.id not in seconds,
+                )
+            )
     skipped.sort(key=lambda s: s.path)
     _drop_corpus_furniture(read)
     for r in read:
         found_meta = policy_metadata(r.extracted.text)
-        r.document = replace(r.document, meta={**found_meta, **{k: v for k, v in r.document.meta.items() if v}})  # manifest first
+        r.document = replace(
+            r.document, meta={**found_meta, **{k: v for k, v in r.document.meta.items() if v}}
+        )  # manifest first
         if r.document.year is None:
             r.document = _infer_year(r.document, r.extracted)
     return read, skipped
@@ -248,8 +305,11 @@ def extract_corpus(found: Corpus, config: Config, *, stages: Stages | None = Non
 
 def drop_duplicates(read: list[ReadDocument], config: Config) -> tuple[list[ReadDocument], list[DuplicateCluster]]:
     """Find duplicate clusters; unless ``corpus.duplicates = "keep"``, keep one document of each."""
-    clusters = find_duplicates([(r.document.id, r.extracted.text) for r in read],
-                               threshold=config.corpus.near_duplicate_threshold, seed=config.run.seed)
+    clusters = find_duplicates(
+        [(r.document.id, r.extracted.text) for r in read],
+        threshold=config.corpus.near_duplicate_threshold,
+        seed=config.run.seed,
+    )
     if config.corpus.duplicates == "keep":
         return read, clusters
     dropped = {d for c in clusters for d in c.dropped}
@@ -289,8 +349,9 @@ def _infer_year(document: Document, extracted: Extracted) -> Document:
     return document.with_year(year_from_text(extracted.text), "text")
 
 
-def segment_corpus(read: list[ReadDocument], lexicon: Lexicon, config: Config, *,
-                   stages: Stages | None = None) -> list[TokenizedDocument]:
+def segment_corpus(
+    read: list[ReadDocument], lexicon: Lexicon, config: Config, *, stages: Stages | None = None
+) -> list[TokenizedDocument]:
     """Segment the documents read, in worker processes that each build one segmenter; corpus order is kept."""
     stages = stages or Stages(progress=False)
     texts = [r.extracted.text for r in read]
@@ -300,8 +361,10 @@ def segment_corpus(read: list[ReadDocument], lexicon: Lexicon, config: Config, *
     failed = [(r.document.id, o.error) for r, o in zip(read, outcomes, strict=True) if not o.ok]
     if failed:
         raise AnalysisError(f"segmentation failed for {failed[0][0]}: {failed[0][1]}")
-    return [TokenizedDocument(r.document.id, r.document.group, r.document.year, o.value)
-            for r, o in zip(read, outcomes, strict=True)]
+    return [
+        TokenizedDocument(r.document.id, r.document.group, r.document.year, o.value)
+        for r, o in zip(read, outcomes, strict=True)
+    ]
 
 
 def _relative(path: Path, root: Path) -> str:

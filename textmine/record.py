@@ -21,8 +21,26 @@ if TYPE_CHECKING:
     from .duplicates import DuplicateCluster
     from .pipeline import ReadDocument, RunResult
 
-LIBRARIES = ("textmine", "pypdfium2", "pdfplumber", "pdfminer.six", "python-docx", "beautifulsoup4", "opencc", "datasketch", "jieba", "numpy", "scipy",
-             "gensim", "networkx", "openpyxl", "matplotlib", "jinja2", "click", "tqdm")
+LIBRARIES = (
+    "textmine",
+    "pypdfium2",
+    "pdfplumber",
+    "pdfminer.six",
+    "python-docx",
+    "beautifulsoup4",
+    "opencc",
+    "datasketch",
+    "jieba",
+    "numpy",
+    "scipy",
+    "gensim",
+    "networkx",
+    "openpyxl",
+    "matplotlib",
+    "jinja2",
+    "click",
+    "tqdm",
+)
 
 
 def library_versions() -> dict[str, str]:
@@ -35,8 +53,15 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def extraction_record(config: "Config", corpus: "Corpus", read: list["ReadDocument"], skipped: list["Skipped"],
-                      duplicates: list["DuplicateCluster"], outputs: dict[str, str], timings: dict[str, float]) -> dict[str, Any]:
+def extraction_record(
+    config: "Config",
+    corpus: "Corpus",
+    read: list["ReadDocument"],
+    skipped: list["Skipped"],
+    duplicates: list["DuplicateCluster"],
+    outputs: dict[str, str],
+    timings: dict[str, float],
+) -> dict[str, Any]:
     """What every record holds: corpus, config, versions, inputs and what became of them."""
     corpus_config = corpus.root / CORPUS_CONFIG_NAME
     return {
@@ -60,10 +85,14 @@ def extraction_record(config: "Config", corpus: "Corpus", read: list["ReadDocume
             "pdf_pages": sum(r.extracted.pages or 0 for r in read),
             "ocr_pages": sum(r.extracted.ocr_pages for r in read),
             "repairs": dict(sorted(sum((Counter(r.extracted.repairs) for r in read), Counter()).items())),
-            "running_lines_removed": sorted({line for r in read for line in r.extracted.dropped_lines if not is_page_number(line)}),
+            "running_lines_removed": sorted(
+                {line for r in read for line in r.extracted.dropped_lines if not is_page_number(line)}
+            ),
         },
         "skipped": [{"file": s.path, "reason": s.reason} for s in skipped],
-        "duplicates": [{"kept": c.kept, "dropped": list(c.dropped), "kind": c.kind, "similarity": c.similarity} for c in duplicates],
+        "duplicates": [
+            {"kept": c.kept, "dropped": list(c.dropped), "kind": c.kind, "similarity": c.similarity} for c in duplicates
+        ],
         "inputs": [
             {"id": r.document.id, "file": r.document.path.relative_to(corpus.root).as_posix(), "sha256": r.sha256}
             for r in read
@@ -78,15 +107,24 @@ def extraction_record(config: "Config", corpus: "Corpus", read: list["ReadDocume
 
 
 def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]:
-    record = extraction_record(result.config, result.corpus, [*result.read, *result.dropped], result.skipped,
-                               result.duplicates, outputs, result.timings)
-    record["counts"].update({
-        "documents_analysed": len(result.read),
-        "tokens": result.n_tokens,
-        "vocabulary": len(result.dtm.vocab),
-        "groups": {g: {"documents": t.documents, "tokens": t.tokens} for g, t in result.keywords_by_group.items()},
-        "topic_documents_dropped": list(result.topics.dropped) if result.topics else [],
-    })
+    record = extraction_record(
+        result.config,
+        result.corpus,
+        [*result.read, *result.dropped],
+        result.skipped,
+        result.duplicates,
+        outputs,
+        result.timings,
+    )
+    record["counts"].update(
+        {
+            "documents_analysed": len(result.read),
+            "tokens": result.n_tokens,
+            "vocabulary": len(result.dtm.vocab),
+            "groups": {g: {"documents": t.documents, "tokens": t.tokens} for g, t in result.keywords_by_group.items()},
+            "topic_documents_dropped": list(result.topics.dropped) if result.topics else [],
+        }
+    )
     record["resources"] = [
         {"kind": kind, "file": display_name(path), "sha256": digest} for kind, path, digest in result.lexicon.files
     ]

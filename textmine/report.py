@@ -32,8 +32,12 @@ def overview(result: "RunResult") -> list[dict[str, Any]]:
         if d.year is not None:
             years.setdefault(d.group, []).append(d.year)
     return [
-        {"group": g, "documents": t.documents, "tokens": t.tokens,
-         "years": f"{min(years[g])}–{max(years[g])}" if years.get(g) else "—"}
+        {
+            "group": g,
+            "documents": t.documents,
+            "tokens": t.tokens,
+            "years": f"{min(years[g])}–{max(years[g])}" if years.get(g) else "—",
+        }
         for g, t in result.keywords_by_group.items()
     ]
 
@@ -51,11 +55,15 @@ def methods(result: "RunResult") -> dict[str, str]:
     topic_zh = topic_en = ""
     if result.topics is not None:
         t = c.topics
-        topic_zh = (f"主题模型采用 gensim {v['gensim']} 的 LDA（K={t.k}，随机种子 {c.run.seed}，{t.passes} 轮，单进程训练以保证可复现），"
-                    f"剔除出现于少于 {t.min_df} 篇或超过 {t.max_df:.0%} 文档的词。")
-        topic_en = (f"Topics were fitted with gensim {v['gensim']} LDA (K = {t.k}, seed {c.run.seed}, {t.passes} passes, one process "
-                    f"so that the seed reproduces the model), leaving out terms in fewer than {t.min_df} documents or in more than "
-                    f"{t.max_df:.0%} of them. ")
+        topic_zh = (
+            f"主题模型采用 gensim {v['gensim']} 的 LDA（K={t.k}，随机种子 {c.run.seed}，{t.passes} 轮，单进程训练以保证可复现），"
+            f"剔除出现于少于 {t.min_df} 篇或超过 {t.max_df:.0%} 文档的词。"
+        )
+        topic_en = (
+            f"Topics were fitted with gensim {v['gensim']} LDA (K = {t.k}, seed {c.run.seed}, {t.passes} passes, one process "
+            f"so that the seed reproduces the model), leaving out terms in fewer than {t.min_df} documents or in more than "
+            f"{t.max_df:.0%} of them. "
+        )
     zh = (
         f"样本为 {len(result.read)} 份政策文本（{groups_zh}），由 textmine {v['textmine']} 自动抽取全文"
         f"（PDF 以 pdfplumber {v['pdfplumber']} 读取，去除页眉、页脚与页码，并还原被换行截断的句子）。"
@@ -88,8 +96,14 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
     if result.topics is not None:
         model = result.topics
         topics = {
-            "rows": [{"id": f"T{t + 1}", "label": model.label(t),
-                      "terms": "、".join(term for term, _ in model.topics[t][:10])} for t in range(model.k)],
+            "rows": [
+                {
+                    "id": f"T{t + 1}",
+                    "label": model.label(t),
+                    "terms": "、".join(term for term, _ in model.topics[t][:10]),
+                }
+                for t in range(model.k)
+            ],
             "shares": by_name["topic_shares"],
         }
     return {
@@ -130,30 +144,79 @@ def _md_table(header: list[str], rows: list[list[Any]]) -> str:
 
 def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
     ctx = _context(result, tables)
-    parts = [f"# {_md_cell(ctx['title'])}", "",
-             f"textmine {ctx['textmine_version']} · {ctx['n_read']} documents read of {ctx['n_found']} · "
-             f"{ctx['tokens']:,} tokens · vocabulary {ctx['vocabulary']:,}", "",
-             "## 语料概览 Corpus overview", "",
-             _md_table(["group", "documents", "tokens", "years"],
-                       [[o["group"], o["documents"], o["tokens"], o["years"]] for o in ctx["overview"]]), ""]
+    parts = [
+        f"# {_md_cell(ctx['title'])}",
+        "",
+        f"textmine {ctx['textmine_version']} · {ctx['n_read']} documents read of {ctx['n_found']} · "
+        f"{ctx['tokens']:,} tokens · vocabulary {ctx['vocabulary']:,}",
+        "",
+        "## 语料概览 Corpus overview",
+        "",
+        _md_table(
+            ["group", "documents", "tokens", "years"],
+            [[o["group"], o["documents"], o["tokens"], o["years"]] for o in ctx["overview"]],
+        ),
+        "",
+    ]
     if ctx["skipped"]:
-        parts += ["Skipped files:", ""] + [f"- `{_md_cell(s.path)}`: {_md_cell(s.reason)}" for s in ctx["skipped"]] + [""]
+        parts += (
+            ["Skipped files:", ""] + [f"- `{_md_cell(s.path)}`: {_md_cell(s.reason)}" for s in ctx["skipped"]] + [""]
+        )
     sbs = ctx["side_by_side"]
-    parts += ["## 高频关键词 Top keywords by group", "", "![keywords](charts/keywords_by_group.png)", "",
-              _md_table(sbs.header, sbs.rows), "",
-              "## 共词网络 Co-word network", "", "![network](charts/network.png)", "",
-              _md_table(["关键词 keyword", "频次 frequency", "最强关联词 strongest associated keyword", "权重 weight"], ctx["links"].rows), "",
-              "## 各组特征词 Distinctive terms", ""]
+    parts += [
+        "## 高频关键词 Top keywords by group",
+        "",
+        "![keywords](charts/keywords_by_group.png)",
+        "",
+        _md_table(sbs.header, sbs.rows),
+        "",
+        "## 共词网络 Co-word network",
+        "",
+        "![network](charts/network.png)",
+        "",
+        _md_table(
+            ["关键词 keyword", "频次 frequency", "最强关联词 strongest associated keyword", "权重 weight"],
+            ctx["links"].rows,
+        ),
+        "",
+        "## 各组特征词 Distinctive terms",
+        "",
+    ]
     for group, terms in ctx["distinctive"].items():
-        parts += [f"### {_md_cell(group)}", "",
-                  _md_table(["term", "count", "per 10k", "rest per 10k", "z"],
-                            [[t.term, t.count, t.per_10k, t.rest_per_10k, t.z] for t in terms]), ""]
+        parts += [
+            f"### {_md_cell(group)}",
+            "",
+            _md_table(
+                ["term", "count", "per 10k", "rest per 10k", "z"],
+                [[t.term, t.count, t.per_10k, t.rest_per_10k, t.z] for t in terms],
+            ),
+            "",
+        ]
     if ctx["topics"]:
         shares = ctx["topics"]["shares"]
-        parts += ["## 主题模型 Topics", "", "![topic shares](charts/topic_shares.png)", "",
-                  _md_table(["topic", "label", "top terms"], [[r["id"], r["label"], r["terms"]] for r in ctx["topics"]["rows"]]), "",
-                  _md_table(shares.header, shares.rows), ""]
-    parts += ["## 研究方法 Methods", "", ctx["methods"]["zh"], "", ctx["methods"]["en"], "",
-              "## 运行记录 Run record", "", "Seed, configuration, versions and the SHA-256 of every input and word list are in `run.json`; "
-              "the segmented corpus is `tokens.jsonl`; every table is in `tables/` and `report.xlsx`.", ""]
+        parts += [
+            "## 主题模型 Topics",
+            "",
+            "![topic shares](charts/topic_shares.png)",
+            "",
+            _md_table(
+                ["topic", "label", "top terms"], [[r["id"], r["label"], r["terms"]] for r in ctx["topics"]["rows"]]
+            ),
+            "",
+            _md_table(shares.header, shares.rows),
+            "",
+        ]
+    parts += [
+        "## 研究方法 Methods",
+        "",
+        ctx["methods"]["zh"],
+        "",
+        ctx["methods"]["en"],
+        "",
+        "## 运行记录 Run record",
+        "",
+        "Seed, configuration, versions and the SHA-256 of every input and word list are in `run.json`; "
+        "the segmented corpus is `tokens.jsonl`; every table is in `tables/` and `report.xlsx`.",
+        "",
+    ]
     return "\n".join(parts)

@@ -146,7 +146,9 @@ def read_synonyms(path: Path) -> dict[str, str]:
             raise ResourceError(f"{path}:{number}: expected 'variant<TAB>canonical', got {line!r}")
         variant, canonical = parts
         if mapping.get(variant, canonical) != canonical:
-            raise ResourceError(f"{path}:{number}: '{variant}' is mapped to both '{mapping[variant]}' and '{canonical}'")
+            raise ResourceError(
+                f"{path}:{number}: '{variant}' is mapped to both '{mapping[variant]}' and '{canonical}'"
+            )
         mapping[variant] = canonical
     return mapping
 

@@ -46,8 +46,13 @@ class Outcome(Generic[R]):
         return self.error is None
 
 
-def _worker_loop(conn: Connection, func: Callable[[Any], Any], memory_mb: int | None,
-                 initializer: Callable[..., None] | None, initargs: tuple) -> None:
+def _worker_loop(
+    conn: Connection,
+    func: Callable[[Any], Any],
+    memory_mb: int | None,
+    initializer: Callable[..., None] | None,
+    initargs: tuple,
+) -> None:
     if memory_mb:
         import resource
 
@@ -73,9 +78,13 @@ def _worker_loop(conn: Connection, func: Callable[[Any], Any], memory_mb: int | 
 
 
 class _Worker:
-    def __init__(self, context: Any, func: Callable, memory_mb: int | None, initializer: Callable | None, initargs: tuple):
+    def __init__(
+        self, context: Any, func: Callable, memory_mb: int | None, initializer: Callable | None, initargs: tuple
+    ):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_loop, args=(child, func, memory_mb, initializer, initargs), daemon=True)
+        self.process = context.Process(
+            target=_worker_loop, args=(child, func, memory_mb, initializer, initargs), daemon=True
+        )
         self.process.start()
         child.close()
         self.task: int | None = None
@@ -106,8 +115,16 @@ class IsolatedPool(Generic[T, R]):
     """Map ``func`` over items in ``workers`` processes, each task within ``timeout`` seconds and each
     worker within ``memory_mb`` megabytes (None: no limit). ``func`` must be a module-level function."""
 
-    def __init__(self, func: Callable[[T], R], *, workers: int, timeout: float | None = None,
-                 memory_mb: int | None = None, initializer: Callable[..., None] | None = None, initargs: tuple = ()):
+    def __init__(
+        self,
+        func: Callable[[T], R],
+        *,
+        workers: int,
+        timeout: float | None = None,
+        memory_mb: int | None = None,
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple = (),
+    ):
         self.func = func
         self.workers = max(1, workers)
         self.timeout = timeout
@@ -150,7 +167,9 @@ class IsolatedPool(Generic[T, R]):
                             if not worker.finished:
                                 stillborn += 1
                                 if stillborn >= _STILLBORN_LIMIT:
-                                    raise TextmineError(f"worker processes die before finishing any task ({self._death(worker)})") from None
+                                    raise TextmineError(
+                                        f"worker processes die before finishing any task ({self._death(worker)})"
+                                    ) from None
                             index, outcome = worker.task, Outcome(None, self._death(worker))
                             worker.kill()
                             pool[i] = worker = start()

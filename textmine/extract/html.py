@@ -17,8 +17,11 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)
 _SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030", "big5": "big5hkscs"}
 _CHROME = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe", "svg")
 # Portal chrome marked by class or id rather than by tag (government CMSs: "nav", "menu", "footer", ...).
-_CHROME_NAMES = re.compile(r"(?:^|[-_ ])(?:nav|navbar|menu|footer|header|breadcrumbs?|crumbs?|sidebar|side|banner|copyright|"
-                           r"share|toolbar|topbar|login|search|related|links?|friend-?links?)(?:$|[-_ ])", re.I)
+_CHROME_NAMES = re.compile(
+    r"(?:^|[-_ ])(?:nav|navbar|menu|footer|header|breadcrumbs?|crumbs?|sidebar|side|banner|copyright|"
+    r"share|toolbar|topbar|login|search|related|links?|friend-?links?)(?:$|[-_ ])",
+    re.I,
+)
 _BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "title")
 
 

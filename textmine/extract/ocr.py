@@ -49,14 +49,19 @@ def ocr_page(page: pdfium.PdfPage, config: ExtractConfig) -> list:
     image = page.render(scale=config.ocr_dpi / 72).to_pil().convert("L")
     png = io.BytesIO()
     image.save(png, format="PNG")
-    result = subprocess.run([program, "stdin", "stdout", "-l", config.ocr_lang, "--psm", "6", "tsv"],
-                            input=png.getvalue(), capture_output=True, check=False)
+    result = subprocess.run(
+        [program, "stdin", "stdout", "-l", config.ocr_lang, "--psm", "6", "tsv"],
+        input=png.getvalue(),
+        capture_output=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise ExtractionError(f"OCR failed: {result.stderr.decode(errors='replace').strip().splitlines()[-1:]}")
     scale = 72 / config.ocr_dpi
     words: dict[tuple[str, str, str], list[dict[str, str]]] = {}
-    for row in csv.DictReader(io.StringIO(result.stdout.decode("utf-8", errors="replace")), delimiter="\t",
-                              quoting=csv.QUOTE_NONE):
+    for row in csv.DictReader(
+        io.StringIO(result.stdout.decode("utf-8", errors="replace")), delimiter="\t", quoting=csv.QUOTE_NONE
+    ):
         if row.get("level") == "5" and (row.get("text") or "").strip():
             words.setdefault((row["block_num"], row["par_num"], row["line_num"]), []).append(row)
     lines = []

@@ -79,10 +79,13 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
     return _assemble(pages, settings, flags, notes, ocr_pages)
 
 
-def _assemble(pages: list[list[Line]], settings: ExtractConfig, flags: Counter[str], notes: list[str],
-              ocr_pages: int) -> Extracted:
+def _assemble(
+    pages: list[list[Line]], settings: ExtractConfig, flags: Counter[str], notes: list[str], ocr_pages: int
+) -> Extracted:
     # each column of a two-column page has its own top and bottom, where headers and page numbers stand
-    columns = [[line for line in lines if line.column == c] for lines in pages for c in sorted({line.column for line in lines})]
+    columns = [
+        [line for line in lines if line.column == c] for lines in pages for c in sorted({line.column for line in lines})
+    ]
     furniture = page_furniture([[line.text for line in lines] for lines in columns], share=settings.header_share)
     kept: list[Line] = []
     dropped = set()
@@ -96,8 +99,14 @@ def _assemble(pages: list[list[Line]], settings: ExtractConfig, flags: Counter[s
     wrapped = [line.x1 >= margins[line.column] - 1.5 * line.size for line in kept]
     paragraphs = [_pdf_spacing(p) for p in join_wrapped([line.text for line in kept], wrapped)]
     page_flags = tuple(f"{name}: {n}" for name, n in sorted(flags.items()))
-    return Extracted("\n".join(paragraphs), "pdf", pages=len(pages), dropped_lines=tuple(sorted(dropped)),
-                     flags=page_flags + tuple(notes), ocr_pages=ocr_pages)
+    return Extracted(
+        "\n".join(paragraphs),
+        "pdf",
+        pages=len(pages),
+        dropped_lines=tuple(sorted(dropped)),
+        flags=page_flags + tuple(notes),
+        ocr_pages=ocr_pages,
+    )
 
 
 def _open(path: Path, password: str) -> pdfium.PdfDocument:
@@ -153,7 +162,9 @@ def _pdfium_junk(textpage: pdfium.PdfTextPage, text: str) -> float:
     visible = _visible_chars(text)
     if not visible:
         return 0.0
-    han = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    han = sum(
+        1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+    )
     if han >= 0.5 * visible:
         return junk_share(text)
     unmapped = sum(pdfium_c.FPDFText_HasUnicodeMapError(textpage.raw, i) for i in range(textpage.count_chars()))
@@ -200,7 +211,9 @@ def _reading_order(lines: list[Line], width: float) -> list[Line]:
     gutter = _gutter(lines, width)
     if gutter is None:
         return lines
-    return [line for line in lines if line.x1 <= gutter] + [replace(line, column=1) for line in lines if line.x0 >= gutter]
+    return [line for line in lines if line.x1 <= gutter] + [
+        replace(line, column=1) for line in lines if line.x0 >= gutter
+    ]
 
 
 def _gutter(lines: list[Line], width: float) -> float | None:

@@ -39,9 +39,7 @@ def decode(data: bytes) -> tuple[str, str]:
             continue
         candidates.append((_common_share(text, encoding), encoding == "gb18030", encoding, text))
     if not candidates:
-        raise ExtractionError(
-            f"not UTF-8, GB18030 or Big5 text (invalid UTF-8 at byte {utf8_error.start})"
-        )
+        raise ExtractionError(f"not UTF-8, GB18030 or Big5 text (invalid UTF-8 at byte {utf8_error.start})")
     _, _, encoding, text = max(candidates)
     return text, encoding
 
@@ -101,7 +99,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     if not match:
         return {}, text
     fields = dict(m.groups() for m in map(_FRONT_FIELD.match, match.group(1).split("\n")) if m)
-    return {k: v for k, v in fields.items() if v}, text.lstrip("\ufeff")[match.end():]
+    return {k: v for k, v in fields.items() if v}, text.lstrip("\ufeff")[match.end() :]
 
 
 def extract_plain(path: Path) -> Extracted:

@@ -41,7 +41,9 @@ def extract_docx(path: Path, *, max_unzipped_mb: int) -> Extracted:
             if not part.is_linked_to_previous:
                 furniture.update(normalise(p.text) for p in part.paragraphs if p.text.strip())
     text = normalise("\n".join(lines))
-    return Extracted("\n".join(line for line in text.split("\n") if line), "docx", dropped_lines=tuple(sorted(furniture)))
+    return Extracted(
+        "\n".join(line for line in text.split("\n") if line), "docx", dropped_lines=tuple(sorted(furniture))
+    )
 
 
 def _check_archive(path: Path, max_unzipped_mb: int) -> None:
@@ -52,10 +54,14 @@ def _check_archive(path: Path, max_unzipped_mb: int) -> None:
         raise ExtractionError(f"not a readable DOCX (BadZipFile: {exc})") from None
     total = sum(m.file_size for m in members)
     if total > max_unzipped_mb * 1024 * 1024:
-        raise ExtractionError(f"zip-bomb guard: unzips to {total / 2**20:.0f} MB, more than extract.max_unzipped_mb = {max_unzipped_mb}")
+        raise ExtractionError(
+            f"zip-bomb guard: unzips to {total / 2**20:.0f} MB, more than extract.max_unzipped_mb = {max_unzipped_mb}"
+        )
     for member in members:
         if member.compress_size and member.file_size / member.compress_size > MAX_RATIO and member.file_size > 2**20:
-            raise ExtractionError(f"zip-bomb guard: {member.filename} expands {member.file_size // member.compress_size}-fold")
+            raise ExtractionError(
+                f"zip-bomb guard: {member.filename} expands {member.file_size // member.compress_size}-fold"
+            )
 
 
 def _text_boxes(paragraph) -> list[str]:
