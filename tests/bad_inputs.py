@@ -166,6 +166,36 @@ def many_objects(out: Path, n: int = 40_000) -> Path:
     return path
 
 
+TABLE_ROWS = [["人才类别", "补贴标准（元/月）"], ["领军人才", "5000"], ["青年人才", "2000"]]
+
+
+def ruled_table(out: Path) -> Path:
+    """A page with a ruled table between two paragraphs, drawn by matplotlib with a CJK font."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from textmine.charts import cjk_font
+
+    path = out / "ruled-table.pdf"
+    with plt.rc_context({"font.family": cjk_font()}):
+        fig = plt.figure(figsize=(8.27, 11.69))
+        fig.text(0.1, 0.9, "第一条 人才公寓补贴标准如下表：", fontsize=12)
+        left, middle, right, rows = 0.1, 0.5, 0.9, [0.85, 0.8, 0.75, 0.7]
+        for y in rows:
+            fig.add_artist(plt.Line2D([left, right], [y, y], color="black", lw=1))
+        for x in (left, middle, right):
+            fig.add_artist(plt.Line2D([x, x], [rows[0], rows[-1]], color="black", lw=1))
+        for i, row in enumerate(TABLE_ROWS):
+            for j, cell in enumerate(row):
+                fig.text((left if j == 0 else middle) + 0.02, rows[i] - 0.033, cell, fontsize=11)
+        fig.text(0.1, 0.65, "第二条 本办法自发布之日起施行。", fontsize=12)
+        fig.savefig(path, metadata={"CreationDate": None})
+        plt.close(fig)
+    return path
+
+
 def text_file(out: Path, name: str, data: bytes) -> Path:
     path = out / name
     path.write_bytes(data)
@@ -212,6 +242,7 @@ BUILDERS = [
     legacy_doc,
     fake_bold,
     two_columns,
+    ruled_table,
     no_tounicode,
     scanned,
     many_objects,

@@ -79,6 +79,15 @@ def test_two_columns_are_read_column_by_column(made):
     assert accuracy(text.replace("北京市人民代表大会常务委员会公报\n", "", 1)) >= 0.99
 
 
+def test_pdf_table_rows_stay_whole_and_in_order(made):
+    extracted = extract_file(made["ruled_table"])
+    assert extracted.text.split("\n") == [
+        "第一条 人才公寓补贴标准如下表：",
+        *["\t".join(row) for row in bad_inputs.TABLE_ROWS],
+        "第二条 本办法自发布之日起施行。",
+    ]
+
+
 def test_scanned_pdf_is_read_by_ocr(made):
     if shutil.which("tesseract") is None:
         pytest.fail("Tesseract is not installed: apt-get install tesseract-ocr tesseract-ocr-chi-sim")

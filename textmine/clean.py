@@ -93,7 +93,8 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 
 
 def opens_unit(line: str) -> bool:
-    return bool(_UNIT_START.match(line))
+    """A line that starts a paragraph whatever came before: 第…条, （一）, 一、, 1., 附件, or a table row."""
+    return bool(_UNIT_START.match(line)) or "\t" in line
 
 
 def join_wrapped(lines: list[str], wrapped: list[bool]) -> list[str]:
