@@ -8,15 +8,16 @@ import shutil
 import subprocess
 import sys
 
-import bad_inputs
 import docx
 import pytest
-from conftest import comparable
 from rapidfuzz.distance import Levenshtein
 
 from textmine.config import ExtractConfig
 from textmine.errors import ExtractionError
 from textmine.extract import extract_file
+
+import bad_inputs
+from conftest import comparable
 
 TRUTH = bad_inputs.SAMPLE_TRUTH.read_text(encoding="utf-8")
 

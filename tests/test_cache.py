@@ -5,9 +5,10 @@ import json
 import os
 
 import pytest
-from conftest import SUBSET, make_corpus
 
 import textmine
+
+from conftest import SUBSET, make_corpus
 
 
 @pytest.fixture(autouse=True)

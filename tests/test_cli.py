@@ -15,9 +15,10 @@ from pathlib import Path
 import networkx as nx
 import openpyxl
 import pytest
-from conftest import SUBSET, make_corpus
 
 from textmine.cli import main
+
+from conftest import SUBSET, make_corpus
 
 BAD = {"docs/beijing/empty.pdf": b"", "docs/shanghai/portal-page.pdf": b"<!DOCTYPE html><html><body>404</body></html>"}
 TITLE = "<script>alert(1)</script> 四城市"

@@ -2,11 +2,12 @@ import csv
 import shutil
 
 import pytest
-from conftest import FOUR_CITIES, make_corpus
 
 from textmine.config import CorpusConfig
 from textmine.corpus import discover, year_from_text
 from textmine.errors import CorpusError
+
+from conftest import FOUR_CITIES, make_corpus
 
 
 def test_four_cities_from_its_manifest():

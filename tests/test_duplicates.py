@@ -1,6 +1,6 @@
-from conftest import truth
-
 from textmine.duplicates import find_duplicates, jaccard
+
+from conftest import truth
 
 
 def test_exact_and_near_duplicates_form_clusters():

@@ -1,10 +1,11 @@
 import pytest
-from conftest import FIXTURES, FOUR_CITIES, comparable, manifest_rows, truth
 from rapidfuzz.distance import Levenshtein
 
 from textmine.errors import ExtractionError
 from textmine.extract import extract_file
 from textmine.extract.plain import decode
+
+from conftest import FIXTURES, FOUR_CITIES, comparable, manifest_rows, truth
 
 ROWS = manifest_rows()
 

@@ -1,7 +1,7 @@
-from conftest import FIXTURES, truth
-
 from textmine.extract import extract_file
 from textmine.metadata import policy_metadata
+
+from conftest import FIXTURES, truth
 
 
 def test_typeset_notice_with_red_header():

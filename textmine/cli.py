@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,8 @@ import click
 from . import __version__
 from .config import describe, load_config, to_toml
 from .errors import TextmineError
-from .pipeline import RunResult, extract, run
+from .pipeline import RunResult, extract, find_new_terms, kwic, run
+from .writers import write_csv, write_text
 
 
 def _parse_set(values: tuple[str, ...]) -> dict[str, Any]:
@@ -200,6 +202,84 @@ def extract_command(
             click.echo(f"  skipped    {line}")
 
 
+@main.command("terms")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--top", type=int, default=100, show_default=True, help="Number of candidate terms listed.")
+@click.option("--min-freq", type=int, default=5, show_default=True, help="Fewest occurrences a candidate needs.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the candidates to this CSV, with a user-dictionary file beside it (.txt).",
+)
+@click.option(
+    "-c",
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A textmine.toml to use.",
+)
+def terms_command(corpus: Path, top: int, min_freq: int, output: Path | None, config_file: Path | None) -> None:
+    """Propose new terms for the user dictionary: strings of 2-4 adjacent tokens in CORPUS that recur,
+    hold together (high PMI over their weakest split) and stand free (high left and right branching
+    entropy), and that the dictionary does not hold yet, best first."""
+    config = load_config(corpus=corpus, config_file=config_file, overrides={"run.progress": False})
+    found = find_new_terms(corpus, config=config, top=top, min_freq=min_freq)
+    click.echo(f"{'term':<14}{'cut today':<24}{'freq':>6}{'docs':>6}{'pmi':>8}{'H left':>8}{'H right':>8}{'score':>9}")
+    for t in found:
+        click.echo(
+            f"{t.term:<14}{t.tokens:<24}{t.freq:>6}{t.documents:>6}{t.pmi:>8.2f}{t.left_entropy:>8.2f}"
+            f"{t.right_entropy:>8.2f}{t.score:>9.1f}"
+        )
+    if output:
+        write_csv(
+            output,
+            ["term", "cut_today", "freq", "documents", "pmi", "left_entropy", "right_entropy", "score"],
+            [[t.term, t.tokens, t.freq, t.documents, t.pmi, t.left_entropy, t.right_entropy, t.score] for t in found],
+        )
+        write_text(
+            output.with_suffix(".txt"),
+            "# textmine terms: new terms proposed for a user dictionary\n" + "".join(f"{t.term} n\n" for t in found),
+        )
+        click.echo(f"written: {output} and {output.with_suffix('.txt')} (paste into a user dictionary)")
+
+
+@main.command("kwic")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("term")
+@click.option("--width", type=int, default=20, show_default=True, help="Characters of context on each side.")
+@click.option("--limit", type=int, default=0, help="Show at most this many lines (0: all); the CSV holds all.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write every line to this CSV."
+)
+@click.option(
+    "-c",
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A textmine.toml to use.",
+)
+def kwic_command(
+    corpus: Path, term: str, width: int, limit: int, output: Path | None, config_file: Path | None
+) -> None:
+    """Show every occurrence of TERM in CORPUS in its context (keyword in context), with the document
+    id, group and year, so you can check what a keyword really means. TERM is matched as a token, its
+    synonyms' variants included."""
+    config = load_config(corpus=corpus, config_file=config_file, overrides={"run.progress": False})
+    lines = kwic(corpus, term, config=config, width=width)
+    for line in lines[: limit or None]:
+        click.echo(
+            f"{line.doc_id:<10}{line.group:<12}{line.year or '':<6}{line.left:>{width}} [{line.match}] {line.right}"
+        )
+    click.echo(f"{len(lines)} occurrences of {term} in {len({line.doc_id for line in lines})} documents")
+    if output:
+        write_csv(
+            output,
+            ["id", "group", "year", "left", "match", "right"],
+            [[x.doc_id, x.group, x.year, x.left, x.match, x.right] for x in lines],
+        )
+
+
 @main.command("config")
 @click.argument("corpus", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option(
@@ -213,6 +293,15 @@ def config_command(corpus: Path | None, config_file: Path | None) -> None:
     """Print the resolved configuration (defaults, CORPUS/textmine.toml, --config) as TOML; save it
     as textmine.toml to start your own."""
     click.echo(to_toml(load_config(corpus=corpus, config_file=config_file)), nl=False)
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, columns: int) -> str:
+    return text + " " * max(1, columns - _width(text))
 
 
 def summary(result: RunResult) -> str:

@@ -78,8 +78,13 @@ class ExtractConfig:
 
 @dataclass
 class SegmentConfig:
-    engine: Literal["jieba"] = _opt("jieba", "segmentation engine")
-    hmm: bool = _opt(True, "let jieba's HMM find words not in the dictionary")
+    engine: Literal["rjieba", "jieba"] = _opt(
+        "rjieba", "segmentation engine: rjieba (jieba-rs, fast) or jieba (exact reproduction of older studies)"
+    )
+    hmm: bool = _opt(True, "let the HMM find words not in the dictionary")
+    pos_keep: list[str] = _opt(
+        [], "parts of speech kept, as jieba tags or patterns (e.g. n*, v, vn, i, l); empty = all"
+    )
     shipped_lists: bool = _opt(True, "use textmine's policy dictionary, stopwords and synonyms")
     user_dicts: list[str] = _opt([], "extra user dictionaries (jieba format: word [freq] [tag] per line)")
     stopwords: list[str] = _opt([], "extra stopword files (one word per line)")

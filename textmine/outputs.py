@@ -153,9 +153,38 @@ def build_tables(result: "RunResult") -> list[Table]:
             ],
         ),
     ]
+    tables += _vocabulary_tables(result)
     if result.topics is not None:
         tables += _topic_tables(result, result.topics)
     return tables
+
+
+def _vocabulary_tables(result: "RunResult") -> list[Table]:
+    report = result.dictionary
+    rows = []
+    if report is not None:
+        rows = [[word, "fixed", f"frequency raised to {freq} so that it stays whole"] for word, freq in report.fixed]
+        rows += [[word, "failed", reason] for word, reason in report.failed]
+    return [
+        Table(
+            "synonym_merges",
+            "Synonym merges applied: variant → canonical, and how often",
+            ["variant", "canonical", "count"],
+            [[v, c, n] for (v, c), n in sorted(result.merges.items(), key=lambda kv: (-kv[1], kv[0]))],
+        ),
+        Table(
+            "synonym_candidates",
+            "Possible synonyms to review: same head, alike sentence contexts (PPMI cosine)",
+            ["term", "other", "head", "cosine", "freq", "other_freq"],
+            [[c.term, c.other, c.head, c.cosine, c.freq, c.other_freq] for c in result.synonym_candidates],
+        ),
+        Table(
+            "dictionary_self_test",
+            "User-dictionary entries that did not segment whole by themselves",
+            ["entry", "outcome", "detail"],
+            rows,
+        ),
+    ]
 
 
 def extraction_tables(

@@ -40,8 +40,9 @@ from .extract import Extracted, extract_file
 from .metadata import policy_metadata
 from .network import StrongestLink, cooccurrence_network, strongest_links
 from .resources import Lexicon, cache_dir, load_lexicon
-from .segment import Segmenter
+from .segment import Segmenter, SelfTest, self_test
 from .topics import TopicModel, fit_lda
+from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
 from .workers import IsolatedPool
 
 
@@ -78,6 +79,11 @@ class RunResult:
     distinctive: dict[str, list[DistinctiveTerm]]
     duplicates: list[DuplicateCluster] = field(default_factory=list)
     dropped: list[ReadDocument] = field(default_factory=list)  # duplicates left out of the analysis
+    dictionary: SelfTest | None = None  # the user dictionaries' self-test
+    merges: Counter[tuple[str, str]] = field(
+        default_factory=Counter
+    )  # synonym merges applied: (variant, canonical) -> n
+    synonym_candidates: list = field(default_factory=list)  # SynonymCandidate pairs worth a look
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -130,9 +136,9 @@ def _init_segmenter(lexicon: Lexicon, config: Config) -> None:
     _worker_segmenter = Segmenter(lexicon, config.segment).load()  # the dictionary loads now, not in the first task
 
 
-def _segment_one(text: str) -> list[list[str]]:
+def _segment_one(text: str) -> tuple[list[list[str]], Counter[tuple[str, str]]]:
     # _init_segmenter has run in this process (the pool's initializer, or inline with one worker)
-    return _worker_segmenter.sentences(text)
+    return _worker_segmenter.segment(text)
 
 
 def run(
@@ -159,7 +165,8 @@ def run(
     read, duplicates = drop_duplicates(read, config)
     kept = {r.document.id for r in read}
     dropped = [r for r in everything if r.document.id not in kept]
-    tokenized = segment_corpus(read, lexicon, config, stages=stages)
+    segmented = segment_corpus(read, lexicon, config, stages=stages)
+    tokenized = segmented.documents
 
     with stages.stage("count"):
         dtm = doc_term_matrix(tokenized)
@@ -210,9 +217,39 @@ def run(
         distinctive,
         duplicates,
         dropped,
+        segmented.dictionary,
+        segmented.merges,
+        synonym_candidates(tokenized, known=lexicon.synonyms),
     )
     write_outputs(result, stages, started=started)
     return result
+
+
+def _read_corpus(
+    corpus: str | Path, config: Config | None, stages: Stages | None = None
+) -> tuple[Config, list[ReadDocument], Segmenter]:
+    """The documents of a corpus as a run reads them (cached extraction, duplicates counted once), and a
+    loaded segmenter whose dictionary has passed its self-test."""
+    config = config or load_config(corpus=corpus)
+    read, _ = extract_corpus(discover(corpus, config.corpus), config, stages=stages)
+    read, _ = drop_duplicates(read, config)
+    _, lexicon = self_test(Segmenter(load_lexicon(config.segment), config.segment))
+    return config, read, Segmenter(lexicon, config.segment).load()
+
+
+def find_new_terms(
+    corpus: str | Path, *, config: Config | None = None, top: int = 100, min_freq: int = 5
+) -> list[NewTerm]:
+    """``textmine terms``: frequent multi-token strings of the corpus that are not in the dictionary."""
+    _, read, segmenter = _read_corpus(corpus, config)
+    return new_terms((r.extracted.text for r in read), segmenter, top=top, min_freq=min_freq)
+
+
+def kwic(corpus: str | Path, term: str, *, config: Config | None = None, width: int = 20) -> list[Concordance]:
+    """``textmine kwic``: every occurrence of ``term`` in the corpus with its context, document, group and year."""
+    _, read, segmenter = _read_corpus(corpus, config)
+    documents = [(r.document.id, r.document.group, r.document.year, r.extracted.text) for r in read]
+    return concordance(documents, term, segmenter, width=width)
 
 
 def extract(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> Path:
@@ -349,11 +386,22 @@ def _infer_year(document: Document, extracted: Extracted) -> Document:
     return document.with_year(year_from_text(extracted.text), "text")
 
 
+@dataclass
+class Segmented:
+    """The segmented corpus, the synonym merges applied, and the user dictionaries' self-test."""
+
+    documents: list[TokenizedDocument]
+    merges: Counter[tuple[str, str]]
+    dictionary: SelfTest
+
+
 def segment_corpus(
     read: list[ReadDocument], lexicon: Lexicon, config: Config, *, stages: Stages | None = None
-) -> list[TokenizedDocument]:
-    """Segment the documents read, in worker processes that each build one segmenter; corpus order is kept."""
+) -> Segmented:
+    """Self-test the user dictionaries (fixing frequencies where that helps), then segment the documents
+    in worker processes that each build one segmenter; corpus order is kept."""
     stages = stages or Stages(progress=False)
+    dictionary, lexicon = self_test(Segmenter(lexicon, config.segment))
     texts = [r.extracted.text for r in read]
     pool = IsolatedPool(_segment_one, workers=_workers(config), initializer=_init_segmenter, initargs=(lexicon, config))
     with stages.stage("segment", total=len(texts), unit="doc") as advance:
@@ -361,10 +409,13 @@ def segment_corpus(
     failed = [(r.document.id, o.error) for r, o in zip(read, outcomes, strict=True) if not o.ok]
     if failed:
         raise AnalysisError(f"segmentation failed for {failed[0][0]}: {failed[0][1]}")
-    return [
-        TokenizedDocument(r.document.id, r.document.group, r.document.year, o.value)
-        for r, o in zip(read, outcomes, strict=True)
-    ]
+    merges: Counter[tuple[str, str]] = Counter()
+    documents = []
+    for r, outcome in zip(read, outcomes, strict=True):
+        sentences, merged = outcome.value
+        merges.update(merged)
+        documents.append(TokenizedDocument(r.document.id, r.document.group, r.document.year, sentences))
+    return Segmented(documents, merges, dictionary)
 
 
 def _relative(path: Path, root: Path) -> str:

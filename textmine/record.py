@@ -30,6 +30,7 @@ LIBRARIES = (
     "beautifulsoup4",
     "opencc",
     "datasketch",
+    "rjieba",
     "jieba",
     "numpy",
     "scipy",
@@ -125,6 +126,16 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "topic_documents_dropped": list(result.topics.dropped) if result.topics else [],
         }
     )
+    if result.dictionary is not None:
+        report = result.dictionary
+        record["dictionary_self_test"] = {
+            "entries": report.entries,
+            "whole": report.whole,
+            "fixed": [{"word": w, "freq": f} for w, f in report.fixed],
+            "failed": [{"word": w, "reason": r} for w, r in report.failed],
+            "share_whole": round(report.share_whole, 4),
+        }
+    record["counts"]["synonym_merges"] = sum(result.merges.values())
     record["resources"] = [
         {"kind": kind, "file": display_name(path), "sha256": digest} for kind, path, digest in result.lexicon.files
     ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,17 +124,19 @@ def read_word_list(path: Path) -> list[str]:
 
 
 def read_user_dict(path: Path) -> list[tuple[str, int | None, str | None]]:
+    """Entries ``word [freq] [tag]``. A line whose extra fields are not a number and a part-of-speech
+    tag is taken whole as the word (e.g. "人才 公寓"), so that the self-test reports it by name."""
     entries = []
-    for number, line in _lines(path):
+    for _, line in _lines(path):
         parts = line.split()
         word, freq, tag = parts[0], None, None
         rest = parts[1:]
         if rest and rest[0].isdigit():
             freq = int(rest.pop(0))
-        if rest:
+        if rest and re.fullmatch(r"[A-Za-z]{1,4}", rest[0]):
             tag = rest.pop(0)
         if rest:
-            raise ResourceError(f"{path}:{number}: expected 'word [freq] [tag]', got {line!r}")
+            word, freq, tag = line, None, None
         entries.append((word, freq, tag))
     return entries
 

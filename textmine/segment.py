@@ -1,27 +1,33 @@
 """Chinese segmentation: sentences of filtered, synonym-merged tokens.
 
-A :class:`Segmenter` owns its own ``jieba.Tokenizer`` (never jieba's global one) with its prefix
-cache in textmine's cache folder, loads the user dictionaries once, and turns a text into sentences
-of tokens. Sentences end at Chinese and Western sentence punctuation and at paragraph breaks, so
-that co-occurrence windows never cross a sentence. A token is kept when it has at least
-``min_chars`` characters, contains a Han character and, after synonym merging, is not a stopword.
+A :class:`Segmenter` owns its engine (rjieba by default, or jieba; see :mod:`textmine.engines`),
+loads the user dictionaries once, and turns a text into sentences of tokens. Sentences end at
+Chinese and Western sentence punctuation and at paragraph breaks, so that co-occurrence windows
+never cross a sentence. A token is kept when it has at least ``min_chars`` characters, contains a
+Han character, its part of speech is among ``pos_keep`` (when set), and, after synonym merging, it
+is not a stopword; article and chapter numbers (第十一条, 第三章) are structure and never kept.
+
+:func:`self_test` checks that every user-dictionary entry comes out as one token in context, raises
+the frequency of those that do not, and reports the ones no frequency can save.
 """
 
 from __future__ import annotations
 
-import logging
+import fnmatch
 import re
 import sys
-
-import jieba
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from .config import SegmentConfig
+from .engines import Engine, make_engine
 from .resources import Lexicon, cache_dir
 
 _SENTENCE_END = re.compile(r"[。！？!?…]+|\n+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-
-logging.getLogger("jieba").setLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG
+# Structure, not content: 第十一条, 第三章, 第二款 — numbering that every regulation repeats.
+_NUMBERING = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条章节款项编目部]$")
+_NOT_ONE_TOKEN = re.compile(r"[\s\u3000，。、；：！？,.;:!?（）()《》“”\"'\[\]【】]")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -35,41 +41,114 @@ class Segmenter:
     def __init__(self, lexicon: Lexicon, config: SegmentConfig | None = None) -> None:
         self.lexicon = lexicon
         self.config = config or SegmentConfig()
-        self._jieba: jieba.Tokenizer | None = None
+        self._engine: Engine | None = None
 
     @property
-    def tokenizer(self) -> jieba.Tokenizer:
-        """The jieba tokenizer with the user dictionaries loaded (built on first use)."""
-        if self._jieba is None:
-            tokenizer = jieba.Tokenizer()
-            tokenizer.tmp_dir = str(cache_dir())
-            tokenizer.initialize()
+    def engine(self) -> Engine:
+        """The engine with the user dictionaries loaded (built on first use)."""
+        if self._engine is None:
+            engine = make_engine(self.config.engine, str(cache_dir()))
             for word, freq, tag in self.lexicon.user_words:
-                tokenizer.add_word(word, freq, tag)
-            self._jieba = tokenizer
-        return self._jieba
+                if not _NOT_ONE_TOKEN.search(word):
+                    engine.add_word(word, freq, tag)
+            self._engine = engine
+        return self._engine
 
     def load(self) -> "Segmenter":
-        """Build the tokenizer and load the dictionaries now rather than on first use; returns self."""
-        _ = self.tokenizer
+        """Build the engine and load the dictionaries now rather than on first use; returns self."""
+        _ = self.engine
         return self
 
     def cut(self, text: str) -> list[str]:
-        """Raw jieba tokens of a text, before merging and filtering."""
-        return self.tokenizer.lcut(text, HMM=self.config.hmm)
+        """Raw tokens of a text, before merging and filtering."""
+        return self.engine.cut(text, self.config.hmm)
 
-    def keep(self, token: str) -> str | None:
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """Raw (token, part of speech) pairs of a text, before merging and filtering."""
+        return self.engine.tag(text, self.config.hmm)
+
+    def keep(self, token: str, pos: str | None = None) -> str | None:
         """The token as counted (synonyms merged), or None when it is filtered out."""
+        if (
+            pos is not None
+            and self.config.pos_keep
+            and not any(fnmatch.fnmatchcase(pos, p) for p in self.config.pos_keep)
+        ):
+            return None
         token = self.lexicon.synonyms.get(token, token)
         if len(token) < self.config.min_chars or token in self.lexicon.stopwords or not _HAN.search(token):
             return None
+        if _NUMBERING.match(token):
+            return None
         return sys.intern(token)
+
+    def segment(self, text: str) -> tuple[list[list[str]], Counter[tuple[str, str]]]:
+        """The text as sentences of kept tokens (sentences left empty dropped), and how often each
+        ``(variant, canonical)`` synonym merge was applied."""
+        synonyms = self.lexicon.synonyms
+        merged: Counter[tuple[str, str]] = Counter()
+        result = []
+        for sentence in split_sentences(text):
+            pairs = self.tag(sentence) if self.config.pos_keep else [(t, None) for t in self.cut(sentence)]
+            tokens = []
+            for token, pos in pairs:
+                kept = self.keep(token, pos)
+                if kept:
+                    tokens.append(kept)
+                    if token in synonyms:
+                        merged[(token, kept)] += 1
+            if tokens:
+                result.append(tokens)
+        return result, merged
 
     def sentences(self, text: str) -> list[list[str]]:
         """The text as sentences of kept tokens; sentences left with no token are dropped."""
-        result = []
-        for sentence in split_sentences(text):
-            tokens = [kept for kept in map(self.keep, self.cut(sentence)) if kept]
-            if tokens:
-                result.append(tokens)
-        return result
+        return self.segment(text)[0]
+
+
+@dataclass(frozen=True)
+class SelfTest:
+    """How the user dictionaries' entries segment: whole, whole after a frequency fix, or not at all."""
+
+    entries: int
+    whole: int
+    fixed: tuple[tuple[str, int], ...]  # (word, frequency that keeps it whole)
+    failed: tuple[tuple[str, str], ...]  # (word, reason)
+
+    @property
+    def share_whole(self) -> float:
+        return (self.whole + len(self.fixed)) / self.entries if self.entries else 1.0
+
+
+# Contexts an entry must survive as one token: alone, after a verb, inside a typical clause.
+_CONTEXTS = ("{w}", "支持{w}发展", "关于{w}的若干规定", "加强{w}建设")
+
+
+def _whole(engine: Engine, word: str, hmm: bool) -> bool:
+    return all(word in engine.cut(context.format(w=word), hmm) for context in _CONTEXTS)
+
+
+def self_test(segmenter: Segmenter) -> tuple[SelfTest, Lexicon]:
+    """Check every user-dictionary entry; return the report and the lexicon with fixed frequencies."""
+    engine, hmm = segmenter.engine, segmenter.config.hmm
+    whole, fixed, failed = 0, [], []
+    frequencies: dict[str, int] = {}
+    for word, freq, tag in segmenter.lexicon.user_words:
+        if _NOT_ONE_TOKEN.search(word):
+            failed.append((word, "holds a space or punctuation, so it can never be one token"))
+            continue
+        if _whole(engine, word, hmm):
+            whole += 1
+            continue
+        suggested = max(engine.suggest_freq(word), freq or 0)
+        for candidate in (suggested, suggested * 10, suggested * 100):
+            engine.add_word(word, candidate, tag)
+            if _whole(engine, word, hmm):
+                fixed.append((word, candidate))
+                frequencies[word] = candidate
+                break
+        else:
+            failed.append((word, f"does not come out whole even at frequency {suggested * 100}"))
+    words = tuple((w, frequencies.get(w, f), t) for w, f, t in segmenter.lexicon.user_words)
+    report = SelfTest(len(segmenter.lexicon.user_words), whole, tuple(fixed), tuple(failed))
+    return report, replace(segmenter.lexicon, user_words=words)
