@@ -42,8 +42,8 @@ def test_sentences_end_at_sentence_punctuation_and_paragraphs():
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_synonyms_are_merged_counted_and_then_filtered(engine):
-    sentences, merged = segmenter(engine=engine).segment("支持高企和双创，推动自贸区发展。高企认定。")
-    tokens = [t for s in sentences for t in s]
+    result = segmenter(engine=engine).segment("支持高企和双创，推动自贸区发展。高企认定。")
+    tokens, merged = [t for s in result.sentences for t in s], result.merged
     assert {"高新技术企业", "创新创业", "自由贸易试验区"} <= set(tokens)
     assert "高企" not in tokens and "自贸区" not in tokens
     assert merged == {("高企", "高新技术企业"): 2, ("双创", "创新创业"): 1, ("自贸区", "自由贸易试验区"): 1}
@@ -69,6 +69,20 @@ def test_parts_of_speech_can_be_kept_selectively(engine):
     seg = segmenter(engine=engine, pos_keep=["n*"])
     assert seg.tag("支持专精特新企业") == [("支持", "v"), ("专精特新", "nz"), ("企业", "n")]
     assert seg.sentences("支持专精特新企业。") == [["专精特新", "企业"]]
+
+
+def test_each_sentence_knows_its_paragraph_and_article():
+    text = "北京市人才条例\n第一条 引进人才。培养人才。\n鼓励创新。\n第二条 人才公寓。"
+    result = segmenter().segment(text)
+    assert result.sentences == [
+        ["北京市", "人才"],  # 条例 is boilerplate
+        ["引进人才"],
+        ["培养人才"],
+        ["鼓励", "创新"],
+        ["人才公寓"],
+    ]
+    assert result.paragraphs == [0, 1, 1, 2, 3]
+    assert result.articles == [0, 1, 1, 1, 2]
 
 
 def test_article_numbers_are_not_keywords():

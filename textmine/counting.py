@@ -18,6 +18,8 @@ class TokenizedDocument:
     group: str
     year: int | None
     sentences: list[list[str]]
+    paragraphs: list[int] | None = None  # the paragraph of each sentence
+    articles: list[int] | None = None  # the article (条) of each sentence; 0 before the first
 
     @property
     def n_tokens(self) -> int:

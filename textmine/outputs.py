@@ -327,7 +327,17 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
             advance(1)
             write_jsonl(
                 staging / "tokens.jsonl",
-                ({"id": d.id, "group": d.group, "year": d.year, "sentences": d.sentences} for d in result.tokenized),
+                (
+                    {
+                        "id": d.id,
+                        "group": d.group,
+                        "year": d.year,
+                        "sentences": d.sentences,
+                        "paragraphs": d.paragraphs,
+                        "articles": d.articles,
+                    }
+                    for d in result.tokenized
+                ),
             )
             advance(1)
             _write_networks(staging / "network", result)

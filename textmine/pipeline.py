@@ -40,7 +40,7 @@ from .extract import Extracted, extract_file
 from .metadata import policy_metadata
 from .network import StrongestLink, cooccurrence_network, strongest_links
 from .resources import Lexicon, cache_dir, load_lexicon
-from .segment import Segmenter, SelfTest, self_test
+from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .topics import TopicModel, fit_lda
 from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
 from .workers import IsolatedPool
@@ -136,7 +136,7 @@ def _init_segmenter(lexicon: Lexicon, config: Config) -> None:
     _worker_segmenter = Segmenter(lexicon, config.segment).load()  # the dictionary loads now, not in the first task
 
 
-def _segment_one(text: str) -> tuple[list[list[str]], Counter[tuple[str, str]]]:
+def _segment_one(text: str) -> Segmentation:
     # _init_segmenter has run in this process (the pool's initializer, or inline with one worker)
     return _worker_segmenter.segment(text)
 
@@ -412,9 +412,13 @@ def segment_corpus(
     merges: Counter[tuple[str, str]] = Counter()
     documents = []
     for r, outcome in zip(read, outcomes, strict=True):
-        sentences, merged = outcome.value
-        merges.update(merged)
-        documents.append(TokenizedDocument(r.document.id, r.document.group, r.document.year, sentences))
+        result: Segmentation = outcome.value
+        merges.update(result.merged)
+        documents.append(
+            TokenizedDocument(
+                r.document.id, r.document.group, r.document.year, result.sentences, result.paragraphs, result.articles
+            )
+        )
     return Segmented(documents, merges, dictionary)
 
 

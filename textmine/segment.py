@@ -25,6 +25,7 @@ from .resources import Lexicon, cache_dir
 
 _SENTENCE_END = re.compile(r"[。！？!?…]+|\n+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两\d]+条")
 # Structure, not content: 第十一条, 第三章, 第二款 — numbering that every regulation repeats.
 _NUMBERING = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条章节款项编目部]$")
 _NOT_ONE_TOKEN = re.compile(r"[\s\u3000，。、；：！？,.;:!?（）()《》“”\"'\[\]【】]")
@@ -82,28 +83,45 @@ class Segmenter:
             return None
         return sys.intern(token)
 
-    def segment(self, text: str) -> tuple[list[list[str]], Counter[tuple[str, str]]]:
-        """The text as sentences of kept tokens (sentences left empty dropped), and how often each
-        ``(variant, canonical)`` synonym merge was applied."""
+    def segment(self, text: str) -> "Segmentation":
+        """The text as sentences of kept tokens (sentences left empty dropped), each with the paragraph
+        and the article (条) it stands in, and how often each synonym merge was applied."""
         synonyms = self.lexicon.synonyms
         merged: Counter[tuple[str, str]] = Counter()
-        result = []
-        for sentence in split_sentences(text):
-            pairs = self.tag(sentence) if self.config.pos_keep else [(t, None) for t in self.cut(sentence)]
-            tokens = []
-            for token, pos in pairs:
-                kept = self.keep(token, pos)
-                if kept:
-                    tokens.append(kept)
-                    if token in synonyms:
-                        merged[(token, kept)] += 1
-            if tokens:
-                result.append(tokens)
-        return result, merged
+        sentences, paragraphs, articles = [], [], []
+        article = 0  # 0: the text before the first 第…条 (title, adoption lines, preamble)
+        for number, paragraph in enumerate(p for p in text.split("\n") if p.strip()):
+            if _ARTICLE.match(paragraph):
+                article += 1
+            for sentence in split_sentences(paragraph):
+                pairs = self.tag(sentence) if self.config.pos_keep else [(t, None) for t in self.cut(sentence)]
+                tokens = []
+                for token, pos in pairs:
+                    kept = self.keep(token, pos)
+                    if kept:
+                        tokens.append(kept)
+                        if token in synonyms:
+                            merged[(token, kept)] += 1
+                if tokens:
+                    sentences.append(tokens)
+                    paragraphs.append(number)
+                    articles.append(article)
+        return Segmentation(sentences, paragraphs, articles, merged)
 
     def sentences(self, text: str) -> list[list[str]]:
         """The text as sentences of kept tokens; sentences left with no token are dropped."""
-        return self.segment(text)[0]
+        return self.segment(text).sentences
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """One text segmented: sentences of kept tokens, the paragraph and article of each sentence, and
+    the synonym merges applied ``(variant, canonical) -> count``."""
+
+    sentences: list[list[str]]
+    paragraphs: list[int]
+    articles: list[int]
+    merged: Counter[tuple[str, str]]
 
 
 @dataclass(frozen=True)
