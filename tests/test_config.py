@@ -31,7 +31,11 @@ def test_unknown_key_is_an_error_naming_it(tmp_path):
         ("topics.k", "8", "The 'topics.k' option must be an int. Got '8' instead."),
         ("topics.max_df", 1.5, "The 'topics.max_df' option must be between 0.0 and 1.0. Got 1.5 instead."),
         ("segment.hmm", 1, "The 'segment.hmm' option must be true or false. Got 1 instead."),
-        ("network.unit", "window", "The 'network.unit' option must be one of 'document'. Got 'window' instead."),
+        (
+            "network.unit",
+            "chapter",
+            "The 'network.unit' option must be one of 'document', 'paragraph', 'sentence', 'article', 'window'. Got 'chapter' instead.",
+        ),
         (
             "segment.stopwords",
             "a.txt",

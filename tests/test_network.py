@@ -1,28 +1,25 @@
+"""Co-occurrence counts and association measures against values computed by hand."""
+
+import math
+
 import numpy as np
+import pytest
 
-from textmine.counting import (
-    TokenizedDocument,
-    doc_term_matrix,
-    keyword_table,
-    keyword_tables_by_group,
-)
-from textmine.network import (
-    cooccurrence_counts,
-    cooccurrence_network,
-    edge_rows,
-    strongest_links,
-)
+from textmine.counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
+from textmine.network import build_network, cooccurrence, edge_rows, strongest_links
 
+# a: paragraph 0 / article 0 holds sentence 1; paragraph 1 / article 1 holds sentence 2
 DOCS = [
-    TokenizedDocument("a", "X", 2020, [["人才", "公寓", "人才"], ["补贴"]]),
-    TokenizedDocument("b", "X", 2021, [["人才", "补贴"]]),
-    TokenizedDocument("c", "Y", 2021, [["公寓", "创新"]]),
+    TokenizedDocument("a", "X", 2020, [["人才", "公寓", "人才"], ["补贴"]], [0, 1], [0, 1]),
+    TokenizedDocument("b", "X", 2021, [["人才", "补贴"]], [0], [1]),
+    TokenizedDocument("c", "Y", 2021, [["公寓", "创新"]], [0], [0]),
 ]
+TERMS = ["人才", "公寓", "补贴", "创新"]
 
 
 def test_frequencies_by_hand():
     dtm = doc_term_matrix(DOCS)
-    assert dtm.vocab == tuple(sorted(["人才", "公寓", "补贴", "创新"]))
+    assert dtm.vocab == tuple(sorted(TERMS))
     table = keyword_table(dtm)
     assert (table.documents, table.tokens) == (3, 8)
     rows = [(t.term, t.freq, t.df, t.per_10k, t.doc_share) for t in table.terms]
@@ -38,27 +35,80 @@ def test_frequencies_by_hand():
     assert by_group["X"].tokens == 6
 
 
-def test_cooccurrence_weights_by_hand():
-    dtm = doc_term_matrix(DOCS)
-    terms = ["人才", "公寓", "补贴", "创新"]
-    expected = np.array([[2, 1, 2, 0], [1, 2, 1, 1], [2, 1, 2, 0], [0, 1, 0, 1]])
-    assert (cooccurrence_counts(dtm, terms) == expected).all()
-    graph = cooccurrence_network(dtm, terms)
+@pytest.mark.parametrize(
+    ("unit", "counting", "n_units", "expected"),
+    [
+        ("document", "binary", 3, [[2, 1, 2, 0], [1, 2, 1, 1], [2, 1, 2, 0], [0, 1, 0, 1]]),
+        # full: n_i × n_j summed over documents; the diagonal holds occurrences
+        ("document", "full", 3, [[3, 2, 3, 0], [2, 2, 1, 1], [3, 1, 2, 0], [0, 1, 0, 1]]),
+        ("sentence", "binary", 4, [[2, 1, 1, 0], [1, 2, 0, 1], [1, 0, 2, 0], [0, 1, 0, 1]]),
+        ("paragraph", "binary", 4, [[2, 1, 1, 0], [1, 2, 0, 1], [1, 0, 2, 0], [0, 1, 0, 1]]),
+        # articles: a0 {人才, 公寓}, a1 {补贴}, b1 {人才, 补贴}, c0 {公寓, 创新}
+        ("article", "binary", 4, [[2, 1, 1, 0], [1, 2, 0, 1], [1, 0, 2, 0], [0, 1, 0, 1]]),
+        # windows of 2 tokens: [人才 公寓] [公寓 人才] [补贴] [人才 补贴] [公寓 创新]
+        ("window", "binary", 5, [[3, 2, 1, 0], [2, 3, 0, 1], [1, 0, 2, 0], [0, 1, 0, 1]]),
+        # full windows: every pair of positions less than 2 apart; the diagonal holds occurrences
+        ("window", "full", 8, [[3, 2, 1, 0], [2, 2, 0, 1], [1, 0, 2, 0], [0, 1, 0, 1]]),
+    ],
+)
+def test_counts_by_unit_and_counting(unit, counting, n_units, expected):
+    co = cooccurrence(DOCS, TERMS, unit=unit, counting=counting, window=2)
+    assert co.n_units == n_units
+    assert co.counts.tolist() == expected
+
+
+def test_articles_and_paragraphs_differ_when_an_article_spans_paragraphs():
+    doc = TokenizedDocument("d", "X", None, [["人才", "公寓"], ["补贴"]], [0, 1], [1, 1])
+    assert cooccurrence([doc], TERMS, unit="paragraph").counts[0, 2] == 0
+    assert cooccurrence([doc], TERMS, unit="article").counts[0, 2] == 1
+
+
+def test_association_measures_by_hand():
+    co = cooccurrence(DOCS, TERMS)  # documents, binary: N = 3
+    talent, flat, subsidy = 0, 1, 2
+    # 人才–补贴: c = 2, s = 2 and 2
+    assert co.measure("jaccard")[talent, subsidy] == pytest.approx(2 / (2 + 2 - 2))
+    assert co.measure("cosine")[talent, subsidy] == pytest.approx(2 / math.sqrt(2 * 2))
+    assert co.measure("inclusion")[talent, subsidy] == pytest.approx(2 / 2)
+    assert co.measure("association_strength")[talent, subsidy] == pytest.approx(3 * 2 / (2 * 2))
+    assert co.measure("pmi")[talent, subsidy] == pytest.approx(math.log2(1.5))
+    assert co.measure("npmi")[talent, subsidy] == pytest.approx(math.log2(1.5) / -math.log2(2 / 3))
+    # 人才–公寓: c = 1
+    assert co.measure("jaccard")[talent, flat] == pytest.approx(1 / 3)
+    assert co.measure("cosine")[talent, flat] == pytest.approx(1 / 2)
+    assert co.measure("association_strength")[talent, flat] == pytest.approx(0.75)
+    assert co.measure("npmi")[talent, flat] == pytest.approx(math.log2(0.75) / -math.log2(1 / 3))
+    # pairs that never co-occur have no association, not −∞
+    assert co.measure("pmi")[talent, 3] == 0.0 and np.isfinite(co.measure("npmi")).all()
+
+
+def test_network_edges_measures_and_strongest_links():
+    co = cooccurrence(DOCS, TERMS)
+    graph = build_network(co, freq={"人才": 3, "公寓": 2, "补贴": 2, "创新": 1})
     assert edge_rows(graph) == [("人才", "补贴", 2), ("人才", "公寓", 1), ("公寓", "创新", 1), ("公寓", "补贴", 1)]
-    assert dict(graph.nodes["人才"]) == {"label": "人才", "freq": 3, "df": 2}
+    assert dict(graph.nodes["人才"]) == {"label": "人才", "freq": 3, "units": 2}
+    edge = graph.edges["人才", "补贴"]
+    assert (edge["count"], edge["jaccard"], edge["association_strength"]) == (2, 1.0, 1.5)
     assert [(r.keyword, r.freq, r.partner, r.weight) for r in strongest_links(graph)] == [
         ("人才", 3, "补贴", 2),
         ("公寓", 2, "人才", 1),
         ("补贴", 2, "人才", 2),
         ("创新", 1, "公寓", 1),
     ]
+    assert graph.graph["unit"] == "document" and graph.graph["counting"] == "binary"
 
 
-def test_group_network_on_the_shared_vocabulary():
-    dtm = doc_term_matrix(DOCS)
-    terms = ["人才", "公寓", "补贴", "创新"]
-    x = cooccurrence_network(dtm, terms, rows=dtm.rows_of("X"), name="X")
+def test_pruning_by_weight_and_by_each_nodes_strongest_edges():
+    co = cooccurrence(DOCS, TERMS)
+    freq = {t: 1 for t in TERMS}
+    assert edge_rows(build_network(co, freq=freq, min_weight=2)) == [("人才", "补贴", 2)]
+    # by NPMI each node keeps its single strongest edge: 人才–补贴 (1.0), 公寓–创新 (0.63); 公寓–补贴 goes
+    pruned = build_network(co, freq=freq, measure="npmi", top_k=1)
+    assert sorted(tuple(sorted(e)) for e in pruned.edges) == [("人才", "补贴"), ("公寓", "创新")]
+    assert pruned.edges["人才", "补贴"]["weight"] == pytest.approx(1.0)
+
+
+def test_group_networks_on_the_shared_vocabulary():
+    x = build_network(cooccurrence(DOCS[:2], TERMS), freq={"人才": 3, "公寓": 1, "补贴": 2}, name="X")
     assert sorted(x.nodes) == sorted(["人才", "公寓", "补贴"])  # 创新 does not occur in X
     assert edge_rows(x) == [("人才", "补贴", 2), ("人才", "公寓", 1), ("公寓", "补贴", 1)]
-    pruned = cooccurrence_network(dtm, terms, min_weight=2)
-    assert edge_rows(pruned) == [("人才", "补贴", 2)]

@@ -11,7 +11,7 @@ The command line (``textmine run CORPUS``) and this API do the same things::
     result.distinctive["beijing"]      # what Beijing stresses against the other cities
 
 Each stage is also callable on its own: :func:`discover`, :func:`extract_file`, :class:`Segmenter`,
-:func:`doc_term_matrix`, :func:`keyword_table`, :func:`cooccurrence_network`, :func:`fit_lda`,
+:func:`doc_term_matrix`, :func:`keyword_table`, :func:`cooccurrence`, :func:`build_network`, :func:`fit_lda`,
 :func:`distinctive_terms`.
 """
 
@@ -41,11 +41,12 @@ from .errors import (  # noqa: E402
 )
 from .extract import Extracted, extract_file  # noqa: E402
 from .metadata import policy_metadata  # noqa: E402
-from .network import cooccurrence_network, strongest_links  # noqa: E402
+from .network import Cooccurrence, build_network, cooccurrence, strongest_links  # noqa: E402
 from .pipeline import (  # noqa: E402
     ReadDocument,
     RunResult,
     Segmented,
+    build_networks,
     drop_duplicates,
     extract,
     extract_corpus,
@@ -66,7 +67,9 @@ __all__ = [
     "concordance",
     "Config",
     "ConfigError",
-    "cooccurrence_network",
+    "Cooccurrence",
+    "build_network",
+    "cooccurrence",
     "Corpus",
     "CorpusError",
     "discover",
@@ -75,6 +78,7 @@ __all__ = [
     "doc_term_matrix",
     "DocTermMatrix",
     "Document",
+    "build_networks",
     "drop_duplicates",
     "DuplicateCluster",
     "extract",

@@ -99,11 +99,23 @@ class KeywordsConfig:
 
 @dataclass
 class NetworkConfig:
-    unit: Literal["document"] = _opt(
-        "document", "co-occurrence unit: two keywords co-occur when they appear in the same unit"
+    unit: Literal["document", "paragraph", "sentence", "article", "window"] = _opt(
+        "document",
+        "co-occurrence unit: two keywords co-occur when they stand in the same document, paragraph, sentence, article (条) or window",
     )
-    top_n: int = _opt(50, "number of top keywords (by frequency) that become nodes", min=2)
-    min_weight: int = _opt(1, "edges with a weight below this are dropped", min=1)
+    window: int = _opt(
+        5, "window size in tokens, for unit = window (pairs fewer than this many tokens apart in a sentence)", min=2
+    )
+    counting: Literal["binary", "full"] = _opt(
+        "binary", "binary: a pair counts once per unit holding both; full: every pair of occurrences counts"
+    )
+    measure: Literal["count", "jaccard", "cosine", "inclusion", "association_strength", "pmi", "npmi"] = _opt(
+        "count", "edge weight: raw count or an association measure (all are written on every edge)"
+    )
+    top_n: int = _opt(50, "number of top keywords that become nodes", min=2)
+    rank_by: Literal["freq", "df"] = _opt("freq", "choose the nodes by frequency or by document frequency")
+    min_weight: int = _opt(1, "edges whose raw count is below this are dropped", min=1)
+    top_k: int = _opt(0, "keep only each node's k strongest edges (by the measure); 0 = keep all", min=0)
 
 
 @dataclass

@@ -1,63 +1,221 @@
-"""Co-word networks, as in the reference study: keywords are nodes, and two keywords are linked by
-the number of documents in which both occur.
+"""Co-word networks: keywords are nodes; two keywords are linked by how often they occur together.
 
-The matrix is the binary document–term matrix of the chosen keywords transposed times itself, one
-sparse product, not a loop over pairs.
+**Units.** Two keywords co-occur when they stand in the same unit: the document (the reference
+study's choice), the paragraph, the sentence, the article (条; the text before the first 条 is a unit
+of its own), or a window of ``window`` consecutive tokens inside a sentence. **Counting.** Binary: a
+pair counts once per unit in which both occur (and a term's frequency is the number of units holding
+it). Full: every pair of occurrences counts, ``n_i × n_j`` per unit (a window counts each pair of
+tokens less than ``window`` apart). Either way the counts are one sparse product of the
+unit–term matrix with itself, not a loop over pairs.
+
+**Measures** beside the raw count ``c_ij``, with ``s_i`` the diagonal (units holding term ``i``, or
+its occurrences under full counting) and ``N`` the number of units:
+
+- Jaccard ``c / (s_i + s_j − c)``; cosine (Salton) ``c / sqrt(s_i s_j)``; inclusion ``c / min(s_i, s_j)``
+- association strength (van Eck & Waltman 2009, as VOSviewer normalises) ``N c / (s_i s_j)``: observed
+  over expected co-occurrence, 1 = independence
+- PMI ``log2(N c / (s_i s_j))``; NPMI ``PMI / −log2(c / N)``, in [−1, 1]
+
+Pure computation; writing the networks is :mod:`textmine.network_export`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Literal, Sequence
 
 import networkx as nx
 import numpy as np
+from scipy import sparse
 
-from .counting import DocTermMatrix
+from .counting import TokenizedDocument
 from .errors import AnalysisError
 
-
-def cooccurrence_counts(dtm: DocTermMatrix, terms: Sequence[str], *, rows: Sequence[int] | None = None) -> np.ndarray:
-    """Terms × terms: the number of documents (among ``rows``) in which both terms occur.
-
-    The diagonal holds each term's document frequency.
-    """
-    columns = [dtm.column(t) for t in terms]
-    counts = dtm.counts if rows is None else dtm.counts[np.asarray(rows, dtype=np.int64)]
-    binary = (counts[:, columns] > 0).astype(np.int64)
-    return (binary.T @ binary).toarray()
+Unit = Literal["document", "paragraph", "sentence", "article", "window"]
+Counting = Literal["binary", "full"]
+MEASURES = ("count", "jaccard", "cosine", "inclusion", "association_strength", "pmi", "npmi")
 
 
-def cooccurrence_network(
-    dtm: DocTermMatrix,
+@dataclass(frozen=True)
+class Cooccurrence:
+    """Terms × terms co-occurrence counts, with the diagonal ``s_i`` and the number of units."""
+
+    terms: tuple[str, ...]
+    counts: np.ndarray
+    n_units: int
+    unit: str
+    counting: str
+
+    def measure(self, name: str) -> np.ndarray:
+        """The association ``name`` for every pair (the diagonal is meaningless and left at 0)."""
+        c = self.counts.astype(float)
+        s = np.diag(c).copy()
+        si, sj = s[:, None], s[None, :]
+        n = float(self.n_units)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if name == "count":
+                values = c
+            elif name == "jaccard":
+                values = c / (si + sj - c)
+            elif name == "cosine":
+                values = c / np.sqrt(si * sj)
+            elif name == "inclusion":
+                values = c / np.minimum(si, sj)
+            elif name == "association_strength":
+                values = n * c / (si * sj)
+            elif name == "pmi":
+                values = np.log2(n * c / (si * sj))
+            elif name == "npmi":
+                values = np.log2(n * c / (si * sj)) / -np.log2(c / n)
+            else:
+                raise AnalysisError(f"The 'measure' must be one of {', '.join(MEASURES)}. Got {name!r} instead.")
+        values = np.where(c > 0, values, 0.0)
+        np.fill_diagonal(values, 0.0)
+        return np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def unit_term_matrix(documents: Sequence[TokenizedDocument], terms: Sequence[str], unit: Unit) -> sparse.csr_matrix:
+    """Occurrences of ``terms`` in each unit (rows), for the document, paragraph, sentence or article unit."""
+    column = {t: j for j, t in enumerate(terms)}
+    rows, cols, values = [], [], []
+    n_units = 0
+    for doc in documents:
+        keys = _unit_keys(doc, unit)
+        index: dict[object, int] = {}
+        counts: dict[tuple[int, int], int] = {}
+        for key, sentence in zip(keys, doc.sentences, strict=True):
+            row = index.setdefault(key, n_units + len(index))
+            for token in sentence:
+                j = column.get(token)
+                if j is not None:
+                    counts[(row, j)] = counts.get((row, j), 0) + 1
+        n_units += len(index)
+        for (row, j), n in counts.items():
+            rows.append(row)
+            cols.append(j)
+            values.append(n)
+    return sparse.csr_matrix((values, (rows, cols)), shape=(n_units, len(terms)), dtype=np.int64)
+
+
+def _unit_keys(doc: TokenizedDocument, unit: Unit) -> list[object]:
+    if unit == "document":
+        return [0] * len(doc.sentences)
+    if unit == "sentence":
+        return list(range(len(doc.sentences)))
+    structure = doc.paragraphs if unit == "paragraph" else doc.articles
+    if structure is None:
+        raise AnalysisError(f"the '{unit}' unit needs the paragraph and article of each sentence (segment again)")
+    return list(structure)
+
+
+def cooccurrence(
+    documents: Sequence[TokenizedDocument],
     terms: Sequence[str],
     *,
-    rows: Sequence[int] | None = None,
-    min_weight: int = 1,
-    name: str = "all",
-) -> nx.Graph:
-    """The co-word network of ``terms`` over the documents ``rows`` (all when None).
-
-    Nodes are the terms that occur in those documents, with ``label``, ``freq`` (occurrences) and
-    ``df`` (documents); edges link two terms that share at least ``min_weight`` documents, with
-    ``weight`` = the number of documents shared. Node ids are the terms themselves, so the networks
-    of different groups built on the same ``terms`` line up node for node.
-    """
+    unit: Unit = "document",
+    counting: Counting = "binary",
+    window: int = 5,
+) -> Cooccurrence:
+    """Count how often each pair of ``terms`` co-occurs in ``documents``."""
     if len(terms) < 2:
         raise AnalysisError(f"a co-word network needs at least 2 keywords; got {len(terms)}")
+    if unit == "window":
+        counts, n_units = _window_counts(documents, terms, window, counting)
+        return Cooccurrence(tuple(terms), counts, n_units, f"window of {window} tokens", counting)
+    matrix = unit_term_matrix(documents, terms, unit)
+    occurrences = np.asarray(matrix.sum(axis=0)).ravel()
+    if counting == "binary":
+        matrix = (matrix > 0).astype(np.int64)
+    counts = (matrix.T @ matrix).toarray()
+    if counting == "full":  # the diagonal of a product of counts is a sum of squares: use the occurrences
+        np.fill_diagonal(counts, occurrences)
+    return Cooccurrence(tuple(terms), counts, matrix.shape[0], unit, counting)
+
+
+def _window_counts(
+    documents: Sequence[TokenizedDocument], terms: Sequence[str], window: int, counting: Counting
+) -> tuple[np.ndarray, int]:
+    """Pairs of tokens fewer than ``window`` positions apart in a sentence. Binary: each window (the
+    ``window`` tokens starting at each position) counts a pair once; full: every pair of positions."""
+    if window < 2:
+        raise AnalysisError(f"The 'window' parameter must be an int >= 2. Got {window} instead.")
+    column = {t: j for j, t in enumerate(terms)}
+    counts = np.zeros((len(terms), len(terms)), dtype=np.int64)
+    n_units = 0
+    for doc in documents:
+        for sentence in doc.sentences:
+            ids = [column.get(t) for t in sentence]
+            if counting == "full":
+                for i, a in enumerate(ids):
+                    if a is None:
+                        continue
+                    counts[a, a] += 1
+                    for b in ids[i + 1 : i + window]:
+                        if b is not None and b != a:
+                            counts[a, b] += 1
+                            counts[b, a] += 1
+                n_units += len(ids)
+            else:
+                for start in range(max(len(ids) - window + 1, 1)):
+                    present = sorted({x for x in ids[start : start + window] if x is not None})
+                    for x, a in enumerate(present):
+                        counts[a, a] += 1
+                        for b in present[x + 1 :]:
+                            counts[a, b] += 1
+                            counts[b, a] += 1
+                    n_units += 1
+    return counts, n_units
+
+
+def build_network(
+    co: Cooccurrence,
+    *,
+    freq: dict[str, int],
+    measure: str = "count",
+    min_weight: int = 1,
+    top_k: int = 0,
+    name: str = "all",
+) -> nx.Graph:
+    """The network of a co-occurrence matrix.
+
+    Nodes: terms occurring in the units, with ``label``, ``freq`` (occurrences) and ``units`` (units
+    holding it). Edges: pairs with a raw count of at least ``min_weight``, and, when ``top_k`` > 0,
+    among the ``top_k`` strongest edges (by ``measure``) of at least one of their ends. Each edge
+    carries ``count`` and every measure; ``weight`` is the chosen ``measure``.
+    """
     if min_weight < 1:
         raise AnalysisError(f"The 'min_weight' parameter must be an int >= 1. Got {min_weight} instead.")
-    co = cooccurrence_counts(dtm, terms, rows=rows)
-    counts = dtm.counts if rows is None else dtm.counts[np.asarray(rows, dtype=np.int64)]
-    freq = np.asarray(counts[:, [dtm.column(t) for t in terms]].sum(axis=0)).ravel()
-    graph = nx.Graph(name=name, unit="document", weight="number of documents in which both keywords occur")
-    for i, term in enumerate(terms):
-        if freq[i] > 0:
-            graph.add_node(term, label=term, freq=int(freq[i]), df=int(co[i, i]))
-    for i in range(len(terms)):
-        for j in range(i + 1, len(terms)):
-            if co[i, j] >= min_weight:
-                graph.add_edge(terms[i], terms[j], weight=int(co[i, j]))
+    values = {m: co.measure(m) for m in MEASURES}
+    strength = values[measure] if measure in values else co.measure(measure)
+    present = [i for i, _ in enumerate(co.terms) if co.counts[i, i] > 0]
+    keep = (co.counts >= min_weight) & (co.counts > 0)
+    np.fill_diagonal(keep, False)
+    if top_k > 0:
+        ranked = np.where(keep, strength, -np.inf)
+        best = np.zeros_like(keep)
+        for i in present:
+            order = sorted((j for j in np.flatnonzero(keep[i])), key=lambda j: (-ranked[i, j], co.terms[j]))[:top_k]
+            best[i, order] = True
+        keep &= best | best.T
+    graph = nx.Graph(
+        name=name,
+        unit=co.unit,
+        counting=co.counting,
+        units=co.n_units,
+        measure=measure,
+        min_weight=min_weight,
+        top_k=top_k,
+    )
+    for i in present:
+        term = co.terms[i]
+        graph.add_node(term, label=term, freq=int(freq.get(term, 0)), units=int(co.counts[i, i]))
+    for i in present:
+        for j in np.flatnonzero(keep[i]):
+            if j > i:
+                attrs = {
+                    m: (int(values[m][i, j]) if m == "count" else round(float(values[m][i, j]), 6)) for m in MEASURES
+                }
+                graph.add_edge(co.terms[i], co.terms[j], weight=attrs[measure], **attrs)
     return graph
 
 
@@ -68,14 +226,13 @@ class StrongestLink:
     keyword: str
     freq: int
     partner: str | None
-    weight: int
+    weight: float
 
 
 def strongest_links(graph: nx.Graph) -> list[StrongestLink]:
     """For each node, in order of frequency, its heaviest edge (ties: the more frequent partner, then by name)."""
     rows = []
-    nodes = sorted(graph.nodes, key=lambda n: (-graph.nodes[n]["freq"], n))
-    for node in nodes:
+    for node in sorted(graph.nodes, key=lambda n: (-graph.nodes[n]["freq"], n)):
         edges = [(graph.edges[node, other]["weight"], graph.nodes[other]["freq"], other) for other in graph[node]]
         if edges:
             weight, _, partner = min(edges, key=lambda e: (-e[0], -e[1], e[2]))
@@ -85,7 +242,7 @@ def strongest_links(graph: nx.Graph) -> list[StrongestLink]:
     return rows
 
 
-def edge_rows(graph: nx.Graph) -> list[tuple[str, str, int]]:
+def edge_rows(graph: nx.Graph) -> list[tuple[str, str, float]]:
     """Edges as (source, target, weight), heaviest first, then by names; source < target."""
     edges = [(*sorted((u, v)), d["weight"]) for u, v, d in graph.edges(data=True)]
     return sorted(edges, key=lambda e: (-e[2], e[0], e[1]))

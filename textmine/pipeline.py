@@ -38,7 +38,7 @@ from .duplicates import DuplicateCluster, find_duplicates
 from .errors import AnalysisError, ExtractionError
 from .extract import Extracted, extract_file
 from .metadata import policy_metadata
-from .network import StrongestLink, cooccurrence_network, strongest_links
+from .network import StrongestLink, build_network, cooccurrence, strongest_links
 from .resources import Lexicon, cache_dir, load_lexicon
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .topics import TopicModel, fit_lda
@@ -173,12 +173,7 @@ def run(
         keywords = keyword_table(dtm)
         by_group = keyword_tables_by_group(dtm)
     with stages.stage("network"):
-        terms = [t.term for t in keywords.top(config.network.top_n)]
-        graph = cooccurrence_network(dtm, terms, min_weight=config.network.min_weight)
-        group_graphs = {
-            g: cooccurrence_network(dtm, terms, rows=dtm.rows_of(g), min_weight=config.network.min_weight, name=g)
-            for g in dtm.group_names
-        }
+        graph, group_graphs = build_networks(tokenized, keywords, by_group, config)
         links = strongest_links(graph)
     topics = None
     if config.topics.enabled:
@@ -223,6 +218,30 @@ def run(
     )
     write_outputs(result, stages, started=started)
     return result
+
+
+def build_networks(
+    tokenized: list[TokenizedDocument], keywords: KeywordTable, by_group: dict[str, KeywordTable], config: Config
+) -> tuple[nx.Graph, dict[str, nx.Graph]]:
+    """The corpus network and one per group, all on the same keywords (the corpus's top ``network.top_n``)."""
+    n = config.network
+    ranked = sorted(keywords.terms, key=lambda t: (-t.df, -t.freq, t.term)) if n.rank_by == "df" else keywords.terms
+    terms = [t.term for t in ranked[: n.top_n]]
+
+    def network(documents: list[TokenizedDocument], table: KeywordTable, name: str) -> nx.Graph:
+        co = cooccurrence(documents, terms, unit=n.unit, counting=n.counting, window=n.window)
+        return build_network(
+            co,
+            freq={t.term: t.freq for t in table.terms},
+            measure=n.measure,
+            min_weight=n.min_weight,
+            top_k=n.top_k,
+            name=name,
+        )
+
+    graph = network(tokenized, keywords, "all")
+    groups = {g: network([d for d in tokenized if d.group == g], table, g) for g, table in by_group.items()}
+    return graph, groups
 
 
 def _read_corpus(
