@@ -24,16 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import charts
+from . import charts, network_export
 from .errors import TextmineError
-from .network import edge_rows
+from .network import MEASURES, edge_rows
+from .network_analysis import NODE_MEASURES
 from .record import build_record, extraction_record
 from .report import render_html, render_markdown
 from .writers import (
     write_csv,
-    write_gephi_csv,
-    write_gexf,
-    write_graphml,
     write_json,
     write_jsonl,
     write_text,
@@ -135,13 +133,7 @@ def build_tables(result: "RunResult") -> list[Table]:
             ["keyword", "freq", "strongest_associated_keyword", "weight"],
             [[link.keyword, link.freq, link.partner or "", link.weight] for link in result.links],
         ),
-        Table(
-            "network_edges",
-            "Co-word network edges: documents in which both keywords occur",
-            ["group", "source", "target", "weight"],
-            [["all", u, v, w] for u, v, w in edge_rows(result.network)]
-            + [[g, u, v, w] for g, graph in result.group_networks.items() for u, v, w in edge_rows(graph)],
-        ),
+        *_network_tables(result),
         Table(
             "distinctive_terms",
             "Terms most distinctive of each group against the others (weighted log-odds, z)",
@@ -157,6 +149,54 @@ def build_tables(result: "RunResult") -> list[Table]:
     if result.topics is not None:
         tables += _topic_tables(result, result.topics)
     return tables
+
+
+def _network_tables(result: "RunResult") -> list[Table]:
+    """Edges with every measure, nodes with every measure, and communities, for the corpus and each group."""
+    graphs = result.networks.graphs
+    measures = list(MEASURES)
+    edges = [
+        [name, u, v, *[graph.edges[u, v][m] for m in measures]]
+        for name, graph in graphs.items()
+        for u, v, _ in edge_rows(graph)
+    ]
+    node_columns = ["freq", "units", *NODE_MEASURES]
+    nodes = [
+        [name, node, *[graph.nodes[node][c] for c in node_columns]]
+        for name, graph in graphs.items()
+        for node in sorted(graph.nodes, key=lambda n: (-graph.nodes[n]["freq"], n))
+    ]
+    communities = []
+    for name, graph in graphs.items():
+        members: dict[int, list[str]] = {}
+        for node in sorted(graph.nodes, key=lambda n: (-graph.nodes[n]["freq"], n)):
+            members.setdefault(graph.nodes[node]["community"], []).append(node)
+        communities += [
+            [name, number, len(m), graph.graph["modularity"], "、".join(m[:10])]
+            for number, m in sorted(members.items())
+        ]
+    unit = graphs["all"].graph
+    how = f"unit {unit['unit']}, {unit['counting']} counting, weight = {unit['measure']}"
+    return [
+        Table(
+            "network_edges",
+            f"Co-word network edges ({how}; min count {unit['min_weight']}, top k {unit['top_k'] or 'all'})",
+            ["group", "source", "target", *measures],
+            edges,
+        ),
+        Table(
+            "network_nodes",
+            "Network nodes: frequency, units, centralities, community",
+            ["group", "keyword", *node_columns],
+            nodes,
+        ),
+        Table(
+            "communities",
+            "Communities (Louvain on association strength, seeded): size, modularity, top members",
+            ["group", "community", "size", "modularity", "top_members"],
+            communities,
+        ),
+    ]
 
 
 def _vocabulary_tables(result: "RunResult") -> list[Table]:
@@ -431,14 +471,18 @@ def safe_name(name: str, limit: int = 80) -> str:
 
 
 def _write_networks(folder: Path, result: "RunResult") -> None:
-    write_gexf(folder / "coword.gexf", result.network)
-    write_graphml(folder / "coword.graphml", result.network)
-    write_gephi_csv(folder, result.network)
-    for group, graph in result.group_networks.items():
-        name = safe_name(group)
-        write_gexf(folder / "groups" / f"{name}.gexf", graph)
-        write_graphml(folder / "groups" / f"{name}.graphml", graph)
-        write_gephi_csv(folder / "groups", graph, prefix=f"{name}_")
+    """Every network in every format; the comparison graph as GEXF, GraphML and CSVs."""
+    networks = result.networks
+    seed = result.config.run.seed
+    network_export.write_all(folder, networks.graphs["all"], networks.cooccurrences["all"], seed=seed)
+    for group in result.group_networks:
+        network_export.write_all(
+            folder / "groups", networks.graphs[group], networks.cooccurrences[group], seed=seed, prefix=safe_name(group)
+        )
+    comparison = networks.comparison
+    network_export.write_gexf(folder / "comparison.gexf", comparison)
+    network_export.write_graphml(folder / "comparison.graphml", comparison)
+    network_export.write_gephi_csv(folder, comparison, prefix="comparison_")
 
 
 def _write_charts(folder: Path, result: "RunResult") -> dict[str, bytes]:

@@ -38,7 +38,8 @@ from .duplicates import DuplicateCluster, find_duplicates
 from .errors import AnalysisError, ExtractionError
 from .extract import Extracted, extract_file
 from .metadata import policy_metadata
-from .network import StrongestLink, build_network, cooccurrence, strongest_links
+from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
+from .network_analysis import annotate, compare_groups
 from .resources import Lexicon, cache_dir, load_lexicon
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .topics import TopicModel, fit_lda
@@ -84,6 +85,7 @@ class RunResult:
         default_factory=Counter
     )  # synonym merges applied: (variant, canonical) -> n
     synonym_candidates: list = field(default_factory=list)  # SynonymCandidate pairs worth a look
+    networks: Networks | None = None
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -173,7 +175,9 @@ def run(
         keywords = keyword_table(dtm)
         by_group = keyword_tables_by_group(dtm)
     with stages.stage("network"):
-        graph, group_graphs = build_networks(tokenized, keywords, by_group, config)
+        networks = build_networks(tokenized, keywords, by_group, config)
+        graph = networks.graphs["all"]
+        group_graphs = {g: networks.graphs[g] for g in by_group}
         links = strongest_links(graph)
     topics = None
     if config.topics.enabled:
@@ -215,22 +219,35 @@ def run(
         segmented.dictionary,
         segmented.merges,
         synonym_candidates(tokenized, known=lexicon.synonyms),
+        networks,
     )
     write_outputs(result, stages, started=started)
     return result
 
 
+@dataclass
+class Networks:
+    """The corpus network, one per group on the same keywords, their co-occurrence matrices, and the
+    comparison graph holding every group's weights."""
+
+    graphs: dict[str, nx.Graph]  # "all", then each group
+    cooccurrences: dict[str, Cooccurrence]
+    comparison: nx.Graph
+
+
 def build_networks(
     tokenized: list[TokenizedDocument], keywords: KeywordTable, by_group: dict[str, KeywordTable], config: Config
-) -> tuple[nx.Graph, dict[str, nx.Graph]]:
-    """The corpus network and one per group, all on the same keywords (the corpus's top ``network.top_n``)."""
+) -> Networks:
+    """Count, build and annotate (node measures, communities) the networks on the corpus's top keywords."""
     n = config.network
     ranked = sorted(keywords.terms, key=lambda t: (-t.df, -t.freq, t.term)) if n.rank_by == "df" else keywords.terms
     terms = [t.term for t in ranked[: n.top_n]]
-
-    def network(documents: list[TokenizedDocument], table: KeywordTable, name: str) -> nx.Graph:
-        co = cooccurrence(documents, terms, unit=n.unit, counting=n.counting, window=n.window)
-        return build_network(
+    tables = {"all": keywords, **by_group}
+    documents = {"all": tokenized, **{g: [d for d in tokenized if d.group == g] for g in by_group}}
+    graphs, matrices = {}, {}
+    for name, table in tables.items():
+        co = cooccurrence(documents[name], terms, unit=n.unit, counting=n.counting, window=n.window)
+        graph = build_network(
             co,
             freq={t.term: t.freq for t in table.terms},
             measure=n.measure,
@@ -238,10 +255,9 @@ def build_networks(
             top_k=n.top_k,
             name=name,
         )
-
-    graph = network(tokenized, keywords, "all")
-    groups = {g: network([d for d in tokenized if d.group == g], table, g) for g, table in by_group.items()}
-    return graph, groups
+        annotate(graph, seed=config.run.seed)
+        graphs[name], matrices[name] = graph, co
+    return Networks(graphs, matrices, compare_groups({g: graphs[g] for g in by_group}))
 
 
 def _read_corpus(

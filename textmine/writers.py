@@ -6,7 +6,9 @@
   input give byte-identical files.
 - Safe: CSVs are UTF-8 with a BOM so Excel shows Chinese; text cells that a spreadsheet would run
   as a formula (starting with = + - @, also full-width, or a tab or carriage return) are prefixed with
-  an apostrophe in CSV and XLSX; characters XML forbids are removed from XLSX, GEXF and GraphML.
+  an apostrophe in CSV and XLSX; characters XML forbids are removed from XLSX.
+
+Network formats (GEXF, GraphML, Pajek, VOSviewer, UCINET) are written by :mod:`textmine.network_export`.
 """
 
 from __future__ import annotations
@@ -21,11 +23,6 @@ import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
-
-import networkx as nx
-
-from .errors import TextmineError
-from .network import edge_rows
 
 Row = Sequence[Any]
 
@@ -131,58 +128,3 @@ def _without_timestamps(xlsx: bytes) -> bytes:
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, data)
     return out.getvalue()
-
-
-def _clean_graph(graph: nx.Graph) -> nx.Graph:
-    """A copy with XML-illegal characters removed from every string attribute and id."""
-    mapping = {n: xml_safe(n) for n in graph.nodes}
-    clean = nx.relabel_nodes(graph, mapping, copy=True)
-    for _, data in clean.nodes(data=True):
-        data.update({k: xml_safe(v) for k, v in data.items()})
-    for _, _, data in clean.edges(data=True):
-        data.update({k: xml_safe(v) for k, v in data.items()})
-    clean.graph = {k: xml_safe(v) for k, v in graph.graph.items() if isinstance(v, (str, int, float))}
-    return clean
-
-
-def write_gexf(path: Path, graph: nx.Graph) -> None:
-    """GEXF for Gephi, by networkx's writer, without its date stamp; read back before it is kept."""
-    from networkx.readwrite.gexf import GEXFWriter
-
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
-    writer.add_graph(_clean_graph(graph))
-    with atomic_path(path) as tmp:
-        tmp.write_text(str(writer), encoding="utf-8")
-        _read_back(tmp, nx.read_gexf, graph)
-
-
-def write_graphml(path: Path, graph: nx.Graph) -> None:
-    with atomic_path(path) as tmp:
-        nx.write_graphml(_clean_graph(graph), tmp, encoding="utf-8", prettyprint=True)
-        _read_back(tmp, nx.read_graphml, graph)
-
-
-def _read_back(path: Path, reader: Any, graph: nx.Graph) -> None:
-    back = reader(path)
-    if back.number_of_nodes() != graph.number_of_nodes() or back.number_of_edges() != graph.number_of_edges():
-        raise TextmineError(
-            f"{path.name}: read back {back.number_of_nodes()} nodes and {back.number_of_edges()} edges, "
-            f"wrote {graph.number_of_nodes()} and {graph.number_of_edges()}"
-        )
-
-
-def write_gephi_csv(folder: Path, graph: nx.Graph, *, prefix: str = "") -> None:
-    """Gephi's spreadsheet import: ``nodes.csv`` (Id, Label, attributes) and ``edges.csv`` (Source, Target, Type, Weight)."""
-    attributes = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"label"})
-    nodes = sorted(graph.nodes(data=True), key=lambda nd: (-nd[1].get("freq", 0), nd[0]))
-    write_csv(
-        folder / f"{prefix}nodes.csv",
-        ["Id", "Label", *attributes],
-        ([n, d.get("label", n), *(d.get(a, "") for a in attributes)] for n, d in nodes),
-    )
-    write_csv(
-        folder / f"{prefix}edges.csv",
-        ["Source", "Target", "Type", "Weight"],
-        ([u, v, "Undirected", w] for u, v, w in edge_rows(graph)),
-    )

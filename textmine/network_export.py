@@ -1,0 +1,210 @@
+"""Co-word networks in every format our users open, each file read back after it is written.
+
+- GEXF 1.3 (Gephi), by networkx's writer, with ``viz`` size (frequency), colour (community) and
+  position (a seeded force-directed layout), and without networkx's date stamp;
+- GraphML; Gephi's spreadsheet CSVs (``Id,Label,…`` nodes; ``Source,Target,Type,Weight`` edges);
+- Pajek ``.net``; VOSviewer map and network files; UCINET DL (full matrix, labels embedded);
+- the co-occurrence matrix as CSV and XLSX (for UCINET, SPSS, Excel).
+
+Labels are UTF-8 everywhere and stripped of characters XML forbids; attribute types are one per
+attribute. A file that does not read back with the same nodes and edges is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from .errors import TextmineError
+from .network import Cooccurrence, edge_rows
+from .writers import atomic_path, write_csv, write_text, write_xlsx, xml_safe
+
+# Tableau's 20 colours, by community number (community 1 gets the first).
+_PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#ff9896",
+    "#c5b0d5",
+    "#c49c94",
+    "#f7b6d2",
+    "#c7c7c7",
+    "#dbdb8d",
+    "#9edae5",
+]
+
+
+def community_colour(community: int) -> str:
+    return _PALETTE[(community - 1) % len(_PALETTE)]
+
+
+def layout(graph: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
+    """A force-directed layout (Fruchterman–Reingold, weighted by count), seeded, in ±500 units."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    positions = nx.spring_layout(graph, weight="count", seed=seed, iterations=100)
+    return {n: (round(float(x) * 500, 3), round(float(y) * 500, 3)) for n, (x, y) in positions.items()}
+
+
+def _clean(graph: nx.Graph) -> nx.Graph:
+    """A copy with XML-illegal characters removed from ids and string attributes, graph attributes kept
+    to plain scalars."""
+    clean = nx.relabel_nodes(graph, {n: xml_safe(n) for n in graph.nodes}, copy=True)
+    for _, data in clean.nodes(data=True):
+        data.update({k: xml_safe(v) for k, v in data.items()})
+    for _, _, data in clean.edges(data=True):
+        data.update({k: xml_safe(v) for k, v in data.items()})
+    clean.graph = {k: xml_safe(v) for k, v in graph.graph.items() if isinstance(v, (str, int, float))}
+    return clean
+
+
+def _read_back(path: Path, graph: nx.Graph, reader) -> None:
+    back = reader(path)
+    if back.number_of_nodes() != graph.number_of_nodes() or back.number_of_edges() != graph.number_of_edges():
+        raise TextmineError(
+            f"{path.name}: read back {back.number_of_nodes()} nodes and {back.number_of_edges()} edges, "
+            f"wrote {graph.number_of_nodes()} and {graph.number_of_edges()}"
+        )
+
+
+def write_gexf(path: Path, graph: nx.Graph, *, positions: dict[str, tuple[float, float]] | None = None) -> None:
+    """GEXF 1.3 with viz attributes when ``positions`` are given (nodes need ``freq`` and ``community``)."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    clean = _clean(graph)
+    if positions is not None:
+        positions = {xml_safe(node): xy for node, xy in positions.items()}
+        top = max((d.get("freq", 1) for _, d in clean.nodes(data=True)), default=1) or 1
+        for node, data in clean.nodes(data=True):
+            colour = community_colour(int(data.get("community", 1)))
+            x, y = positions[node]
+            data["viz"] = {
+                "size": round(5 + 45 * (data.get("freq", 1) / top) ** 0.5, 3),
+                "color": {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16), "a": 1.0},
+                "position": {"x": x, "y": y, "z": 0.0},
+            }
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
+    writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
+    writer.add_graph(clean)
+    with atomic_path(path) as tmp:
+        tmp.write_text(str(writer), encoding="utf-8")
+        _read_back(tmp, graph, lambda p: nx.read_gexf(p, version="1.3"))
+
+
+def write_graphml(path: Path, graph: nx.Graph) -> None:
+    with atomic_path(path) as tmp:
+        nx.write_graphml(_clean(graph), tmp, encoding="utf-8", prettyprint=True)
+        _read_back(tmp, graph, nx.read_graphml)
+
+
+def write_gephi_csv(folder: Path, graph: nx.Graph, *, prefix: str = "") -> None:
+    """Gephi's spreadsheet import: ``nodes.csv`` (Id, Label, attributes) and ``edges.csv`` (Source, Target, Type, Weight, …)."""
+    attributes = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"label"})
+    nodes = sorted(graph.nodes(data=True), key=lambda nd: (-nd[1].get("freq", 0), nd[0]))
+    write_csv(
+        folder / f"{prefix}nodes.csv",
+        ["Id", "Label", *attributes],
+        ([n, d.get("label", n), *(d.get(a, "") for a in attributes)] for n, d in nodes),
+    )
+    extra = sorted({k for _, _, d in graph.edges(data=True) for k in d} - {"weight"})
+    write_csv(
+        folder / f"{prefix}edges.csv",
+        ["Source", "Target", "Type", "Weight", *extra],
+        ([u, v, "Undirected", w, *(graph.edges[u, v].get(k, "") for k in extra)] for u, v, w in edge_rows(graph)),
+    )
+
+
+def _numbered(graph: nx.Graph) -> list[str]:
+    """Nodes in the order the numbered formats give them: by frequency, then name."""
+    return sorted(graph.nodes, key=lambda n: (-graph.nodes[n].get("freq", 0), n))
+
+
+def write_pajek(path: Path, graph: nx.Graph) -> None:
+    """Pajek ``.net``: ``*Vertices`` with quoted labels, ``*Edges`` with weights (UTF-8)."""
+    order = _numbered(graph)
+    number = {n: i for i, n in enumerate(order, 1)}
+    lines = [f"*Vertices {len(order)}"]
+    lines += [f'{number[n]} "{xml_safe(n).replace(chr(34), chr(39))}"' for n in order]
+    lines.append("*Edges")
+    lines += [f"{number[u]} {number[v]} {w}" for u, v, w in edge_rows(graph)]
+    with atomic_path(path) as tmp:
+        tmp.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+        _read_back(tmp, graph, lambda p: nx.Graph(nx.read_pajek(p, encoding="utf-8")))
+
+
+def write_vosviewer(
+    folder: Path, graph: nx.Graph, positions: dict[str, tuple[float, float]], *, prefix: str = ""
+) -> None:
+    """VOSviewer's map file (id, label, x, y, cluster, weights) and network file (id, id, strength), tab-separated."""
+    order = _numbered(graph)
+    number = {n: i for i, n in enumerate(order, 1)}
+    rows = ["id\tlabel\tx\ty\tcluster\tweight<Links>\tweight<Total link strength>\tweight<Occurrences>"]
+    for node in order:
+        data = graph.nodes[node]
+        x, y = positions.get(node, (0.0, 0.0))
+        rows.append(
+            f"{number[node]}\t{xml_safe(node)}\t{x / 100:.4f}\t{y / 100:.4f}\t{data.get('community', 1)}\t"
+            f"{graph.degree(node)}\t{graph.degree(node, weight='count')}\t{data.get('freq', 0)}"
+        )
+    write_text(folder / f"{prefix}vosviewer_map.txt", "\n".join(rows) + "\n")
+    links = [f"{number[u]}\t{number[v]}\t{graph.edges[u, v]['count']}" for u, v, _ in edge_rows(graph)]
+    write_text(folder / f"{prefix}vosviewer_network.txt", "\n".join(links) + ("\n" if links else ""))
+
+
+def ucinet_dl(co: Cooccurrence) -> str:
+    """The co-occurrence counts as a UCINET DL full matrix with embedded labels (the diagonal: each term's units)."""
+    labels = [_dl_label(t) for t in co.terms]
+    lines = [f"DL N={len(co.terms)}", "FORMAT = FULLMATRIX DIAGONAL PRESENT", "LABELS EMBEDDED", "DATA:"]
+    lines.append(" ".join(labels))
+    lines += [" ".join([label, *map(str, row)]) for label, row in zip(labels, co.counts.tolist(), strict=True)]
+    return "\n".join(lines) + "\n"
+
+
+def _dl_label(term: str) -> str:
+    text = xml_safe(term).replace('"', "'")
+    return f'"{text}"' if any(ch in text for ch in " ,") else text
+
+
+def write_matrix(folder: Path, co: Cooccurrence, *, prefix: str = "") -> None:
+    """The co-occurrence matrix as CSV and XLSX, and as UCINET DL."""
+    header = ["", *co.terms]
+    rows = [[term, *row] for term, row in zip(co.terms, co.counts.tolist(), strict=True)]
+    write_csv(folder / f"{prefix}matrix.csv", header, rows)
+    write_xlsx(folder / f"{prefix}matrix.xlsx", {"cooccurrence": (header, rows)})
+    write_text(folder / f"{prefix}coword.dl", ucinet_dl(co))
+
+
+def read_matrix_csv(path: Path) -> tuple[list[str], np.ndarray]:
+    """Read a matrix written by :func:`write_matrix` (for tests and users' scripts)."""
+    with io.open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0][1:], np.array([[int(v) for v in row[1:]] for row in rows[1:]])
+
+
+def write_all(
+    folder: Path, graph: nx.Graph, co: Cooccurrence, *, seed: int, prefix: str = ""
+) -> dict[str, tuple[float, float]]:
+    """Every format for one network; returns the layout used, for the pictures."""
+    positions = layout(graph, seed=seed)
+    stem = prefix or "coword"
+    write_gexf(folder / f"{stem}.gexf", graph, positions=positions)
+    write_graphml(folder / f"{stem}.graphml", graph)
+    write_pajek(folder / f"{stem}.net", graph)
+    write_gephi_csv(folder, graph, prefix=f"{prefix}_" if prefix else "")
+    write_vosviewer(folder, graph, positions, prefix=f"{prefix}_" if prefix else "")
+    write_matrix(folder, co, prefix=f"{prefix}_" if prefix else "")
+    return positions
