@@ -28,7 +28,9 @@ def test_charts_render_chinese_without_missing_glyphs(tmp_path):
     graph.add_node("人才公寓", freq=3, df=2, label="人才公寓")
     graph.add_edge("高层次人才", "人才公寓", weight=2)
     png = charts.save(charts.keyword_bars(tables(), top_n=3, title="各组高频关键词"), tmp_path / "bars")
-    charts.save(charts.network_picture(graph, seed=1, title="共词网络"), tmp_path / "net")
+    positions = {"高层次人才": (0.0, 0.0), "人才公寓": (1.0, 1.0)}
+    charts.save(charts.network_picture(graph, positions, title="共词网络"), tmp_path / "net")
+    charts.save(charts.network_panel({"北京": graph, "深圳": graph}, positions, title="各组"), tmp_path / "panel")
     charts.save(
         charts.topic_heatmap({"北京": np.array([0.7, 0.3])}, ["人才·公寓", "前海"], title="主题"), tmp_path / "heat"
     )

@@ -163,11 +163,20 @@ def test_report_is_self_contained_escaped_and_chinese(runs):
         assert title in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; 四城市" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
-    assert html.count("data:image/png;base64,") == 3
+    assert html.count("data:image/png;base64,") == 4  # keywords, network, network panel, topic shares
     assert "样本为 15 份政策文本" in html and "The sample is 15 policy documents" in html
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "## 共词网络 Co-word network" in md and "![network](charts/network.png)" in md
-    for chart in ("keywords_by_group", "network", "topic_shares"):
+    for chart in (
+        "keywords_by_group",
+        "network",
+        "network_panel",
+        "topic_shares",
+        "network_beijing",
+        "network_guangzhou",
+        "network_shanghai",
+        "network_shenzhen",
+    ):
         assert (out / "charts" / f"{chart}.png").stat().st_size > 10_000
         assert (out / "charts" / f"{chart}.svg").read_text(encoding="utf-8").startswith("<?xml")
 

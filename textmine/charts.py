@@ -99,47 +99,76 @@ def backbone(graph: nx.Graph, per_node: int) -> nx.Graph:
     return kept
 
 
-def network_picture(graph: nx.Graph, *, seed: int, title: str, per_node: int = 3) -> Figure:
-    """The co-word network drawn with each node's ``per_node`` strongest links (every link stays in the
-    files): node size by frequency, edge width by weight, seeded layout."""
+def _draw_network(ax, graph: nx.Graph, positions: dict, *, per_node: int, label_size: float) -> None:
+    from .network_export import community_colour
+
+    shown = backbone(graph, per_node)
+    if not shown.number_of_nodes():
+        return
+    nodes = sorted(shown.nodes)
+    freq = np.array([shown.nodes[n]["freq"] for n in nodes], dtype=float)
+    sizes = 60 + 1200 * np.sqrt(freq / max(freq.max(), 1))
+    colours = [community_colour(int(shown.nodes[n].get("community", 1))) for n in nodes]
+    edges = sorted(shown.edges(data=True), key=lambda e: e[2]["weight"])
+    if edges:
+        weights = np.array([d["weight"] for _, _, d in edges], dtype=float)
+        widths = 0.4 + 4.0 * (weights - weights.min()) / max(weights.max() - weights.min(), 1e-9)
+        nx.draw_networkx_edges(
+            shown,
+            positions,
+            edgelist=[(u, v) for u, v, _ in edges],
+            ax=ax,
+            width=widths,
+            edge_color="#7d8fa3",
+            alpha=0.5,
+        )
+    nx.draw_networkx_nodes(
+        shown,
+        positions,
+        nodelist=nodes,
+        ax=ax,
+        node_size=sizes,
+        node_color=colours,
+        edgecolors="#333333",
+        linewidths=0.4,
+        alpha=0.9,
+    )
+    nx.draw_networkx_labels(shown, positions, ax=ax, font_family=cjk_font(), font_size=label_size)
+
+
+def network_picture(graph: nx.Graph, positions: dict, *, title: str, per_node: int = 3) -> Figure:
+    """A co-word network drawn with each node's ``per_node`` strongest links (every link stays in the
+    files): node size by frequency, colour by community, edge width by weight."""
     _style()
     fig, ax = plt.subplots(figsize=(12, 10))
-    shown = backbone(graph, per_node)
-    if shown.number_of_nodes():
-        layout = nx.kamada_kawai_layout(shown, pos=nx.circular_layout(sorted(shown.nodes)), weight=None)
-        layout = nx.spring_layout(shown, pos=layout, iterations=30, seed=seed, k=2.2 / np.sqrt(shown.number_of_nodes()))
-        nodes = sorted(shown.nodes)
-        freq = np.array([shown.nodes[n]["freq"] for n in nodes], dtype=float)
-        sizes = 120 + 1500 * np.sqrt(freq / freq.max())
-        edges = sorted(shown.edges(data=True), key=lambda e: e[2]["weight"])
-        weights = np.array([d["weight"] for _, _, d in edges], dtype=float)
-        if len(edges):
-            widths = 0.4 + 4.0 * (weights - weights.min()) / max(weights.max() - weights.min(), 1)
-            nx.draw_networkx_edges(
-                shown,
-                layout,
-                edgelist=[(u, v) for u, v, _ in edges],
-                ax=ax,
-                width=widths,
-                edge_color="#7d8fa3",
-                alpha=0.55,
-            )
-        nx.draw_networkx_nodes(
-            shown,
-            layout,
-            nodelist=nodes,
-            ax=ax,
-            node_size=sizes,
-            node_color="#f2b134",
-            edgecolors="#8a5a00",
-            linewidths=0.6,
-            alpha=0.9,
-        )
-        nx.draw_networkx_labels(shown, layout, ax=ax, font_family=cjk_font(), font_size=10)
+    _draw_network(ax, graph, positions, per_node=per_node, label_size=10 if graph.number_of_nodes() <= 80 else 8)
     ax.set_title(
-        f"{title}\n每个节点显示最强的 {per_node} 条连线 · each node's {per_node} strongest links shown", fontsize=13
+        f"{title}\n颜色 = 社区，每个节点显示最强的 {per_node} 条连线 · colour = community, each node's {per_node} strongest links",
+        fontsize=12,
     )
     ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def network_panel(graphs: dict[str, nx.Graph], positions: dict, *, title: str, per_node: int = 3) -> Figure:
+    """The groups' networks side by side on one layout (the corpus network's), so the same keyword
+    stands in the same place in every panel."""
+    _style()
+    cols = min(len(graphs), 2)
+    rows = -(-len(graphs) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(8 * cols, 7 * rows), squeeze=False)
+    xs = [x for x, _ in positions.values()] or [0]
+    ys = [y for _, y in positions.values()] or [0]
+    for ax, (name, graph) in zip(axes.flat, graphs.items(), strict=False):  # the grid may have spare axes
+        _draw_network(ax, graph, positions, per_node=per_node, label_size=8)
+        ax.set_title(f"{name} ({graph.graph.get('units', 0)} units)", fontsize=12)
+        ax.set_xlim(min(xs) * 1.15, max(xs) * 1.15)
+        ax.set_ylim(min(ys) * 1.15, max(ys) * 1.15)
+        ax.axis("off")
+    for ax in list(axes.flat)[len(graphs) :]:
+        ax.axis("off")
+    fig.suptitle(title, fontsize=14)
     fig.tight_layout()
     return fig
 

@@ -380,9 +380,9 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
                 ),
             )
             advance(1)
-            _write_networks(staging / "network", result)
+            positions = _write_networks(staging / "network", result)
             advance(1)
-            pictures = _write_charts(staging / "charts", result)
+            pictures = _write_charts(staging / "charts", result, positions)
             advance(1)
             write_text(staging / "report.html", render_html(result, tables, pictures))
             write_text(staging / "report.md", render_markdown(result, tables))
@@ -470,11 +470,12 @@ def safe_name(name: str, limit: int = 80) -> str:
     return f"{cut}-{digest}"
 
 
-def _write_networks(folder: Path, result: "RunResult") -> None:
-    """Every network in every format; the comparison graph as GEXF, GraphML and CSVs."""
+def _write_networks(folder: Path, result: "RunResult") -> dict[str, tuple[float, float]]:
+    """Every network in every format; the comparison graph as GEXF, GraphML and CSVs. Returns the
+    corpus network's layout, which the pictures share."""
     networks = result.networks
     seed = result.config.run.seed
-    network_export.write_all(folder, networks.graphs["all"], networks.cooccurrences["all"], seed=seed)
+    positions = network_export.write_all(folder, networks.graphs["all"], networks.cooccurrences["all"], seed=seed)
     for group in result.group_networks:
         network_export.write_all(
             folder / "groups", networks.graphs[group], networks.cooccurrences[group], seed=seed, prefix=safe_name(group)
@@ -483,10 +484,14 @@ def _write_networks(folder: Path, result: "RunResult") -> None:
     network_export.write_gexf(folder / "comparison.gexf", comparison)
     network_export.write_graphml(folder / "comparison.graphml", comparison)
     network_export.write_gephi_csv(folder, comparison, prefix="comparison_")
+    return positions
 
 
-def _write_charts(folder: Path, result: "RunResult") -> dict[str, bytes]:
+def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[float, float]]) -> dict[str, bytes]:
+    """Charts as PNG and SVG; returns the PNGs the HTML report embeds. Every network picture uses the
+    corpus network's layout, so a keyword stands in the same place in each."""
     cfg = result.config
+    how = f"{cfg.network.unit}, {cfg.network.measure}"
     pictures = {
         "keywords_by_group": charts.save(
             charts.keyword_bars(
@@ -496,11 +501,23 @@ def _write_charts(folder: Path, result: "RunResult") -> dict[str, bytes]:
         ),
         "network": charts.save(
             charts.network_picture(
-                result.network, seed=cfg.run.seed, title=f"共词网络 Co-word network (top {cfg.network.top_n})"
+                result.network, positions, title=f"共词网络 Co-word network (top {cfg.network.top_n}; {how})"
             ),
             folder / "network",
         ),
     }
+    for group, graph in result.group_networks.items():
+        charts.save(
+            charts.network_picture(graph, positions, title=f"{group} 共词网络 Co-word network ({how})"),
+            folder / f"network_{safe_name(group)}",
+        )
+    if len(result.group_networks) > 1:
+        pictures["network_panel"] = charts.save(
+            charts.network_panel(
+                result.group_networks, positions, title=f"各组共词网络 Co-word networks by group ({how})"
+            ),
+            folder / "network_panel",
+        )
     if result.topics is not None:
         model = result.topics
         shares = model.shares({d.id: d.group for d in result.tokenized})
