@@ -252,3 +252,54 @@ def test_an_unwritable_output_is_one_line_and_no_traceback(tmp_path):
         result.stderr.startswith("textmine: error: cannot write or read /proc/")
         and len(result.stderr.strip().splitlines()) == 1
     )
+
+
+def _recount(docs: list[dict], nodes: set[str], unit: str, window: int = 3) -> Counter:
+    """Binary co-occurrence counts straight from tokens.jsonl, unit by unit, with plain Python."""
+    pairs: Counter = Counter()
+    for d in docs:
+        if unit == "window":
+            for sentence in d["sentences"]:
+                for start in range(max(len(sentence) - window + 1, 1)):
+                    pairs.update(itertools.combinations(sorted(set(sentence[start : start + window]) & nodes), 2))
+            continue
+        keys = {
+            "document": [0] * len(d["sentences"]),
+            "sentence": list(range(len(d["sentences"]))),
+            "paragraph": d["paragraphs"],
+            "article": d["articles"],
+        }[unit]
+        units: dict = {}
+        for key, sentence in zip(keys, d["sentences"], strict=True):
+            units.setdefault(key, set()).update(sentence)
+        for tokens in units.values():
+            pairs.update(itertools.combinations(sorted(tokens & nodes), 2))
+    return pairs
+
+
+@pytest.mark.parametrize("unit", ["document", "paragraph", "sentence", "article", "window"])
+def test_network_command_weights_equal_an_independent_recount(runs, tmp_path, unit):
+    out, _, _ = runs
+    corpus = out.parent / "corpus"
+    result = textmine(
+        "network",
+        str(corpus),
+        "--from",
+        str(out),
+        "-o",
+        str(tmp_path / unit),
+        "--unit",
+        unit,
+        "--window",
+        "3",
+        "--top-n",
+        "40",
+    )
+    assert result.returncode == 0, result.stderr
+    nodes = {r["Id"] for r in read_csv(tmp_path / unit / "nodes.csv")}
+    assert len(nodes) == 40
+    expected = {pair: n for pair, n in _recount(tokens(out), nodes, unit).items()}
+    edges = {(r["Source"], r["Target"]): int(r["count"]) for r in read_csv(tmp_path / unit / "edges.csv")}
+    assert edges == expected
+    record = json.loads((tmp_path / unit / "run.json").read_text(encoding="utf-8"))
+    assert record["config"]["network"]["unit"] == unit and record["graphs"]["all"]["unit"].startswith(unit)

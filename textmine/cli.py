@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .config import describe, load_config, to_toml
 from .errors import TextmineError
+from .network_stage import network_only
 from .pipeline import RunResult, extract, find_new_terms, kwic, run
 from .writers import write_csv, write_text
 
@@ -200,6 +201,90 @@ def extract_command(
         click.echo(f"textmine extract: {corpus} -> {out}\n  documents  {n_read} read, {len(skipped)} skipped")
         for line in skipped:
             click.echo(f"  skipped    {line}")
+
+
+@main.command("network")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The output folder of an earlier `textmine run` on CORPUS. [default: outputs/<corpus folder name>]",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Output folder. [default: outputs/<corpus folder name>-network]",
+)
+@click.option(
+    "-c",
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).",
+)
+@click.option(
+    "--unit", type=click.Choice(["document", "paragraph", "sentence", "article", "window"]), help="Co-occurrence unit."
+)
+@click.option("--window", type=int, help="Window size in tokens, for --unit window.")
+@click.option("--counting", type=click.Choice(["binary", "full"]), help="Binary or full counting.")
+@click.option(
+    "--measure",
+    type=click.Choice(["count", "jaccard", "cosine", "inclusion", "association_strength", "pmi", "npmi"]),
+    help="Edge weight: raw count or an association measure.",
+)
+@click.option("--top-n", type=int, help="Number of keywords that become nodes.")
+@click.option(
+    "--rank-by", type=click.Choice(["freq", "df"]), help="Choose the nodes by frequency or document frequency."
+)
+@click.option("--min-weight", type=int, help="Drop edges whose raw count is below this.")
+@click.option("--top-k", type=int, help="Keep only each node's k strongest edges (0: all).")
+@click.option("--seed", type=int, help="Seed for communities and layouts.")
+@click.option("--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable.")
+def network_command(
+    corpus: Path,
+    source: Path | None,
+    output: Path | None,
+    config_file: Path | None,
+    unit: str | None,
+    window: int | None,
+    counting: str | None,
+    measure: str | None,
+    top_n: int | None,
+    rank_by: str | None,
+    min_weight: int | None,
+    top_k: int | None,
+    seed: int | None,
+    settings: tuple[str, ...],
+) -> None:
+    """Rebuild the co-word networks of CORPUS from the segmentation an earlier `textmine run` saved
+    (tokens.jsonl), with other units, measures or thresholds, without reading the corpus again: every
+    export format, node measures, communities, the group comparison graph, tables and pictures."""
+    flags = {
+        "network.unit": unit,
+        "network.window": window,
+        "network.counting": counting,
+        "network.measure": measure,
+        "network.top_n": top_n,
+        "network.rank_by": rank_by,
+        "network.min_weight": min_weight,
+        "network.top_k": top_k,
+        "run.seed": seed,
+    }
+    overrides = _parse_set(settings)
+    overrides.update({k: v for k, v in flags.items() if v is not None})
+    config = load_config(corpus=corpus, config_file=config_file, overrides=overrides)
+    name = corpus.resolve().name
+    tokens = (source or Path("outputs") / name) / "tokens.jsonl"
+    out = output or Path("outputs") / f"{name}-network"
+    networks = network_only(tokens, out, config)
+    graph = networks.graphs["all"]
+    click.echo(
+        f"textmine network: {tokens} -> {out}\n  {graph.number_of_nodes()} keywords, {graph.number_of_edges()} links "
+        f"(unit {graph.graph['unit']}, {graph.graph['counting']}, weight = {graph.graph['measure']}), "
+        f"{graph.graph['communities']} communities, modularity {graph.graph['modularity']}"
+    )
 
 
 @main.command("terms")

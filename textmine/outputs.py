@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .corpus import Corpus, Skipped
     from .duplicates import DuplicateCluster
-    from .pipeline import ReadDocument, RunResult, Stages
+    from .pipeline import Networks, ReadDocument, RunResult, Stages
     from .topics import TopicModel
 
 
@@ -133,7 +133,7 @@ def build_tables(result: "RunResult") -> list[Table]:
             ["keyword", "freq", "strongest_associated_keyword", "weight"],
             [[link.keyword, link.freq, link.partner or "", link.weight] for link in result.links],
         ),
-        *_network_tables(result),
+        *network_tables(result.networks),
         Table(
             "distinctive_terms",
             "Terms most distinctive of each group against the others (weighted log-odds, z)",
@@ -151,9 +151,9 @@ def build_tables(result: "RunResult") -> list[Table]:
     return tables
 
 
-def _network_tables(result: "RunResult") -> list[Table]:
+def network_tables(networks: "Networks") -> list[Table]:
     """Edges with every measure, nodes with every measure, and communities, for the corpus and each group."""
-    graphs = result.networks.graphs
+    graphs = networks.graphs
     measures = list(MEASURES)
     edges = [
         [name, u, v, *[graph.edges[u, v][m] for m in measures]]

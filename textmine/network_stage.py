@@ -1,0 +1,97 @@
+"""``textmine network``: the co-word networks alone, from the segmentation a previous run saved.
+
+A run's ``tokens.jsonl`` holds every document's sentences with their paragraph and article, so the
+networks can be rebuilt with other units, measures and thresholds in seconds, without reading or
+segmenting the corpus again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from . import charts, network_export
+from .config import Config
+from .corpus import file_sha256
+from .counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
+from .errors import CorpusError
+from .network import strongest_links
+from .outputs import Table, network_tables, publish, safe_name
+from .pipeline import Networks, build_networks
+from .record import library_versions
+from .writers import write_csv, write_json, write_xlsx
+
+
+def load_tokens(path: Path) -> list[TokenizedDocument]:
+    """The documents of a run's ``tokens.jsonl``."""
+    if not path.is_file():
+        raise CorpusError(f"{path}: no segmented corpus here; run `textmine run` on the corpus first")
+    documents = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            try:
+                d = json.loads(line)
+                documents.append(
+                    TokenizedDocument(
+                        d["id"], d["group"], d["year"], d["sentences"], d.get("paragraphs"), d.get("articles")
+                    )
+                )
+            except (json.JSONDecodeError, KeyError) as exc:
+                raise CorpusError(f"{path}:{number}: not a textmine tokens line ({exc})") from None
+    return documents
+
+
+def network_only(tokens: Path, output: Path, config: Config) -> Networks:
+    """Build the networks from ``tokens`` (a run's tokens.jsonl) with ``config.network`` and write
+    them, their tables, pictures and a run record to ``output``."""
+    started = time.perf_counter()
+    documents = load_tokens(tokens)
+    dtm = doc_term_matrix(documents)
+    networks = build_networks(documents, keyword_table(dtm), keyword_tables_by_group(dtm), config)
+
+    def build(staging: Path) -> None:
+        positions = network_export.write_all(
+            staging, networks.graphs["all"], networks.cooccurrences["all"], seed=config.run.seed
+        )
+        groups = {g: graph for g, graph in networks.graphs.items() if g != "all"}
+        for group, graph in groups.items():
+            network_export.write_all(
+                staging / "groups", graph, networks.cooccurrences[group], seed=config.run.seed, prefix=safe_name(group)
+            )
+        network_export.write_gexf(staging / "comparison.gexf", networks.comparison)
+        network_export.write_gephi_csv(staging, networks.comparison, prefix="comparison_")
+        links = Table(
+            "strongest_links",
+            "Keyword | frequency | strongest associated keyword | weight",
+            ["keyword", "freq", "strongest_associated_keyword", "weight"],
+            [[x.keyword, x.freq, x.partner or "", x.weight] for x in strongest_links(networks.graphs["all"])],
+        )
+        tables = [links, *network_tables(networks)]
+        for table in tables:
+            write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
+        write_xlsx(staging / "networks.xlsx", {t.name: (t.header, t.rows) for t in tables})
+        how = f"{config.network.unit}, {config.network.measure}"
+        charts.save(
+            charts.network_picture(networks.graphs["all"], positions, title=f"共词网络 Co-word network ({how})"),
+            staging / "charts" / "network",
+        )
+        if len(groups) > 1:
+            charts.save(
+                charts.network_panel(groups, positions, title=f"各组共词网络 Co-word networks by group ({how})"),
+                staging / "charts" / "network_panel",
+            )
+        write_json(
+            staging / "run.json",
+            {
+                "textmine_network": 1,
+                "tokens": {"file": str(tokens), "sha256": file_sha256(tokens), "documents": len(documents)},
+                "config": {"network": config.to_dict()["network"], "run": {"seed": config.run.seed}},
+                "versions": library_versions(),
+                "graphs": {name: dict(graph.graph) for name, graph in networks.graphs.items()},
+                "timing": {"seconds": round(time.perf_counter() - started, 3)},
+            },
+        )
+
+    publish(output, build)
+    return networks
