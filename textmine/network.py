@@ -28,7 +28,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from .counting import TokenizedDocument
+from .counting import DocTermMatrix, TokenizedDocument
 from .errors import AnalysisError
 
 Unit = Literal["document", "paragraph", "sentence", "article", "window"]
@@ -115,14 +115,21 @@ def cooccurrence(
     unit: Unit = "document",
     counting: Counting = "binary",
     window: int = 5,
+    dtm: DocTermMatrix | None = None,
 ) -> Cooccurrence:
-    """Count how often each pair of ``terms`` co-occurs in ``documents``."""
+    """Count how often each pair of ``terms`` co-occurs in ``documents``. For the document unit, a
+    document–term matrix of the same documents (``dtm``) saves walking every token again."""
     if len(terms) < 2:
         raise AnalysisError(f"a co-word network needs at least 2 keywords; got {len(terms)}")
     if unit == "window":
         counts, n_units = _window_counts(documents, terms, window, counting)
         return Cooccurrence(tuple(terms), counts, n_units, f"window of {window} tokens", counting)
-    matrix = unit_term_matrix(documents, terms, unit)
+    if unit == "document" and dtm is not None:
+        if dtm.doc_ids != tuple(d.id for d in documents):
+            raise AnalysisError("the document-term matrix given does not hold the same documents")
+        matrix = dtm.counts[:, [dtm.column(t) for t in terms]]
+    else:
+        matrix = unit_term_matrix(documents, terms, unit)
     occurrences = np.asarray(matrix.sum(axis=0)).ravel()
     if counting == "binary":
         matrix = (matrix > 0).astype(np.int64)

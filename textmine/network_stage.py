@@ -48,7 +48,7 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
     started = time.perf_counter()
     documents = load_tokens(tokens)
     dtm = doc_term_matrix(documents)
-    networks = build_networks(documents, keyword_table(dtm), keyword_tables_by_group(dtm), config)
+    networks = build_networks(documents, keyword_table(dtm), keyword_tables_by_group(dtm), config, dtm)
 
     def build(staging: Path) -> None:
         positions = network_export.write_all(

@@ -175,7 +175,7 @@ def run(
         keywords = keyword_table(dtm)
         by_group = keyword_tables_by_group(dtm)
     with stages.stage("network"):
-        networks = build_networks(tokenized, keywords, by_group, config)
+        networks = build_networks(tokenized, keywords, by_group, config, dtm)
         graph = networks.graphs["all"]
         group_graphs = {g: networks.graphs[g] for g in by_group}
         links = strongest_links(graph)
@@ -236,7 +236,11 @@ class Networks:
 
 
 def build_networks(
-    tokenized: list[TokenizedDocument], keywords: KeywordTable, by_group: dict[str, KeywordTable], config: Config
+    tokenized: list[TokenizedDocument],
+    keywords: KeywordTable,
+    by_group: dict[str, KeywordTable],
+    config: Config,
+    dtm: DocTermMatrix | None = None,
 ) -> Networks:
     """Count, build and annotate (node measures, communities) the networks on the corpus's top keywords."""
     n = config.network
@@ -246,7 +250,8 @@ def build_networks(
     documents = {"all": tokenized, **{g: [d for d in tokenized if d.group == g] for g in by_group}}
     graphs, matrices = {}, {}
     for name, table in tables.items():
-        co = cooccurrence(documents[name], terms, unit=n.unit, counting=n.counting, window=n.window)
+        rows = dtm if dtm is None or name == "all" else _rows(dtm, [d.id for d in documents[name]])
+        co = cooccurrence(documents[name], terms, unit=n.unit, counting=n.counting, window=n.window, dtm=rows)
         graph = build_network(
             co,
             freq={t.term: t.freq for t in table.terms},
@@ -258,6 +263,13 @@ def build_networks(
         annotate(graph, seed=config.run.seed)
         graphs[name], matrices[name] = graph, co
     return Networks(graphs, matrices, compare_groups({g: graphs[g] for g in by_group}))
+
+
+def _rows(dtm: DocTermMatrix, ids: list[str]) -> DocTermMatrix:
+    """The matrix restricted to the documents ``ids``, in that order."""
+    index = {d: i for i, d in enumerate(dtm.doc_ids)}
+    rows = [index[d] for d in ids]
+    return DocTermMatrix(tuple(ids), tuple(dtm.groups[i] for i in rows), dtm.vocab, dtm.counts[rows])
 
 
 def _read_corpus(
