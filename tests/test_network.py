@@ -112,3 +112,24 @@ def test_group_networks_on_the_shared_vocabulary():
     x = build_network(cooccurrence(DOCS[:2], TERMS), freq={"人才": 3, "公寓": 1, "补贴": 2}, name="X")
     assert sorted(x.nodes) == sorted(["人才", "公寓", "补贴"])  # 创新 does not occur in X
     assert edge_rows(x) == [("人才", "补贴", 2), ("人才", "公寓", 1), ("公寓", "补贴", 1)]
+
+
+def test_networks_per_period_hold_only_their_years():
+    from textmine.config import load_config
+    from textmine.errors import AnalysisError, ConfigError
+    from textmine.pipeline import build_networks
+
+    dtm = doc_term_matrix(DOCS)
+    tables = keyword_tables_by_group(dtm)
+    config = load_config(overrides={"network.periods": ["-2020", "2021-"], "network.top_n": 4})
+    networks = build_networks(DOCS, keyword_table(dtm), tables, config, dtm)
+    periods = networks.of("period")
+    assert list(periods) == ["period -2020", "period 2021-"]
+    assert periods["period -2020"].graph["units"] == 1  # document a
+    assert edge_rows(periods["period 2021-"]) == [("人才", "补贴", 1), ("公寓", "创新", 1)]  # documents b and c
+    assert set(networks.period_comparison.edges["人才", "补贴"]) >= {"count_period -2020", "count_period 2021-"}
+    assert list(networks.of("group")) == ["X", "Y"]
+    with pytest.raises(AnalysisError, match="no document's year falls in 2030-2040"):
+        build_networks(DOCS, keyword_table(dtm), tables, load_config(overrides={"network.periods": ["2030-2040"]}), dtm)
+    with pytest.raises(ConfigError, match="year bands like"):
+        build_networks(DOCS, keyword_table(dtm), tables, load_config(overrides={"network.periods": ["late"]}), dtm)

@@ -109,3 +109,19 @@ def test_comparison_graph_carries_each_groups_weights():
     assert (edge["count_X"], edge["count_Y"], edge["rate_X"], edge["rate_Y"]) == (2, 0, 100.0, 0.0)
     assert edge["strongest_group"] == "X" and edge["spread"] == 100.0
     assert combined.edges["公寓", "创新"]["strongest_group"] == "Y"
+
+
+def test_interactive_view_is_self_contained_and_escaped(tmp_path, network):
+    import json
+    import re
+
+    from textmine.network_export import interactive_html
+
+    graph, _ = network
+    graph.add_node("<script>alert(1)</script>", label="<script>alert(1)</script>", freq=1, community=1)
+    html = interactive_html(graph, {n: (0.0, 0.0) for n in graph.nodes}, title="共词网络 <b>测试</b>")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<script>alert(1)</script>" not in html and "&lt;b&gt;测试&lt;/b&gt;" in html
+    data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S).group(1))
+    assert len(data["nodes"]) == graph.number_of_nodes() and len(data["edges"]) == graph.number_of_edges()
+    assert {e["source"] + e["target"]: e["count"] for e in data["edges"]}["人才补贴"] == 2

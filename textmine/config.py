@@ -116,6 +116,9 @@ class NetworkConfig:
     rank_by: Literal["freq", "df"] = _opt("freq", "choose the nodes by frequency or by document frequency")
     min_weight: int = _opt(1, "edges whose raw count is below this are dropped", min=1)
     top_k: int = _opt(0, "keep only each node's k strongest edges (by the measure); 0 = keep all", min=0)
+    periods: list[str] = _opt(
+        [], 'year bands with a network each, like the groups\' (e.g. ["-2017", "2018-2023"]); empty = none'
+    )
 
 
 @dataclass

@@ -4,7 +4,8 @@
   position (a seeded force-directed layout), and without networkx's date stamp;
 - GraphML; Gephi's spreadsheet CSVs (``Id,Label,…`` nodes; ``Source,Target,Type,Weight`` edges);
 - Pajek ``.net``; VOSviewer map and network files; UCINET DL (full matrix, labels embedded);
-- the co-occurrence matrix as CSV and XLSX (for UCINET, SPSS, Excel).
+- the co-occurrence matrix as CSV and XLSX (for UCINET, SPSS, Excel);
+- an interactive HTML view, self-contained (its script inlined, no CDN).
 
 Labels are UTF-8 everywhere and stripped of characters XML forbids; attribute types are one per
 attribute. A file that does not read back with the same nodes and edges is an error.
@@ -207,4 +208,54 @@ def write_all(
     write_gephi_csv(folder, graph, prefix=f"{prefix}_" if prefix else "")
     write_vosviewer(folder, graph, positions, prefix=f"{prefix}_" if prefix else "")
     write_matrix(folder, co, prefix=f"{prefix}_" if prefix else "")
+    name = graph.graph.get("name", "all")
+    write_text(folder / f"{stem}.html", interactive_html(graph, positions, title=f"共词网络 Co-word network: {name}"))
     return positions
+
+
+def interactive_html(graph: nx.Graph, positions: dict[str, tuple[float, float]], *, title: str) -> str:
+    """One self-contained HTML page for a network: zoom and pan, details on hover, search by keyword,
+    and a slider that hides links below a weight. The script is textmine's own, inlined; no CDN."""
+    import jinja2
+
+    from .record import library_versions
+
+    top = max((d.get("freq", 1) for _, d in graph.nodes(data=True)), default=1) or 1
+    nodes = []
+    for node in sorted(graph.nodes):
+        d = graph.nodes[node]
+        x, y = positions.get(node, (0.0, 0.0))
+        details = [
+            f"频次 freq: {d.get('freq', 0)}",
+            f"单元 units: {d.get('units', 0)}",
+            f"社区 community: {d.get('community', '')}",
+            f"度 degree: {d.get('degree', graph.degree(node))}",
+            f"PageRank: {d.get('pagerank', '')}",
+        ]
+        nodes.append(
+            {
+                "id": node,
+                "label": node,
+                "x": x,
+                "y": y,
+                "size": round(4 + 20 * (d.get("freq", 1) / top) ** 0.5, 2),
+                "colour": community_colour(int(d.get("community", 1))),
+                "details": details,
+            }
+        )
+    edges = [
+        {"source": u, "target": v, "weight": w, "count": graph.edges[u, v].get("count", w)}
+        for u, v, w in edge_rows(graph)
+    ]
+    info = graph.graph
+    subtitle = (
+        f"{graph.number_of_nodes()} 个关键词 keywords · 单元 unit: {info.get('unit', '')} · "
+        f"权重 weight: {info.get('measure', '')} · 社区 communities: {info.get('communities', '')}"
+    )
+    environment = jinja2.Environment(loader=jinja2.PackageLoader("textmine", "templates"), autoescape=True)
+    return environment.get_template("network.html.j2").render(
+        title=title,
+        subtitle=subtitle,
+        version=library_versions()["textmine"],
+        data={"nodes": nodes, "edges": edges, "measure": info.get("measure", "count")},
+    )

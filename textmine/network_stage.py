@@ -11,13 +11,13 @@ import json
 import time
 from pathlib import Path
 
-from . import charts, network_export
+from . import charts
 from .config import Config
 from .corpus import file_sha256
 from .counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
 from .errors import CorpusError
 from .network import strongest_links
-from .outputs import Table, network_tables, publish, safe_name
+from .outputs import Table, network_tables, publish, write_networks
 from .pipeline import Networks, build_networks
 from .record import library_versions
 from .writers import write_csv, write_json, write_xlsx
@@ -51,16 +51,7 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
     networks = build_networks(documents, keyword_table(dtm), keyword_tables_by_group(dtm), config, dtm)
 
     def build(staging: Path) -> None:
-        positions = network_export.write_all(
-            staging, networks.graphs["all"], networks.cooccurrences["all"], seed=config.run.seed
-        )
-        groups = {g: graph for g, graph in networks.graphs.items() if g != "all"}
-        for group, graph in groups.items():
-            network_export.write_all(
-                staging / "groups", graph, networks.cooccurrences[group], seed=config.run.seed, prefix=safe_name(group)
-            )
-        network_export.write_gexf(staging / "comparison.gexf", networks.comparison)
-        network_export.write_gephi_csv(staging, networks.comparison, prefix="comparison_")
+        positions = write_networks(staging, networks, seed=config.run.seed)
         links = Table(
             "strongest_links",
             "Keyword | frequency | strongest associated keyword | weight",
@@ -76,11 +67,12 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
             charts.network_picture(networks.graphs["all"], positions, title=f"共词网络 Co-word network ({how})"),
             staging / "charts" / "network",
         )
-        if len(groups) > 1:
-            charts.save(
-                charts.network_panel(groups, positions, title=f"各组共词网络 Co-word networks by group ({how})"),
-                staging / "charts" / "network_panel",
-            )
+        for kind, panel in (("group", networks.of("group")), ("period", networks.of("period"))):
+            if len(panel) > 1:
+                title = f"共词网络 Co-word networks by {kind} ({how})"
+                charts.save(
+                    charts.network_panel(panel, positions, title=title), staging / "charts" / f"network_{kind}s"
+                )
         write_json(
             staging / "run.json",
             {

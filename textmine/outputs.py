@@ -380,7 +380,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
                 ),
             )
             advance(1)
-            positions = _write_networks(staging / "network", result)
+            positions = write_networks(staging / "network", result.networks, seed=result.config.run.seed)
             advance(1)
             pictures = _write_charts(staging / "charts", result, positions)
             advance(1)
@@ -470,16 +470,35 @@ def safe_name(name: str, limit: int = 80) -> str:
     return f"{cut}-{digest}"
 
 
-def _write_networks(folder: Path, result: "RunResult") -> dict[str, tuple[float, float]]:
-    """Every network in every format; the comparison graph as GEXF, GraphML and CSVs. Returns the
+def _band_file(band: str) -> str:
+    """A year band as a file name: "-2017" → "until_2017", "2022-" → "2022_on", "2018-2021" as it is."""
+    band = band.strip()
+    if band.startswith("-"):
+        return safe_name(f"until_{band[1:].strip()}")
+    if band.endswith("-"):
+        return safe_name(f"{band[:-1].strip()}_on")
+    return safe_name(band)
+
+
+def write_networks(folder: Path, networks: "Networks", *, seed: int) -> dict[str, tuple[float, float]]:
+    """Every network in every format; the comparison graphs as GEXF, GraphML and CSVs. Returns the
     corpus network's layout, which the pictures share."""
-    networks = result.networks
-    seed = result.config.run.seed
     positions = network_export.write_all(folder, networks.graphs["all"], networks.cooccurrences["all"], seed=seed)
-    for group in result.group_networks:
+    for group in networks.of("group"):
         network_export.write_all(
             folder / "groups", networks.graphs[group], networks.cooccurrences[group], seed=seed, prefix=safe_name(group)
         )
+    for name, graph in networks.of("period").items():
+        network_export.write_all(
+            folder / "periods",
+            graph,
+            networks.cooccurrences[name],
+            seed=seed,
+            prefix=_band_file(name.removeprefix("period ")),
+        )
+    if networks.period_comparison is not None:
+        network_export.write_gexf(folder / "periods_comparison.gexf", networks.period_comparison)
+        network_export.write_gephi_csv(folder, networks.period_comparison, prefix="periods_comparison_")
     comparison = networks.comparison
     network_export.write_gexf(folder / "comparison.gexf", comparison)
     network_export.write_graphml(folder / "comparison.graphml", comparison)
@@ -510,6 +529,12 @@ def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[
         charts.save(
             charts.network_picture(graph, positions, title=f"{group} 共词网络 Co-word network ({how})"),
             folder / f"network_{safe_name(group)}",
+        )
+    periods = result.networks.of("period")
+    if periods:
+        pictures["network_periods"] = charts.save(
+            charts.network_panel(periods, positions, title=f"各时期共词网络 Co-word networks by period ({how})"),
+            folder / "network_periods",
         )
     if len(result.group_networks) > 1:
         pictures["network_panel"] = charts.save(

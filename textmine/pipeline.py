@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -35,7 +36,7 @@ from .counting import (
     keyword_tables_by_group,
 )
 from .duplicates import DuplicateCluster, find_duplicates
-from .errors import AnalysisError, ExtractionError
+from .errors import AnalysisError, ConfigError, ExtractionError
 from .extract import Extracted, extract_file
 from .metadata import policy_metadata
 from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
@@ -230,9 +231,32 @@ class Networks:
     """The corpus network, one per group on the same keywords, their co-occurrence matrices, and the
     comparison graph holding every group's weights."""
 
-    graphs: dict[str, nx.Graph]  # "all", then each group
+    graphs: dict[str, nx.Graph]  # "all", then each group, then each period ("period 2016-2017")
     cooccurrences: dict[str, Cooccurrence]
     comparison: nx.Graph
+    period_comparison: nx.Graph | None = None
+
+    def of(self, kind: str) -> dict[str, nx.Graph]:
+        """The groups' graphs (``kind="group"``) or the periods' (``kind="period"``)."""
+        periods = {name: g for name, g in self.graphs.items() if name.startswith("period ")}
+        if kind == "period":
+            return periods
+        return {name: g for name, g in self.graphs.items() if name != "all" and name not in periods}
+
+
+def year_bands(periods: list[str]) -> dict[str, tuple[int, int]]:
+    """``["-2017", "2018-2023", "2024"]`` as inclusive year ranges; a band open at one end is open."""
+    bands = {}
+    for text in periods:
+        match = re.fullmatch(r"\s*(\d{4})?\s*(-)?\s*(\d{4})?\s*", text)
+        if not match or not (match.group(1) or match.group(3)) or (not match.group(2) and match.group(3)):
+            raise ConfigError(
+                f"The 'network.periods' option takes year bands like '2016-2017', '-2017' or '2018-'. Got {text!r}."
+            )
+        low = int(match.group(1)) if match.group(1) else 0
+        high = int(match.group(3)) if match.group(3) else (9999 if match.group(2) else low)
+        bands[f"period {text.strip()}"] = (low, high)
+    return bands
 
 
 def build_networks(
@@ -246,8 +270,20 @@ def build_networks(
     n = config.network
     ranked = sorted(keywords.terms, key=lambda t: (-t.df, -t.freq, t.term)) if n.rank_by == "df" else keywords.terms
     terms = [t.term for t in ranked[: n.top_n]]
-    tables = {"all": keywords, **by_group}
+    bands = year_bands(n.periods)
     documents = {"all": tokenized, **{g: [d for d in tokenized if d.group == g] for g in by_group}}
+    documents.update(
+        {
+            name: [d for d in tokenized if d.year is not None and low <= d.year <= high]
+            for name, (low, high) in bands.items()
+        }
+    )
+    tables = {"all": keywords, **by_group}
+    for name in bands:
+        if not documents[name]:
+            raise AnalysisError(f"network.periods: no document's year falls in {name.removeprefix('period ')}")
+        rows = _rows(dtm or doc_term_matrix(tokenized), [d.id for d in documents[name]])
+        tables[name] = keyword_table(rows, name=name)
     graphs, matrices = {}, {}
     for name, table in tables.items():
         rows = dtm if dtm is None or name == "all" else _rows(dtm, [d.id for d in documents[name]])
@@ -262,7 +298,10 @@ def build_networks(
         )
         annotate(graph, seed=config.run.seed)
         graphs[name], matrices[name] = graph, co
-    return Networks(graphs, matrices, compare_groups({g: graphs[g] for g in by_group}))
+    periods = {name: graphs[name] for name in bands}
+    return Networks(
+        graphs, matrices, compare_groups({g: graphs[g] for g in by_group}), compare_groups(periods) if periods else None
+    )
 
 
 def _rows(dtm: DocTermMatrix, ids: list[str]) -> DocTermMatrix:
