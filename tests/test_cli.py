@@ -165,6 +165,8 @@ def test_report_is_self_contained_escaped_and_chinese(runs):
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert html.count("data:image/png;base64,") == 4  # keywords, network, network panel, topic shares
     assert "样本为 15 份政策文本" in html and "The sample is 15 policy documents" in html
+    assert "两词出现在同一文档中即为共现（二值计数，边权为共现次数" in html  # the methods state the settings used
+    assert "co-occur when they stand in the same document (binary counting)" in html
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "## 共词网络 Co-word network" in md and "![network](charts/network.png)" in md
     for chart in (

@@ -42,6 +42,33 @@ def overview(result: "RunResult") -> list[dict[str, Any]]:
     ]
 
 
+_UNIT_ZH = {
+    "document": "两词出现在同一文档中即为共现",
+    "paragraph": "两词出现在同一段落中即为共现",
+    "sentence": "两词出现在同一句子中即为共现",
+    "article": "两词出现在同一条款（条）中即为共现",
+    "window": "两词在句内相距不超过窗口即为共现",
+}
+_MEASURE_ZH = {
+    "count": "共现次数",
+    "jaccard": "Jaccard 系数",
+    "cosine": "余弦（Salton）系数",
+    "inclusion": "包含指数",
+    "association_strength": "关联强度（van Eck & Waltman, 2009）",
+    "pmi": "点互信息（PMI）",
+    "npmi": "标准化点互信息（NPMI）",
+}
+_MEASURE_EN = {
+    "count": "the number of co-occurrences",
+    "jaccard": "the Jaccard index",
+    "cosine": "Salton's cosine",
+    "inclusion": "the inclusion index",
+    "association_strength": "association strength (van Eck & Waltman 2009)",
+    "pmi": "pointwise mutual information",
+    "npmi": "normalised pointwise mutual information",
+}
+
+
 def methods(result: "RunResult") -> dict[str, str]:
     """The methods paragraph, in Chinese and English, from the parameters of this run."""
     c, v = result.config, library_versions()
@@ -69,8 +96,10 @@ def methods(result: "RunResult") -> dict[str, str]:
         f"（PDF 以 pdfplumber {v['pdfplumber']} 读取，去除页眉、页脚与页码，并还原被换行截断的句子）。"
         f"采用 jieba {v['jieba']} 分词（{hmm_zh}），加载政策领域用户词典 {n_user} 条，去除通用停用词与政策套话共 {n_stop} 个，"
         f"合并同义词 {n_syn} 组，保留不少于 {c.segment.min_chars} 个字且含汉字的词，共得到 {result.n_tokens:,} 个词次、"
-        f"{len(result.dtm.vocab):,} 个词型。以词频前 {c.network.top_n} 的关键词构建共词网络，边权为两词共同出现的文档数"
-        f"（最小边权 {c.network.min_weight}）。{topic_zh}"
+        f"{len(result.dtm.vocab):,} 个词型。以词频前 {c.network.top_n} 的关键词构建共词网络，{_UNIT_ZH[c.network.unit]}"
+        f"（{'二值' if c.network.counting == 'binary' else '全'}计数，边权为{_MEASURE_ZH[c.network.measure]}，最小共现次数 "
+        f"{c.network.min_weight}{f'，每个节点保留最强的 {c.network.top_k} 条边' if c.network.top_k else ''}），"
+        f"以 Louvain 算法划分社区（随机种子 {c.run.seed}）。{topic_zh}"
         f"各组特征词以带信息性狄利克雷先验的加权对数优势比检验（Monroe 等，2008；α₀ = {c.compare.prior_scale:g}，"
         f"仅检验全语料出现不少于 {c.compare.min_freq} 次的词），z > 1.96 视为显著高于其余各组。"
     )
@@ -81,8 +110,11 @@ def methods(result: "RunResult") -> dict[str, str]:
         f"with a policy user dictionary of {n_user} entries; {n_stop} general stopwords and policy boilerplate terms were "
         f"removed and {n_syn} synonym pairs merged, keeping words of {c.segment.min_chars} or more characters that contain a "
         f"Han character: {result.n_tokens:,} tokens of {len(result.dtm.vocab):,} distinct terms. The co-word network links "
-        f"the {c.network.top_n} most frequent keywords, weighting each pair by the number of documents in which both occur "
-        f"(minimum weight {c.network.min_weight}). {topic_en}Terms distinctive of each group were found with the weighted "
+        f"the {c.network.top_n} most frequent keywords: two keywords co-occur when they stand in the same "
+        f"{c.network.unit if c.network.unit != 'window' else f'window of {c.network.window} tokens'} ({c.network.counting} "
+        f"counting), links are weighted by {_MEASURE_EN[c.network.measure]} (minimum co-occurrence count "
+        f"{c.network.min_weight}{f', each node keeping its {c.network.top_k} strongest links' if c.network.top_k else ''}), "
+        f"and communities are Louvain's (seed {c.run.seed}). {topic_en}Terms distinctive of each group were found with the weighted "
         f"log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008; alpha_0 = "
         f"{c.compare.prior_scale:g}; terms with at least {c.compare.min_freq} occurrences), each group against the others; "
         f"z > 1.96 marks a term used significantly more."
