@@ -94,11 +94,13 @@ def test_frequencies_recomputed_from_tokens(runs):
         assert int(row["freq"]) == tf[term] and int(row["df"]) == df[term]
         assert float(row["per_10k"]) == pytest.approx(10_000 * tf[term] / total, abs=1e-4)
     by_group = read_csv(out / "tables" / "keywords_by_group.csv")
-    gz = Counter(t for d in docs if d["group"] == "guangzhou" for s in d["sentences"] for t in s)
-    top = [r for r in by_group if r["group"] == "guangzhou"][:5]
-    assert [(r["keyword"], int(r["freq"])) for r in top] == [
-        (t, n) for t, n in sorted(gz.items(), key=lambda kv: (-kv[1], kv[0]))
-    ][:5] or [int(r["freq"]) for r in top] == sorted(gz.values(), reverse=True)[:5]
+    gz_docs = [d for d in docs if d["group"] == "guangzhou"]
+    gz = Counter(t for d in gz_docs for s in d["sentences"] for t in s)
+    gz_df = Counter(t for d in gz_docs for t in {t for s in d["sentences"] for t in s})
+    top = [r for r in by_group if r["group"] == "guangzhou"][:10]
+    # ranked by frequency, then document frequency, then the term itself
+    expected = sorted(gz, key=lambda t: (-gz[t], -gz_df[t], t))[:10]
+    assert [(r["keyword"], int(r["freq"]), int(r["df"])) for r in top] == [(t, gz[t], gz_df[t]) for t in expected]
 
 
 def test_network_weights_recomputed_from_tokens(runs):

@@ -42,6 +42,32 @@ def _options_help() -> str:
     return "\n".join(lines)
 
 
+# Options several commands share (click makes a new parameter each time one is applied).
+_CORPUS = click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+_CONFIG = click.option(
+    "-c",
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).",
+)
+_WORKERS = click.option("--workers", type=int, help="Worker processes for reading and segmenting; 0 = one per core.")
+_PASSWORD = click.option("--password", help="Password for encrypted PDFs.")
+_OCR = click.option(
+    "--ocr",
+    is_flag=True,
+    help="Read scanned PDF pages with Tesseract OCR (needs tesseract-ocr and tesseract-ocr-chi-sim).",
+)
+_SET = click.option(
+    "--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable."
+)
+_QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
+
+
+def _output(default: str) -> Any:
+    return click.option("-o", "--output", type=click.Path(path_type=Path), help=f"Output folder. [default: {default}]")
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -72,34 +98,22 @@ def main() -> None:
 
 
 @main.command("run", epilog=_options_help())
-@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Output folder. [default: outputs/<corpus folder name>]"
-)
-@click.option(
-    "-c",
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).",
-)
+@_CORPUS
+@_output("outputs/<corpus folder name>")
+@_CONFIG
 @click.option("--group-by", help="Manifest column whose values are the groups compared. [default: city]")
 @click.option("--top-n", type=int, help="Number of keywords in the tables and nodes in the network.")
 @click.option("--topics", "k", type=int, help="Number of LDA topics.")
 @click.option("--no-topics", is_flag=True, help="Skip the topic model.")
 @click.option("--seed", type=int, help="Seed for the topic model and the network layout.")
-@click.option("--workers", type=int, help="Worker processes for reading and segmenting; 0 = one per core.")
-@click.option("--password", help="Password for encrypted PDFs.")
-@click.option(
-    "--ocr",
-    is_flag=True,
-    help="Read scanned PDF pages with Tesseract OCR (needs tesseract-ocr and tesseract-ocr-chi-sim).",
-)
+@_WORKERS
+@_PASSWORD
+@_OCR
 @click.option(
     "--keep-duplicates", is_flag=True, help="Analyse duplicate documents too, instead of counting each cluster once."
 )
-@click.option("--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
+@_SET
+@_QUIET
 def run_command(
     corpus: Path,
     output: Path | None,
@@ -158,25 +172,14 @@ def _config(
 
 
 @main.command("extract")
-@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Output folder. [default: outputs/<corpus folder name>-texts]",
-)
-@click.option(
-    "-c",
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).",
-)
-@click.option("--workers", type=int, help="Worker processes; 0 = one per core.")
-@click.option("--password", help="Password for encrypted PDFs.")
-@click.option("--ocr", is_flag=True, help="Read scanned PDF pages with Tesseract OCR.")
-@click.option("--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
+@_CORPUS
+@_output("outputs/<corpus folder name>-texts")
+@_CONFIG
+@_WORKERS
+@_PASSWORD
+@_OCR
+@_SET
+@_QUIET
 def extract_command(
     corpus: Path,
     output: Path | None,
@@ -204,26 +207,15 @@ def extract_command(
 
 
 @main.command("network")
-@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_CORPUS
 @click.option(
     "--from",
     "source",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The output folder of an earlier `textmine run` on CORPUS. [default: outputs/<corpus folder name>]",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Output folder. [default: outputs/<corpus folder name>-network]",
-)
-@click.option(
-    "-c",
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).",
-)
+@_output("outputs/<corpus folder name>-network")
+@_CONFIG
 @click.option(
     "--unit", type=click.Choice(["document", "paragraph", "sentence", "article", "window"]), help="Co-occurrence unit."
 )
@@ -241,7 +233,7 @@ def extract_command(
 @click.option("--min-weight", type=int, help="Drop edges whose raw count is below this.")
 @click.option("--top-k", type=int, help="Keep only each node's k strongest edges (0: all).")
 @click.option("--seed", type=int, help="Seed for communities and layouts.")
-@click.option("--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable.")
+@_SET
 def network_command(
     corpus: Path,
     source: Path | None,
@@ -288,7 +280,7 @@ def network_command(
 
 
 @main.command("terms")
-@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_CORPUS
 @click.option("--top", type=int, default=100, show_default=True, help="Number of candidate terms listed.")
 @click.option("--min-freq", type=int, default=5, show_default=True, help="Fewest occurrences a candidate needs.")
 @click.option(
@@ -297,13 +289,7 @@ def network_command(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the candidates to this CSV, with a user-dictionary file beside it (.txt).",
 )
-@click.option(
-    "-c",
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A textmine.toml to use.",
-)
+@_CONFIG
 def terms_command(corpus: Path, top: int, min_freq: int, output: Path | None, config_file: Path | None) -> None:
     """Propose new terms for the user dictionary: strings of 2-4 adjacent tokens in CORPUS that recur,
     hold together (high PMI over their weakest split) and stand free (high left and right branching
@@ -330,20 +316,14 @@ def terms_command(corpus: Path, top: int, min_freq: int, output: Path | None, co
 
 
 @main.command("kwic")
-@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_CORPUS
 @click.argument("term")
 @click.option("--width", type=int, default=20, show_default=True, help="Characters of context on each side.")
 @click.option("--limit", type=int, default=0, help="Show at most this many lines (0: all); the CSV holds all.")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write every line to this CSV."
 )
-@click.option(
-    "-c",
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A textmine.toml to use.",
-)
+@_CONFIG
 def kwic_command(
     corpus: Path, term: str, width: int, limit: int, output: Path | None, config_file: Path | None
 ) -> None:
