@@ -146,6 +146,24 @@ def test_distinctive_terms_recomputed_from_tokens(runs):
         delta = math.log((y_i + a) / (n_i + 1000 - y_i - a)) - math.log((y_j + a) / (n_j + 1000 - y_j - a))
         assert float(row["z"]) == pytest.approx(delta / math.sqrt(1 / (y_i + a) + 1 / (y_j + a)), abs=1e-4)
     assert [float(r["z"]) for r in rows] == sorted((float(r["z"]) for r in rows), reverse=True)
+    # G² of the 2×2 table and the log ratio, recomputed for the top term
+    top = rows[0]
+    a, b = mine[top["term"]], tf[top["term"]] - mine[top["term"]]
+    cells = [
+        (a, n_i * (a + b) / total),
+        (b, n_j * (a + b) / total),
+        (n_i - a, n_i * (total - a - b) / total),
+        (n_j - b, n_j * (total - a - b) / total),
+    ]
+    assert float(top["g2"]) == pytest.approx(2 * sum(o * math.log(o / e) for o, e in cells if o > 0), abs=1e-3)
+    assert float(top["log_ratio"]) == pytest.approx(math.log2((max(a, 0.5) / n_i) / (max(b, 0.5) / n_j)), abs=1e-3)
+    pairs = read_csv(out / "tables" / "pairwise_terms.csv")
+    assert {(r["group"], r["against"]) for r in pairs} == {
+        (x, y)
+        for x in ("beijing", "guangzhou", "shanghai", "shenzhen")
+        for y in ("beijing", "guangzhou", "shanghai", "shenzhen")
+        if x != y
+    }
 
 
 def test_topic_tables(runs):

@@ -34,3 +34,54 @@ def test_each_group_gets_the_terms_it_uses_more():
     assert top.z > 1.96
     # terms used alike by every group are not distinctive
     assert all(t.z < 1.96 for g in result.values() for t in g if t.term in ("创新", "管理"))
+
+
+def test_two_by_two_statistics_by_hand():
+    from scipy import stats
+
+    from textmine.compare import two_by_two
+
+    # the term: 10 of the group's 100 tokens, 5 of the rest's 200; expected 5 and 10
+    result = two_by_two(np.array([10.0]), np.array([5.0]), 100, 200)
+    g2 = 2 * (10 * math.log(10 / 5) + 5 * math.log(5 / 10) + 90 * math.log(90 / 95) + 195 * math.log(195 / 190))
+    assert result["g2"][0] == pytest.approx(g2)
+    assert result["p"][0] == pytest.approx(stats.chi2.sf(g2, 1))
+    assert result["chi2"][0] == pytest.approx(25 / 5 + 25 / 10 + 25 / 95 + 25 / 190)
+    assert result["log_ratio"][0] == pytest.approx(2.0)  # 10 % against 2.5 %
+    # a term the rest never uses: its zero counts as 0.5
+    assert two_by_two(np.array([4.0]), np.array([0.0]), 100, 200)["log_ratio"][0] == pytest.approx(
+        math.log2(0.04 / 0.0025)
+    )
+
+
+def test_benjamini_hochberg_by_hand():
+    from textmine.compare import benjamini_hochberg
+
+    q = benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2]))
+    assert q.tolist() == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2])
+
+
+def test_dispersion_by_hand():
+    from scipy import sparse
+
+    from textmine.compare import dispersion
+
+    # two documents of 4 tokens; the term twice in the first, never in the second
+    counts = sparse.csr_matrix(np.array([[2, 2], [0, 4]]))
+    assert dispersion(counts, 0) == pytest.approx((0.5, 0.5))
+    assert dispersion(counts, 1)[0] == pytest.approx(0.5 * (abs(2 / 6 - 0.5) + abs(4 / 6 - 0.5)))
+
+
+def test_pairwise_comparisons_cover_every_ordered_pair():
+    from textmine.compare import pairwise_terms
+
+    docs = [
+        TokenizedDocument("a", "北京", None, [["人才"] * 30 + ["管理"] * 20]),
+        TokenizedDocument("b", "上海", None, [["金融"] * 30 + ["管理"] * 20]),
+        TokenizedDocument("c", "深圳", None, [["科技"] * 30 + ["管理"] * 20]),
+    ]
+    pairs = pairwise_terms(doc_term_matrix(docs), prior_scale=10, min_freq=1, top_n=1)
+    assert len(pairs) == 6
+    assert pairs[("北京", "上海")][0].term == "人才" and pairs[("上海", "北京")][0].term == "金融"
+    top = pairs[("北京", "上海")][0]
+    assert top.g2 > 10 and top.q < 0.01 and top.log_ratio > 5

@@ -11,6 +11,14 @@ is the whole corpus's term distribution scaled to ``prior_scale`` pseudo-counts:
 
 A z above 1.96 means the group uses the term more than the rest beyond what chance and the term's
 rarity explain.
+
+Beside z, every term listed carries the other statistics a keyness table is judged by: the
+log-likelihood G² of the 2×2 table (group/rest × term/other terms; Dunning 1993) with its p-value
+(χ², 1 df) and the Benjamini–Hochberg q-value over all terms tested in that comparison; Pearson's χ²;
+the log ratio ``log2`` of the two relative frequencies (Hardie 2014; a zero count counted as 0.5), an
+effect size; and the dispersion DP of the term over the group's documents (Gries 2008: 0 = spread
+evenly, 1 = all in one document), with the share of the group's documents that contain it.
+Comparisons are each group against all the others and, with :func:`pairwise_terms`, each pair.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse, stats
 
 from .counting import DocTermMatrix
 
@@ -32,6 +41,13 @@ class DistinctiveTerm:
     rest_per_10k: float  # in the other groups
     log_odds: float  # delta_w
     z: float
+    g2: float = 0.0  # log-likelihood G²
+    p: float = 1.0
+    q: float = 1.0  # Benjamini–Hochberg, over the terms tested in this comparison
+    chi2: float = 0.0
+    log_ratio: float = 0.0
+    dispersion: float = 0.0  # DP over the group's documents
+    doc_share: float = 0.0  # share of the group's documents containing the term
 
 
 def log_odds_z(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -42,22 +58,79 @@ def log_odds_z(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray) -> tuple[np.
     return delta, delta / np.sqrt(variance)
 
 
-def distinctive_terms(
-    dtm: DocTermMatrix, *, prior_scale: float = 1000.0, min_freq: int = 10, top_n: int = 20
-) -> dict[str, list[DistinctiveTerm]]:
-    """For each group, its ``top_n`` terms by z against the rest, among terms with ``min_freq``+ occurrences."""
-    total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
-    prior = prior_scale * total / total.sum()
-    eligible = total >= min_freq
-    result = {}
-    for group in dtm.group_names:
-        y_i = np.asarray(dtm.counts[dtm.rows_of(group)].sum(axis=0), dtype=float).ravel()
-        y_j = total - y_i
-        delta, z = log_odds_z(y_i, y_j, prior)
-        candidates = np.flatnonzero(eligible & (y_i > 0))
-        order = sorted(candidates, key=lambda w: (-z[w], dtm.vocab[w]))[:top_n]
-        n_i, n_j = y_i.sum(), y_j.sum()
-        result[group] = [
+def two_by_two(a: np.ndarray, b: np.ndarray, n_a: float, n_b: float) -> dict[str, np.ndarray]:
+    """G², its p-value, Pearson's χ² and the log ratio for counts ``a`` (of ``n_a`` tokens) against ``b`` (of ``n_b``)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    observed = [a, b, n_a - a, n_b - b]
+    total = n_a + n_b
+    expected = [
+        n_a * (a + b) / total,
+        n_b * (a + b) / total,
+        n_a * (total - a - b) / total,
+        n_b * (total - a - b) / total,
+    ]
+    g2 = np.zeros_like(a)
+    chi2 = np.zeros_like(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for o, e in zip(observed, expected, strict=True):
+            g2 += np.where(o > 0, o * np.log(o / e), 0.0)
+            chi2 += np.where(e > 0, (o - e) ** 2 / e, 0.0)
+    g2 *= 2
+    log_ratio = np.log2((np.where(a > 0, a, 0.5) / n_a) / (np.where(b > 0, b, 0.5) / n_b)) if n_b else np.zeros_like(a)
+    return {"g2": g2, "p": stats.chi2.sf(g2, 1), "chi2": chi2, "log_ratio": log_ratio}
+
+
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values), in the order of ``p``."""
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    if m == 0:
+        return p
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
+    q = np.empty(m)
+    q[order] = np.minimum(adjusted, 1.0)
+    return q
+
+
+def dispersion(counts: sparse.csr_matrix, column: int) -> tuple[float, float]:
+    """Gries' DP of one term over the documents (rows) of ``counts``, and the share of documents holding it."""
+    sizes = np.asarray(counts.sum(axis=1), dtype=float).ravel()
+    term = counts[:, column].toarray().ravel().astype(float)
+    if term.sum() == 0 or sizes.sum() == 0:
+        return 0.0, 0.0
+    dp = 0.5 * np.abs(term / term.sum() - sizes / sizes.sum()).sum()
+    return float(dp), float((term > 0).mean())
+
+
+def _compare(
+    dtm: DocTermMatrix,
+    group: str,
+    rows_i: np.ndarray,
+    rows_j: np.ndarray,
+    prior: np.ndarray,
+    eligible: np.ndarray,
+    top_n: int,
+) -> list[DistinctiveTerm]:
+    counts_i = dtm.counts[rows_i]
+    y_i = np.asarray(counts_i.sum(axis=0), dtype=float).ravel()
+    y_j = np.asarray(dtm.counts[rows_j].sum(axis=0), dtype=float).ravel()
+    delta, z = log_odds_z(y_i, y_j, prior)
+    n_i, n_j = y_i.sum(), y_j.sum()
+    tested = np.flatnonzero(eligible & (y_i + y_j > 0))
+    table = two_by_two(y_i[tested], y_j[tested], n_i, n_j)
+    q = np.ones_like(y_i)
+    q[tested] = benjamini_hochberg(table["p"])
+    full = {name: np.zeros_like(y_i) for name in table}
+    for name, values in table.items():
+        full[name][tested] = values
+    candidates = [w for w in tested if y_i[w] > 0]
+    order = sorted(candidates, key=lambda w: (-z[w], dtm.vocab[w]))[:top_n]
+    result = []
+    for w in order:
+        dp, share = dispersion(counts_i, w)
+        result.append(
             DistinctiveTerm(
                 group=group,
                 term=dtm.vocab[w],
@@ -67,7 +140,44 @@ def distinctive_terms(
                 rest_per_10k=round(10_000 * y_j[w] / n_j, 4) if n_j else 0.0,
                 log_odds=round(float(delta[w]), 6),
                 z=round(float(z[w]), 4),
+                g2=round(float(full["g2"][w]), 4),
+                p=float(f"{full['p'][w]:.4g}"),
+                q=float(f"{q[w]:.4g}"),
+                chi2=round(float(full["chi2"][w]), 4),
+                log_ratio=round(float(full["log_ratio"][w]), 4),
+                dispersion=round(dp, 4),
+                doc_share=round(share, 4),
             )
-            for w in order
-        ]
+        )
     return result
+
+
+def distinctive_terms(
+    dtm: DocTermMatrix, *, prior_scale: float = 1000.0, min_freq: int = 10, top_n: int = 20
+) -> dict[str, list[DistinctiveTerm]]:
+    """For each group, its ``top_n`` terms by z against all the other groups, among terms with
+    ``min_freq``+ occurrences in the corpus (the terms tested, for the q-values)."""
+    total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
+    prior = prior_scale * total / total.sum()
+    eligible = total >= min_freq
+    groups = np.asarray(dtm.groups)
+    return {
+        g: _compare(dtm, g, np.flatnonzero(groups == g), np.flatnonzero(groups != g), prior, eligible, top_n)
+        for g in dtm.group_names
+    }
+
+
+def pairwise_terms(
+    dtm: DocTermMatrix, *, prior_scale: float = 1000.0, min_freq: int = 10, top_n: int = 20
+) -> dict[tuple[str, str], list[DistinctiveTerm]]:
+    """For each ordered pair of groups (a, b), the ``top_n`` terms a uses more than b, by z."""
+    total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
+    prior = prior_scale * total / total.sum()
+    eligible = total >= min_freq
+    groups = np.asarray(dtm.groups)
+    return {
+        (a, b): _compare(dtm, a, np.flatnonzero(groups == a), np.flatnonzero(groups == b), prior, eligible, top_n)
+        for a in dtm.group_names
+        for b in dtm.group_names
+        if a != b
+    }

@@ -136,11 +136,21 @@ def build_tables(result: "RunResult") -> list[Table]:
         *network_tables(result.networks),
         Table(
             "distinctive_terms",
-            "Terms most distinctive of each group against the others (weighted log-odds, z)",
-            ["group", "rank", "term", "count", "rest_count", "per_10k", "rest_per_10k", "log_odds", "z"],
+            "Terms most distinctive of each group against the others (weighted log-odds z; G², BH q, log ratio, DP)",
+            ["group", "rank", *_KEYNESS],
             [
-                [t.group, i, t.term, t.count, t.rest_count, t.per_10k, t.rest_per_10k, t.log_odds, t.z]
-                for g, terms in result.distinctive.items()
+                [t.group, i, *[getattr(t, c) for c in _KEYNESS]]
+                for terms in result.distinctive.values()
+                for i, t in enumerate(terms, 1)
+            ],
+        ),
+        Table(
+            "pairwise_terms",
+            "Terms each group uses more than each other group (ordered pairs; same statistics)",
+            ["group", "against", "rank", *_KEYNESS],
+            [
+                [a, b, i, *[getattr(t, c) for c in _KEYNESS]]
+                for (a, b), terms in result.pairwise.items()
                 for i, t in enumerate(terms, 1)
             ],
         ),
@@ -149,6 +159,24 @@ def build_tables(result: "RunResult") -> list[Table]:
     if result.topics is not None:
         tables += _topic_tables(result, result.topics)
     return tables
+
+
+_KEYNESS = [
+    "term",
+    "count",
+    "rest_count",
+    "per_10k",
+    "rest_per_10k",
+    "log_odds",
+    "z",
+    "g2",
+    "p",
+    "q",
+    "chi2",
+    "log_ratio",
+    "dispersion",
+    "doc_share",
+]
 
 
 def network_tables(networks: "Networks") -> list[Table]:

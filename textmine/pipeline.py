@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from .cache import ExtractionCache
 from .clean import drop_known_furniture, is_page_number
-from .compare import DistinctiveTerm, distinctive_terms
+from .compare import DistinctiveTerm, distinctive_terms, pairwise_terms
 from .config import Config, ExtractConfig, load_config
 from .corpus import Corpus, Document, Skipped, discover, file_sha256, year_from_text
 from .counting import (
@@ -87,6 +87,7 @@ class RunResult:
     )  # synonym merges applied: (variant, canonical) -> n
     synonym_candidates: list = field(default_factory=list)  # SynonymCandidate pairs worth a look
     networks: Networks | None = None
+    pairwise: dict[tuple[str, str], list[DistinctiveTerm]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -198,6 +199,7 @@ def run(
     with stages.stage("compare"):
         c = config.compare
         distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
+        pairwise = pairwise_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
 
     result = RunResult(
         config,
@@ -221,6 +223,7 @@ def run(
         segmented.merges,
         synonym_candidates(tokenized, known=lexicon.synonyms),
         networks,
+        pairwise,
     )
     write_outputs(result, stages, started=started)
     return result

@@ -219,8 +219,11 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
             f"### {_md_cell(group)}",
             "",
             _md_table(
-                ["term", "count", "per 10k", "rest per 10k", "z"],
-                [[t.term, t.count, t.per_10k, t.rest_per_10k, t.z] for t in terms],
+                ["term", "count", "per 10k", "rest per 10k", "z", "G²", "q", "log ratio", "DP"],
+                [
+                    [t.term, t.count, t.per_10k, t.rest_per_10k, t.z, t.g2, f"{t.q:.3g}", t.log_ratio, t.dispersion]
+                    for t in terms
+                ],
             ),
             "",
         ]
