@@ -32,7 +32,8 @@ def test_charts_render_chinese_without_missing_glyphs(tmp_path):
     charts.save(charts.network_picture(graph, positions, title="共词网络"), tmp_path / "net")
     charts.save(charts.network_panel({"北京": graph, "深圳": graph}, positions, title="各组"), tmp_path / "panel")
     charts.save(
-        charts.topic_heatmap({"北京": np.array([0.7, 0.3])}, ["人才·公寓", "前海"], title="主题"), tmp_path / "heat"
+        charts.heatmap({"北京": np.array([0.7, 0.3])}, ["T1 人才·公寓", "引进 attracting"], title="主题"),
+        tmp_path / "heat",
     )
     assert png.startswith(b"\x89PNG") and (tmp_path / "bars.svg").is_file()
 

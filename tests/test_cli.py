@@ -166,6 +166,21 @@ def test_distinctive_terms_recomputed_from_tokens(runs):
     }
 
 
+def test_dimension_scores_recomputed_from_tokens(runs):
+    out, _, _ = runs
+    docs = tokens(out)
+    rows = read_csv(out / "tables" / "dimension_scores.csv")
+    terms = ["资金", "资助", "经费", "专项资金", "培训", "人才培养", "基础设施", "信息服务", "公共服务平台", "技术支持"]
+    for group in ("beijing", "shanghai"):
+        mine = [t for d in docs if d["group"] == group for s in d["sentences"] for t in s]
+        hits = sum(t in terms for t in mine)
+        row = next(r for r in rows if r["group"] == group and r["dimension"] == "供给型 supply")
+        assert (int(row["hits"]), int(row["tokens"])) == (hits, len(mine))
+        assert float(row["per_10k"]) == pytest.approx(10_000 * hits / len(mine), abs=1e-4)
+    tags = read_csv(out / "tables" / "document_tags.csv")
+    assert tags and all(int(t["hits"]) >= 2 for t in tags)
+
+
 def test_topic_tables(runs):
     out, _, _ = runs
     shares = read_csv(out / "tables" / "topic_shares.csv")
@@ -183,7 +198,9 @@ def test_report_is_self_contained_escaped_and_chinese(runs):
         assert title in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; 四城市" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
-    assert html.count("data:image/png;base64,") == 4  # keywords, network, network panel, topic shares
+    # keywords, network, network panel, three dimension heatmaps, topic shares
+    assert html.count("data:image/png;base64,") == 7
+    assert "政策维度 Policy dimensions" in html and "人才工作链 Talent work chain" in html
     assert "样本为 15 份政策文本" in html and "The sample is 15 policy documents" in html
     assert "两词出现在同一文档中即为共现（二值计数，边权为共现次数" in html  # the methods state the settings used
     assert "co-occur when they stand in the same document (binary counting)" in html

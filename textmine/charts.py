@@ -173,17 +173,17 @@ def network_panel(graphs: dict[str, nx.Graph], positions: dict, *, title: str, p
     return fig
 
 
-def topic_heatmap(shares: dict[str, np.ndarray], labels: Sequence[str], *, title: str) -> Figure:
-    """Groups × topics: each group's share of each topic."""
+def heatmap(shares: dict[str, np.ndarray], labels: Sequence[str], *, title: str, fmt: str = "{:.2f}") -> Figure:
+    """Groups × columns (topics, dimensions): a value per cell, written in it."""
     _style()
     groups = list(shares)
     matrix = np.vstack([shares[g] for g in groups])
     fig, ax = plt.subplots(figsize=(1.2 + 1.1 * len(labels), 1.2 + 0.55 * len(groups)))
     image = ax.imshow(matrix, cmap="YlOrRd", aspect="auto")
-    ax.set_xticks(range(len(labels)), [f"T{i + 1}\n{label}" for i, label in enumerate(labels)], fontsize=8)
+    ax.set_xticks(range(len(labels)), [label.replace(" ", "\n", 1) for label in labels], fontsize=8)
     ax.set_yticks(range(len(groups)), groups, fontsize=9)
     for (r, c), value in np.ndenumerate(matrix):
-        ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=8)
+        ax.text(c, r, fmt.format(value), ha="center", va="center", fontsize=8)
     fig.colorbar(image, ax=ax, shrink=0.8)
     ax.set_title(title, fontsize=12)
     fig.tight_layout()

@@ -144,6 +144,13 @@ class CompareConfig:
         1000.0, "pseudo-counts of the informative Dirichlet prior (alpha_0) in the weighted log-odds", min=0.001
     )
     min_freq: int = _opt(10, "terms with fewer occurrences in the whole corpus are not tested", min=1)
+    shipped_dimensions: bool = _opt(
+        True, "score the three shipped dimension schemes (talent work chain, four pressures, policy instruments)"
+    )
+    dimension_schemes: list[str] = _opt([], "extra dimension schemes (TOML: name, source, [dimensions] of term lists)")
+    tag_min_hits: int = _opt(
+        2, "a document is tagged with a dimension when its terms occur at least this often in it", min=1
+    )
 
 
 @dataclass
@@ -174,7 +181,12 @@ class Config:
         return dataclasses.asdict(self)
 
 
-PATH_KEYS = {("segment", "user_dicts"), ("segment", "stopwords"), ("segment", "synonyms")}
+PATH_KEYS = {
+    ("segment", "user_dicts"),
+    ("segment", "stopwords"),
+    ("segment", "synonyms"),
+    ("compare", "dimension_schemes"),
+}
 
 
 def load_config(

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+import numpy as np
+
 from . import charts, network_export
 from .errors import TextmineError
 from .network import MEASURES, edge_rows
@@ -155,6 +157,7 @@ def build_tables(result: "RunResult") -> list[Table]:
             ],
         ),
     ]
+    tables += _dimension_tables(result)
     tables += _vocabulary_tables(result)
     if result.topics is not None:
         tables += _topic_tables(result, result.topics)
@@ -223,6 +226,46 @@ def network_tables(networks: "Networks") -> list[Table]:
             "Communities (Louvain on association strength, seeded): size, modularity, top members",
             ["group", "community", "size", "modularity", "top_members"],
             communities,
+        ),
+    ]
+
+
+def _dimension_tables(result: "RunResult") -> list[Table]:
+    """Each group's score on every dimension, and each document's tags with their terms."""
+    title = {d.id: d.meta.get("title", "") for d in (r.document for r in result.read)}
+    year = {d.id: d.year for d in result.tokenized}
+    position = {(scheme.name, d): i for scheme in result.schemes for i, d in enumerate(scheme.dimensions)}
+    return [
+        Table(
+            "dimension_scores",
+            "Policy dimensions per group: hits per 10,000 tokens and share of documents tagged",
+            ["scheme", "dimension", "group", "hits", "tokens", "per_10k", "documents", "doc_share"],
+            [
+                [s.scheme, s.dimension, s.group, s.hits, s.tokens, s.per_10k, s.documents, s.doc_share]
+                for s in sorted(
+                    result.group_scores, key=lambda s: (s.scheme, position[(s.scheme, s.dimension)], s.group)
+                )
+            ],
+        ),
+        Table(
+            "document_tags",
+            "Dimension tags of each document (a platform can load this): score and matched terms",
+            ["id", "group", "year", "title", "scheme", "dimension", "hits", "per_10k", "matched_terms"],
+            [
+                [
+                    s.doc_id,
+                    s.group,
+                    year[s.doc_id],
+                    title.get(s.doc_id, ""),
+                    s.scheme,
+                    s.dimension,
+                    s.hits,
+                    s.per_10k,
+                    "、".join(f"{t}×{n}" for t, n in s.matched),
+                ]
+                for s in result.document_scores
+                if s.tagged
+            ],
         ),
     ]
 
@@ -575,10 +618,23 @@ def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[
         model = result.topics
         shares = model.shares({d.id: d.group for d in result.tokenized})
         pictures["topic_shares"] = charts.save(
-            charts.topic_heatmap(
-                shares, [model.label(t, 2) for t in range(model.k)], title="各组主题占比 Topic shares by group"
+            charts.heatmap(
+                shares,
+                [f"T{t + 1} {model.label(t, 2)}" for t in range(model.k)],
+                title="各组主题占比 Topic shares by group",
             ),
             folder / "topic_shares",
+        )
+    per_10k = {(s.group, s.scheme, s.dimension): s.per_10k for s in result.group_scores}
+    for number, scheme in enumerate(result.schemes, 1):
+        values = {
+            g: np.array([per_10k[(g, scheme.name, d)] for d in scheme.dimensions]) for g in result.keywords_by_group
+        }
+        pictures[f"dimensions_{number}"] = charts.save(
+            charts.heatmap(
+                values, list(scheme.dimensions), title=f"{scheme.name}：每万词命中 hits per 10,000 tokens", fmt="{:.1f}"
+            ),
+            folder / f"dimensions_{number}",
         )
     return pictures
 

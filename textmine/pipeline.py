@@ -35,13 +35,14 @@ from .counting import (
     keyword_table,
     keyword_tables_by_group,
 )
+from .dimensions import DocumentScore, GroupScore, Scheme, read_scheme, score
 from .duplicates import DuplicateCluster, find_duplicates
 from .errors import AnalysisError, ConfigError, ExtractionError
 from .extract import Extracted, extract_file
 from .metadata import policy_metadata
 from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
 from .network_analysis import annotate, compare_groups
-from .resources import Lexicon, cache_dir, load_lexicon
+from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon, with_terms
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .topics import TopicModel, fit_lda
 from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
@@ -88,6 +89,9 @@ class RunResult:
     synonym_candidates: list = field(default_factory=list)  # SynonymCandidate pairs worth a look
     networks: Networks | None = None
     pairwise: dict[tuple[str, str], list[DistinctiveTerm]] = field(default_factory=dict)
+    schemes: list[Scheme] = field(default_factory=list)
+    document_scores: list[DocumentScore] = field(default_factory=list)
+    group_scores: list[GroupScore] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -161,7 +165,11 @@ def run(
 
     with stages.stage("discover"):
         found = discover(corpus, config.corpus)
-        lexicon = load_lexicon(config.segment)
+        scheme_files = dimension_scheme_files(config.compare)
+        schemes = [read_scheme(path) for path in scheme_files]
+        lexicon = with_terms(
+            load_lexicon(config.segment), {t for s in schemes for t in s.terms}, scheme_files, "dimensions"
+        )
     out = Path(output) if output is not None else Path("outputs") / found.name
 
     read, skipped = extract_corpus(found, config, stages=stages)
@@ -200,6 +208,7 @@ def run(
         c = config.compare
         distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
         pairwise = pairwise_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
+        document_scores, group_scores = score(tokenized, schemes, min_hits=c.tag_min_hits)
 
     result = RunResult(
         config,
@@ -224,6 +233,9 @@ def run(
         synonym_candidates(tokenized, known=lexicon.synonyms),
         networks,
         pairwise,
+        schemes,
+        document_scores,
+        group_scores,
     )
     write_outputs(result, stages, started=started)
     return result
@@ -322,7 +334,11 @@ def _read_corpus(
     config = config or load_config(corpus=corpus)
     read, _ = extract_corpus(discover(corpus, config.corpus), config, stages=stages)
     read, _ = drop_duplicates(read, config)
-    _, lexicon = self_test(Segmenter(load_lexicon(config.segment), config.segment))
+    scheme_files = dimension_scheme_files(config.compare)
+    terms = {t for path in scheme_files for t in read_scheme(path).terms}
+    _, lexicon = self_test(
+        Segmenter(with_terms(load_lexicon(config.segment), terms, scheme_files, "dimensions"), config.segment)
+    )
     return config, read, Segmenter(lexicon, config.segment).load()
 
 

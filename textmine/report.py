@@ -150,6 +150,9 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
         "side_by_side": by_name["side_by_side"],
         "links": by_name["strongest_links"],
         "distinctive": result.distinctive,
+        "dimensions": [
+            {"name": sc.name, "source": sc.source, "image": f"dimensions_{i}"} for i, sc in enumerate(result.schemes, 1)
+        ],
         "topics": topics,
         "methods": methods(result),
         "config": result.config,

@@ -13,10 +13,10 @@ import functools
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import SegmentConfig
+from .config import CompareConfig, SegmentConfig
 from .errors import ResourceError
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -46,7 +46,11 @@ def shipped_files() -> dict[str, list[Path]]:
 def display_name(path: str | Path) -> str:
     """A shipped list as ``textmine:stopwords/NAME`` (the same on every machine), a user file by its path."""
     resolved = Path(path).resolve()
-    for label, folder in (("stopwords", shipped_stopwords_dir()), ("data", _PACKAGE / "data")):
+    for label, folder in (
+        ("stopwords", shipped_stopwords_dir()),
+        ("data", _PACKAGE / "data"),
+        ("data/dimensions", _PACKAGE / "data" / "dimensions"),
+    ):
         if resolved.parent == folder.resolve():
             return f"textmine:{label}/{resolved.name}"
     return str(path)
@@ -60,6 +64,20 @@ def radical_table() -> dict[str, str]:
         radical, ideograph = line.split(";")
         table[chr(int(radical, 16))] = chr(int(ideograph, 16))
     return table
+
+
+def dimension_scheme_files(config: "CompareConfig") -> list[Path]:
+    """The shipped dimension schemes (unless turned off), then the user's."""
+    shipped = sorted((_PACKAGE / "data" / "dimensions").glob("*.toml")) if config.shipped_dimensions else []
+    return [*shipped, *map(Path, config.dimension_schemes)]
+
+
+def with_terms(lexicon: Lexicon, terms: set[str], files: list[Path], kind: str) -> Lexicon:
+    """The lexicon with ``terms`` added as user-dictionary words (those it lacks) and ``files`` recorded."""
+    known = {word for word, _, _ in lexicon.user_words}
+    added = tuple((t, None, None) for t in sorted(terms - known))
+    recorded = tuple((kind, str(p), sha256_of(p)) for p in files)
+    return replace(lexicon, user_words=lexicon.user_words + added, files=lexicon.files + recorded)
 
 
 def cache_dir() -> Path:
