@@ -39,3 +39,13 @@ def test_progress_is_reported_per_task():
     ticks = []
     outcomes = list(IsolatedPool(task, workers=2).map(["x", "y", "z"], on_done=ticks.append))
     assert [o.value for o in outcomes] == ["X", "Y", "Z"] and ticks == [1, 1, 1]
+
+
+def slow_start() -> None:
+    time.sleep(2.5)  # a worker that takes longer to start than the time limit
+
+
+def test_a_workers_start_up_does_not_count_against_the_time_limit():
+    pool = IsolatedPool(task, workers=1, timeout=2, initializer=slow_start)
+    outcomes = list(pool.map(["a", "hang", "b"]))
+    assert [(o.value, o.error) for o in outcomes] == [("A", None), (None, "timeout: stopped after 2 s"), ("B", None)]

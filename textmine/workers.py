@@ -60,6 +60,7 @@ def _worker_loop(
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if initializer:
         initializer(*initargs)
+    conn.send(("ready",))  # the clock of the first task starts only now, not while the process starts up
     while True:
         try:
             task = conn.recv()
@@ -89,7 +90,7 @@ class _Worker:
         child.close()
         self.task: int | None = None
         self.deadline: float | None = None
-        self.finished = False  # has completed a task: it started up fine
+        self.ready = False  # has started up and said so
 
     def give(self, index: int, item: Any, timeout: float | None) -> None:
         self.conn.send((index, item))
@@ -148,28 +149,34 @@ class IsolatedPool(Generic[T, R]):
         queue = iter(pending)
         next_out = 0
         try:
-            for worker in pool:
-                self._feed(worker, queue)
             while next_out < len(pending):
-                busy = [w for w in pool if w.task is not None]
-                deadlines = [w.deadline for w in busy if w.deadline is not None]
+                watched = [w for w in pool if not w.ready or w.task is not None]
+                deadlines = [w.deadline for w in watched if w.deadline is not None]
                 wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-                ready = wait([w.conn for w in busy], timeout=wait_for)
+                ready = wait([w.conn for w in watched], timeout=wait_for)
                 for i, worker in enumerate(pool):
+                    if worker.conn in ready and not worker.ready:
+                        try:
+                            worker.conn.recv()  # ("ready",)
+                        except (EOFError, OSError):
+                            stillborn += 1
+                            if stillborn >= _STILLBORN_LIMIT:
+                                raise TextmineError(
+                                    f"worker processes die while starting ({self._death(worker)})"
+                                ) from None
+                            worker.kill()
+                            pool[i] = start()
+                            continue
+                        worker.ready, stillborn = True, 0
+                        self._feed(worker, queue)
+                        continue
                     if worker.task is None:
                         continue
                     if worker.conn in ready:
                         try:
                             index, value, error = worker.conn.recv()
                             outcome = Outcome(value, error)
-                            worker.finished, stillborn = True, 0  # it answered: it started up fine
                         except (EOFError, OSError):
-                            if not worker.finished:
-                                stillborn += 1
-                                if stillborn >= _STILLBORN_LIMIT:
-                                    raise TextmineError(
-                                        f"worker processes die before finishing any task ({self._death(worker)})"
-                                    ) from None
                             index, outcome = worker.task, Outcome(None, self._death(worker))
                             worker.kill()
                             pool[i] = worker = start()
@@ -183,7 +190,8 @@ class IsolatedPool(Generic[T, R]):
                     worker.task = None
                     if on_done:
                         on_done(1)
-                    self._feed(worker, queue)
+                    if worker.ready:
+                        self._feed(worker, queue)
                 while next_out in results:
                     yield results.pop(next_out)
                     next_out += 1
