@@ -27,7 +27,9 @@ def test_charts_render_chinese_without_missing_glyphs(tmp_path):
     graph.add_node("高层次人才", freq=5, df=2, label="高层次人才")
     graph.add_node("人才公寓", freq=3, df=2, label="人才公寓")
     graph.add_edge("高层次人才", "人才公寓", weight=2)
-    png = charts.save(charts.keyword_bars(tables(), top_n=3, title="各组高频关键词"), tmp_path / "bars")
+    png = charts.save(
+        charts.keyword_bars(tables(), top_n=3, title="各组高频关键词", flagged=frozenset({"深圳"})), tmp_path / "bars"
+    )
     positions = {"高层次人才": (0.0, 0.0), "人才公寓": (1.0, 1.0)}
     charts.save(charts.network_picture(graph, positions, title="共词网络"), tmp_path / "net")
     charts.save(charts.network_panel({"北京": graph, "深圳": graph}, positions, title="各组"), tmp_path / "panel")

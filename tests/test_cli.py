@@ -181,6 +181,21 @@ def test_dimension_scores_recomputed_from_tokens(runs):
     assert tags and all(int(t["hits"]) >= 2 for t in tags)
 
 
+def test_small_groups_are_flagged_and_groups_compared(runs):
+    out, _, _ = runs
+    by_group = read_csv(out / "tables" / "keywords_by_group.csv")
+    # every group of the subset has a few documents, fewer than the 20 a confident comparison wants
+    sizes = Counter(r["group"] for r in read_csv(out / "tables" / "documents.csv"))
+    assert sorted(sizes.values()) == [3, 3, 4, 5]
+    assert {r["group"]: r["caution"].split(",")[0] for r in by_group} == {
+        g: f"small sample: {n} documents < 20" for g, n in sizes.items()
+    }
+    similarity = read_csv(out / "tables" / "group_similarity.csv")
+    assert len(similarity) == 6 and all(
+        0 <= float(r["tfidf_cosine"]) <= 1 and 0 <= float(r["topic_js"]) <= 1 for r in similarity
+    )
+
+
 def test_topic_tables(runs):
     out, _, _ = runs
     shares = read_csv(out / "tables" / "topic_shares.csv")

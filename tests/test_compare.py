@@ -85,3 +85,32 @@ def test_pairwise_comparisons_cover_every_ordered_pair():
     assert pairs[("北京", "上海")][0].term == "人才" and pairs[("上海", "北京")][0].term == "金融"
     top = pairs[("北京", "上海")][0]
     assert top.g2 > 10 and top.q < 0.01 and top.log_ratio > 5
+
+
+def test_small_groups_are_flagged_with_the_reason():
+    from textmine.compare import small_groups
+
+    flagged = small_groups(
+        {"北京": (54, 90_000), "广州": (7, 30_000), "深圳": (30, 8_000)}, min_documents=20, min_tokens=20_000
+    )
+    assert flagged == {"广州": "small sample: 7 documents < 20", "深圳": "small sample: 8000 tokens < 20000"}
+
+
+def test_group_similarity_and_divergence_by_hand():
+    from textmine.compare import group_similarity, jensen_shannon
+
+    docs = [
+        TokenizedDocument("a", "X", None, [["人才", "人才", "公寓"]]),
+        TokenizedDocument("b", "Y", None, [["人才", "补贴"]]),
+        TokenizedDocument("c", "Z", None, [["管理"]]),
+    ]
+    # idf over 3 documents: 人才 log(3/2), 公寓 / 补贴 / 管理 log 3
+    lo, hi = math.log(3 / 2), math.log(3)
+    x, y = np.array([2 * lo, hi, 0, 0]), np.array([lo, 0, hi, 0])
+    similarity = group_similarity(doc_term_matrix(docs))
+    assert similarity[("X", "Y")] == pytest.approx(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)), abs=1e-6)
+    assert similarity[("X", "Z")] == 0.0
+    p, q = np.array([0.5, 0.5]), np.array([1.0, 0.0])
+    m = (p + q) / 2
+    expected = 0.5 * (0.5 * math.log2(0.5 / 0.75) + 0.5 * math.log2(0.5 / 0.25)) + 0.5 * math.log2(1 / 0.75)
+    assert jensen_shannon(p, q) == pytest.approx(expected, abs=1e-6) and m.sum() == 1.0

@@ -68,8 +68,14 @@ def _style() -> None:
     )
 
 
-def keyword_bars(tables: dict[str, KeywordTable], *, top_n: int, title: str) -> Figure:
-    """One horizontal bar chart per group: its top keywords by occurrences per 10,000 tokens."""
+SMALL = "（样本少 small sample）"
+
+
+def keyword_bars(
+    tables: dict[str, KeywordTable], *, top_n: int, title: str, flagged: frozenset[str] = frozenset()
+) -> Figure:
+    """One horizontal bar chart per group: its top keywords by occurrences per 10,000 tokens; groups
+    in ``flagged`` are marked as small samples."""
     _style()
     groups = list(tables)
     cols = min(len(groups), 4)
@@ -78,7 +84,7 @@ def keyword_bars(tables: dict[str, KeywordTable], *, top_n: int, title: str) -> 
     for ax, group in zip(axes.flat, groups, strict=False):  # the grid may have spare axes
         top = tables[group].top(top_n)[::-1]
         ax.barh([t.term for t in top], [t.per_10k for t in top], color="#3b6ea5")
-        ax.set_title(f"{group} ({tables[group].documents} 篇)", fontsize=11)
+        ax.set_title(f"{group} ({tables[group].documents} 篇){SMALL if group in flagged else ''}", fontsize=10)
         ax.set_xlabel("每万词频次 / per 10,000 tokens", fontsize=8)
         ax.tick_params(axis="y", labelsize=9)
         ax.tick_params(axis="x", labelsize=8)

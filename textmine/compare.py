@@ -181,3 +181,46 @@ def pairwise_terms(
         for b in dtm.group_names
         if a != b
     }
+
+
+def small_groups(sizes: dict[str, tuple[int, int]], *, min_documents: int, min_tokens: int) -> dict[str, str]:
+    """Groups too small to compare with confidence, from ``{group: (documents, tokens)}``, with the reason."""
+    flagged = {}
+    for group, (documents, tokens) in sizes.items():
+        reasons = [f"{documents} documents < {min_documents}"] if documents < min_documents else []
+        reasons += [f"{tokens} tokens < {min_tokens}"] if tokens < min_tokens else []
+        if reasons:
+            flagged[group] = "small sample: " + ", ".join(reasons)
+    return flagged
+
+
+def group_similarity(dtm: DocTermMatrix) -> dict[tuple[str, str], float]:
+    """Cosine similarity of the groups' TF-IDF profiles: each group's term counts weighted by
+    ``log(N / df)`` over the N documents, so terms every document uses weigh nothing."""
+    documents = dtm.counts.shape[0]
+    df = np.asarray((dtm.counts > 0).sum(axis=0), dtype=float).ravel()
+    idf = np.log(documents / np.maximum(df, 1))
+    groups = np.asarray(dtm.groups)
+    profiles = {
+        g: np.asarray(dtm.counts[np.flatnonzero(groups == g)].sum(axis=0), dtype=float).ravel() * idf
+        for g in dtm.group_names
+    }
+    result = {}
+    for a in dtm.group_names:
+        for b in dtm.group_names:
+            if a < b:
+                norm = np.linalg.norm(profiles[a]) * np.linalg.norm(profiles[b])
+                result[(a, b)] = round(float(profiles[a] @ profiles[b] / norm), 6) if norm else 0.0
+    return result
+
+
+def jensen_shannon(p: np.ndarray, q: np.ndarray) -> float:
+    """Jensen–Shannon divergence (base 2, from 0 for identical to 1 for disjoint distributions)."""
+    p, q = np.asarray(p, dtype=float) / np.sum(p), np.asarray(q, dtype=float) / np.sum(q)
+    m = (p + q) / 2
+    return round((_kl(p, m) + _kl(q, m)) / 2, 6)
+
+
+def _kl(x: np.ndarray, m: np.ndarray) -> float:
+    present = x > 0  # where x > 0, m > 0 too
+    return float(np.sum(x[present] * np.log2(x[present] / m[present])))

@@ -148,6 +148,12 @@ class CompareConfig:
         True, "score the three shipped dimension schemes (talent work chain, four pressures, policy instruments)"
     )
     dimension_schemes: list[str] = _opt([], "extra dimension schemes (TOML: name, source, [dimensions] of term lists)")
+    min_documents: int = _opt(
+        20, "groups with fewer documents are flagged as a small sample in every table and chart", min=1
+    )
+    min_tokens: int = _opt(
+        20000, "groups with fewer tokens are flagged as a small sample in every table and chart", min=1
+    )
     tag_min_hits: int = _opt(
         2, "a document is tagged with a dimension when its terms occur at least this often in it", min=1
     )

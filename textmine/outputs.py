@@ -110,9 +110,9 @@ def build_tables(result: "RunResult") -> list[Table]:
         Table(
             "keywords_by_group",
             f"Top {cfg.keywords.top_n} keywords of each group",
-            ["group", "rank", "keyword", "freq", "df", "per_10k", "doc_share"],
+            ["group", "rank", "keyword", "freq", "df", "per_10k", "doc_share", "caution"],
             [
-                [g, i, t.term, t.freq, t.df, t.per_10k, t.doc_share]
+                [g, i, t.term, t.freq, t.df, t.per_10k, t.doc_share, result.caution.get(g, "")]
                 for g, table in result.keywords_by_group.items()
                 for i, t in enumerate(table.top(cfg.keywords.top_n), 1)
             ],
@@ -139,9 +139,9 @@ def build_tables(result: "RunResult") -> list[Table]:
         Table(
             "distinctive_terms",
             "Terms most distinctive of each group against the others (weighted log-odds z; G², BH q, log ratio, DP)",
-            ["group", "rank", *_KEYNESS],
+            ["group", "rank", *_KEYNESS, "caution"],
             [
-                [t.group, i, *[getattr(t, c) for c in _KEYNESS]]
+                [t.group, i, *[getattr(t, c) for c in _KEYNESS], result.caution.get(t.group, "")]
                 for terms in result.distinctive.values()
                 for i, t in enumerate(terms, 1)
             ],
@@ -149,14 +149,28 @@ def build_tables(result: "RunResult") -> list[Table]:
         Table(
             "pairwise_terms",
             "Terms each group uses more than each other group (ordered pairs; same statistics)",
-            ["group", "against", "rank", *_KEYNESS],
+            ["group", "against", "rank", *_KEYNESS, "caution"],
             [
-                [a, b, i, *[getattr(t, c) for c in _KEYNESS]]
+                [
+                    a,
+                    b,
+                    i,
+                    *[getattr(t, c) for c in _KEYNESS],
+                    "; ".join(filter(None, (result.caution.get(a), result.caution.get(b)))),
+                ]
                 for (a, b), terms in result.pairwise.items()
                 for i, t in enumerate(terms, 1)
             ],
         ),
     ]
+    tables.append(
+        Table(
+            "group_similarity",
+            "How alike the groups are: cosine of TF-IDF profiles (1 = same), Jensen–Shannon divergence of topic shares (0 = same)",
+            ["group", "other", "tfidf_cosine", "topic_js"],
+            [[a, b, v["tfidf_cosine"], v.get("topic_js", "")] for (a, b), v in sorted(result.similarity.items())],
+        )
+    )
     tables += _dimension_tables(result)
     tables += _vocabulary_tables(result)
     if result.topics is not None:
@@ -239,9 +253,19 @@ def _dimension_tables(result: "RunResult") -> list[Table]:
         Table(
             "dimension_scores",
             "Policy dimensions per group: hits per 10,000 tokens and share of documents tagged",
-            ["scheme", "dimension", "group", "hits", "tokens", "per_10k", "documents", "doc_share"],
+            ["scheme", "dimension", "group", "hits", "tokens", "per_10k", "documents", "doc_share", "caution"],
             [
-                [s.scheme, s.dimension, s.group, s.hits, s.tokens, s.per_10k, s.documents, s.doc_share]
+                [
+                    s.scheme,
+                    s.dimension,
+                    s.group,
+                    s.hits,
+                    s.tokens,
+                    s.per_10k,
+                    s.documents,
+                    s.doc_share,
+                    result.caution.get(s.group, ""),
+                ]
                 for s in sorted(
                     result.group_scores, key=lambda s: (s.scheme, position[(s.scheme, s.dimension)], s.group)
                 )
@@ -585,7 +609,10 @@ def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[
     pictures = {
         "keywords_by_group": charts.save(
             charts.keyword_bars(
-                result.keywords_by_group, top_n=cfg.report.chart_top_n, title="各组高频关键词 Top keywords by group"
+                result.keywords_by_group,
+                top_n=cfg.report.chart_top_n,
+                title="各组高频关键词 Top keywords by group",
+                flagged=frozenset(result.caution),
             ),
             folder / "keywords_by_group",
         ),
@@ -619,7 +646,7 @@ def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[
         shares = model.shares({d.id: d.group for d in result.tokenized})
         pictures["topic_shares"] = charts.save(
             charts.heatmap(
-                shares,
+                {_marked(g, result): row for g, row in shares.items()},
                 [f"T{t + 1} {model.label(t, 2)}" for t in range(model.k)],
                 title="各组主题占比 Topic shares by group",
             ),
@@ -628,7 +655,8 @@ def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[
     per_10k = {(s.group, s.scheme, s.dimension): s.per_10k for s in result.group_scores}
     for number, scheme in enumerate(result.schemes, 1):
         values = {
-            g: np.array([per_10k[(g, scheme.name, d)] for d in scheme.dimensions]) for g in result.keywords_by_group
+            _marked(g, result): np.array([per_10k[(g, scheme.name, d)] for d in scheme.dimensions])
+            for g in result.keywords_by_group
         }
         pictures[f"dimensions_{number}"] = charts.save(
             charts.heatmap(
@@ -637,6 +665,11 @@ def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[
             folder / f"dimensions_{number}",
         )
     return pictures
+
+
+def _marked(group: str, result: "RunResult") -> str:
+    """A group's name as charts show it: small samples marked."""
+    return f"{group}{charts.SMALL}" if group in result.caution else group
 
 
 def _hashes(folder: Path) -> dict[str, str]:

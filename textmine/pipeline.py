@@ -24,7 +24,14 @@ from tqdm import tqdm
 
 from .cache import ExtractionCache
 from .clean import drop_known_furniture, is_page_number
-from .compare import DistinctiveTerm, distinctive_terms, pairwise_terms
+from .compare import (
+    DistinctiveTerm,
+    distinctive_terms,
+    group_similarity,
+    jensen_shannon,
+    pairwise_terms,
+    small_groups,
+)
 from .config import Config, ExtractConfig, load_config
 from .corpus import Corpus, Document, Skipped, discover, file_sha256, year_from_text
 from .counting import (
@@ -92,6 +99,8 @@ class RunResult:
     schemes: list[Scheme] = field(default_factory=list)
     document_scores: list[DocumentScore] = field(default_factory=list)
     group_scores: list[GroupScore] = field(default_factory=list)
+    caution: dict[str, str] = field(default_factory=dict)  # groups too small to compare with confidence, and why
+    similarity: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -209,6 +218,16 @@ def run(
         distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
         pairwise = pairwise_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
         document_scores, group_scores = score(tokenized, schemes, min_hits=c.tag_min_hits)
+        caution = small_groups(
+            {g: (t.documents, t.tokens) for g, t in by_group.items()},
+            min_documents=c.min_documents,
+            min_tokens=c.min_tokens,
+        )
+        similarity = {pair: {"tfidf_cosine": value} for pair, value in group_similarity(dtm).items()}
+        if topics is not None:
+            shares = topics.shares({d.id: d.group for d in tokenized})
+            for (a, b), values in similarity.items():
+                values["topic_js"] = jensen_shannon(shares[a], shares[b])
 
     result = RunResult(
         config,
@@ -236,6 +255,8 @@ def run(
         schemes,
         document_scores,
         group_scores,
+        caution,
+        similarity,
     )
     write_outputs(result, stages, started=started)
     return result

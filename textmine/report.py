@@ -37,6 +37,7 @@ def overview(result: "RunResult") -> list[dict[str, Any]]:
             "documents": t.documents,
             "tokens": t.tokens,
             "years": f"{min(years[g])}–{max(years[g])}" if years.get(g) else "—",
+            "caution": result.caution.get(g, ""),
         }
         for g, t in result.keywords_by_group.items()
     ]
