@@ -357,3 +357,39 @@ def test_network_command_weights_equal_an_independent_recount(runs, tmp_path, un
     assert edges == expected
     record = json.loads((tmp_path / unit / "run.json").read_text(encoding="utf-8"))
     assert record["config"]["network"]["unit"] == unit and record["graphs"]["all"]["unit"].startswith(unit)
+
+
+def test_report_renders_in_headless_chromium(runs, tmp_path):
+    import shutil
+
+    out, _, _ = runs
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.fail("headless Chromium is needed for this test: apt-get install chromium")
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1280,1600",
+    ]
+    page = (out / "report.html").resolve().as_uri()
+    dom = subprocess.run([browser, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-500:]
+    for title in (
+        "语料概览 Corpus overview",
+        "高频关键词 Top keywords by group",
+        "共词网络 Co-word network",
+        "各组特征词 Distinctive terms",
+        "政策维度 Policy dimensions",
+        "研究方法 Methods",
+    ):
+        assert f">{title}</h2>" in dom.stdout
+    shot = tmp_path / "first-screen.png"
+    subprocess.run([browser, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=120, check=True)
+    assert shot.stat().st_size > 50_000  # a page of text, tables and charts, not a blank one
