@@ -393,3 +393,26 @@ def test_report_renders_in_headless_chromium(runs, tmp_path):
     shot = tmp_path / "first-screen.png"
     subprocess.run([browser, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=120, check=True)
     assert shot.stat().st_size > 50_000  # a page of text, tables and charts, not a blank one
+
+
+def test_documents_selected_by_a_keyword_rule(runs, tmp_path):
+    out, _, _ = runs
+    result = textmine(
+        "run",
+        str(out.parent / "corpus"),
+        "-o",
+        str(tmp_path / "sel"),
+        "--no-topics",
+        "-q",
+        "--set",
+        'corpus.select=["人民政府>=3"]',
+    )
+    assert result.returncode == 0, result.stderr
+    docs = tokens(out)
+    expected = {d["id"] for d in docs if sum(t == "人民政府" for s in d["sentences"] for t in s) >= 3}
+    kept = {r["id"] for r in read_csv(tmp_path / "sel" / "tables" / "documents.csv")}
+    left_out = {r["id"] for r in read_csv(tmp_path / "sel" / "tables" / "selection.csv")}
+    assert kept == expected and left_out == {d["id"] for d in docs} - expected and kept
+    record = json.loads((tmp_path / "sel" / "run.json").read_text(encoding="utf-8"))
+    assert record["counts"]["documents_analysed"] == len(expected)
+    assert record["counts"]["selection"]["rules"] == ["人民政府>=3"]

@@ -375,7 +375,8 @@ def summary(result: RunResult) -> str:
     found = len(result.read) + len(result.dropped) + len(result.skipped)
     lines = [
         f"textmine run: {result.corpus.name} -> {result.output}",
-        f"  documents  {found} found, {len(result.read) + len(result.dropped)} read, {len(result.skipped)} skipped",
+        f"  documents  {found} found, {len(result.read) + len(result.dropped)} read, {len(result.skipped)} skipped"
+        + (f", {len(result.unselected)} left out by corpus.select" if result.unselected else ""),
     ]
     lines += [f"  skipped    {s.path}: {s.reason}" for s in result.skipped]
     lines += [

@@ -39,6 +39,10 @@ class CorpusConfig:
     duplicates: Literal["drop", "keep"] = _opt(
         "drop", "duplicate documents (same or nearly the same text): count each cluster once (drop), or keep all"
     )
+    select: list[str] = _opt(
+        [], "keep only documents meeting these rules: TERM>=N (e.g. 人才>=5) or dimension:NAME; empty = all"
+    )
+    select_mode: Literal["any", "all"] = _opt("any", "a document is kept when any rule holds, or only when all do")
     near_duplicate_threshold: float = _opt(
         0.9, "Jaccard similarity of character 5-grams from which two documents are near-duplicates", min=0.5, max=1.0
     )

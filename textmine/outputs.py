@@ -93,6 +93,7 @@ def build_tables(result: "RunResult") -> list[Table]:
                     r.document.path.relative_to(result.corpus.root).as_posix(),
                 ]
                 for r in result.read
+                if r.document.id in tokens_of  # analysed: not left out by corpus.select
             ],
         ),
         *extraction_tables(
@@ -171,6 +172,15 @@ def build_tables(result: "RunResult") -> list[Table]:
             [[a, b, v["tfidf_cosine"], v.get("topic_js", "")] for (a, b), v in sorted(result.similarity.items())],
         )
     )
+    if result.unselected:
+        tables.append(
+            Table(
+                "selection",
+                f"Documents corpus.select left out ({result.config.corpus.select_mode} of the rules), with the rules they failed",
+                ["id", "failed_rules"],
+                [[doc_id, "; ".join(rules)] for doc_id, rules in sorted(result.unselected.items())],
+            )
+        )
     tables += _dimension_tables(result)
     tables += _vocabulary_tables(result)
     if result.topics is not None:

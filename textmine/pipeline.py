@@ -51,6 +51,7 @@ from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, s
 from .network_analysis import annotate, compare_groups
 from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon, with_terms
 from .segment import Segmentation, Segmenter, SelfTest, self_test
+from .selection import parse_rules, select
 from .topics import TopicModel, fit_lda
 from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
 from .workers import IsolatedPool
@@ -101,6 +102,9 @@ class RunResult:
     group_scores: list[GroupScore] = field(default_factory=list)
     caution: dict[str, str] = field(default_factory=dict)  # groups too small to compare with confidence, and why
     similarity: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    unselected: dict[str, list[str]] = field(
+        default_factory=dict
+    )  # documents corpus.select left out, and the rules failed
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -187,7 +191,7 @@ def run(
     kept = {r.document.id for r in read}
     dropped = [r for r in everything if r.document.id not in kept]
     segmented = segment_corpus(read, lexicon, config, stages=stages)
-    tokenized = segmented.documents
+    tokenized, unselected = _select(segmented.documents, schemes, config)
 
     with stages.stage("count"):
         dtm = doc_term_matrix(tokenized)
@@ -257,6 +261,7 @@ def run(
         group_scores,
         caution,
         similarity,
+        unselected,
     )
     write_outputs(result, stages, started=started)
     return result
@@ -338,6 +343,24 @@ def build_networks(
     return Networks(
         graphs, matrices, compare_groups({g: graphs[g] for g in by_group}), compare_groups(periods) if periods else None
     )
+
+
+def _select(
+    documents: list[TokenizedDocument], schemes: list[Scheme], config: Config
+) -> tuple[list[TokenizedDocument], dict[str, list[str]]]:
+    """The documents ``corpus.select`` keeps, and the rules each other one failed."""
+    if not config.corpus.select:
+        return documents, {}
+    rules = parse_rules(config.corpus.select, [d for s in schemes for d in s.dimensions])
+    scores = (
+        score(documents, schemes, min_hits=config.compare.tag_min_hits)[0] if any(r.dimension for r in rules) else []
+    )
+    kept, unselected = select(documents, rules, scores, mode=config.corpus.select_mode)
+    if not kept:
+        raise AnalysisError(
+            f"corpus.select keeps no document ({config.corpus.select_mode} of {', '.join(config.corpus.select)})"
+        )
+    return kept, unselected
 
 
 def _rows(dtm: DocTermMatrix, ids: list[str]) -> DocTermMatrix:

@@ -119,7 +119,12 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
     )
     record["counts"].update(
         {
-            "documents_analysed": len(result.read),
+            "documents_analysed": len(result.tokenized),
+            "selection": {
+                "rules": result.config.corpus.select,
+                "mode": result.config.corpus.select_mode,
+                "left_out": {doc_id: rules for doc_id, rules in sorted(result.unselected.items())},
+            },
             "tokens": result.n_tokens,
             "vocabulary": len(result.dtm.vocab),
             "groups": {g: {"documents": t.documents, "tokens": t.tokens} for g, t in result.keywords_by_group.items()},

@@ -93,7 +93,7 @@ def methods(result: "RunResult") -> dict[str, str]:
             f"{t.max_df:.0%} of them. "
         )
     zh = (
-        f"样本为 {len(result.read)} 份政策文本（{groups_zh}），由 textmine {v['textmine']} 自动抽取全文"
+        f"样本为 {len(result.tokenized)} 份政策文本（{groups_zh}），由 textmine {v['textmine']} 自动抽取全文"
         f"（PDF 以 pdfplumber {v['pdfplumber']} 读取，去除页眉、页脚与页码，并还原被换行截断的句子）。"
         f"采用 jieba {v['jieba']} 分词（{hmm_zh}），加载政策领域用户词典 {n_user} 条，去除通用停用词与政策套话共 {n_stop} 个，"
         f"合并同义词 {n_syn} 组，保留不少于 {c.segment.min_chars} 个字且含汉字的词，共得到 {result.n_tokens:,} 个词次、"
@@ -105,7 +105,7 @@ def methods(result: "RunResult") -> dict[str, str]:
         f"仅检验全语料出现不少于 {c.compare.min_freq} 次的词），z > 1.96 视为显著高于其余各组。"
     )
     en = (
-        f"The sample is {len(result.read)} policy documents ({groups_en}). Their text was extracted with textmine "
+        f"The sample is {len(result.tokenized)} policy documents ({groups_en}). Their text was extracted with textmine "
         f"{v['textmine']} (PDFs read with pdfplumber {v['pdfplumber']}, running headers, footers and page numbers removed, "
         f"lines broken inside sentences re-joined) and segmented with jieba {v['jieba']} ({hmm_en} its HMM for unknown words), "
         f"with a policy user dictionary of {n_user} entries; {n_stop} general stopwords and policy boilerplate terms were "
