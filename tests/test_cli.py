@@ -196,6 +196,16 @@ def test_small_groups_are_flagged_and_groups_compared(runs):
     )
 
 
+def test_robustness_table_covers_every_group_and_variant(runs):
+    out, _, _ = runs
+    rows = read_csv(out / "tables" / "robustness.csv")
+    variants = {(r["list"], r["variant"]) for r in rows}
+    assert len(variants) == 7 and len(rows) == 7 * 4
+    assert all(0 <= float(r["overlap"]) <= 1 and -1 <= float(r["spearman"]) <= 1 for r in rows)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "稳健性 Robustness" in html
+
+
 def test_topic_tables(runs):
     out, _, _ = runs
     shares = read_csv(out / "tables" / "topic_shares.csv")

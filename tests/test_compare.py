@@ -114,3 +114,13 @@ def test_group_similarity_and_divergence_by_hand():
     m = (p + q) / 2
     expected = 0.5 * (0.5 * math.log2(0.5 / 0.75) + 0.5 * math.log2(0.5 / 0.25)) + 0.5 * math.log2(1 / 0.75)
     assert jensen_shannon(p, q) == pytest.approx(expected, abs=1e-6) and m.sum() == 1.0
+
+
+def test_top_lists_compared_by_hand():
+    from textmine.robustness import compare_lists
+
+    assert compare_lists(["a", "b", "c"], ["a", "b", "c"]) == (1.0, 1.0)
+    assert compare_lists(["a", "b", "c"], ["c", "b", "a"]) == (1.0, -1.0)
+    # union a, b, c, d ranked 1, 2, 3, 3 in the first list (c, d missing) and 3, 3, 1, 2 in the second
+    overlap, rho = compare_lists(["a", "b"], ["c", "d"])
+    assert overlap == 0.0 and rho == pytest.approx(-0.8889, abs=1e-4)

@@ -181,6 +181,17 @@ def build_tables(result: "RunResult") -> list[Table]:
                 [[doc_id, "; ".join(rules)] for doc_id, rules in sorted(result.unselected.items())],
             )
         )
+    tables.append(
+        Table(
+            "robustness",
+            "Do the top lists hinge on a setting? Overlap with the baseline's top list, and Spearman's rho over both",
+            ["group", "list", "variant", "overlap", "spearman", "caution"],
+            [
+                [r.group, r.list, r.variant, r.overlap, r.spearman, result.caution.get(r.group, "")]
+                for r in result.robustness
+            ],
+        )
+    )
     tables += _dimension_tables(result)
     tables += _vocabulary_tables(result)
     if result.topics is not None:

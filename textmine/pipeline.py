@@ -50,6 +50,7 @@ from .metadata import policy_metadata
 from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
 from .network_analysis import annotate, compare_groups
 from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon, with_terms
+from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .selection import parse_rules, select
 from .topics import TopicModel, fit_lda
@@ -102,9 +103,9 @@ class RunResult:
     group_scores: list[GroupScore] = field(default_factory=list)
     caution: dict[str, str] = field(default_factory=dict)  # groups too small to compare with confidence, and why
     similarity: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
-    unselected: dict[str, list[str]] = field(
-        default_factory=dict
-    )  # documents corpus.select left out, and the rules failed
+    # documents corpus.select left out, and the rules each failed
+    unselected: dict[str, list[str]] = field(default_factory=dict)
+    robustness: list[Robustness] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -222,6 +223,7 @@ def run(
         distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
         pairwise = pairwise_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
         document_scores, group_scores = score(tokenized, schemes, min_hits=c.tag_min_hits)
+        robust = robustness(dtm, top_n=c.top_n, min_freq=c.min_freq, prior_scale=c.prior_scale)
         caution = small_groups(
             {g: (t.documents, t.tokens) for g, t in by_group.items()},
             min_documents=c.min_documents,
@@ -234,34 +236,35 @@ def run(
                 values["topic_js"] = jensen_shannon(shares[a], shares[b])
 
     result = RunResult(
-        config,
-        found,
-        out,
-        read,
-        [*found.skipped, *skipped],
-        lexicon,
-        tokenized,
-        dtm,
-        keywords,
-        by_group,
-        graph,
-        group_graphs,
-        links,
-        topics,
-        distinctive,
-        duplicates,
-        dropped,
-        segmented.dictionary,
-        segmented.merges,
-        synonym_candidates(tokenized, known=lexicon.synonyms),
-        networks,
-        pairwise,
-        schemes,
-        document_scores,
-        group_scores,
-        caution,
-        similarity,
-        unselected,
+        config=config,
+        corpus=found,
+        output=out,
+        read=read,
+        skipped=[*found.skipped, *skipped],
+        lexicon=lexicon,
+        tokenized=tokenized,
+        dtm=dtm,
+        keywords=keywords,
+        keywords_by_group=by_group,
+        network=graph,
+        group_networks=group_graphs,
+        links=links,
+        topics=topics,
+        distinctive=distinctive,
+        duplicates=duplicates,
+        dropped=dropped,
+        dictionary=segmented.dictionary,
+        merges=segmented.merges,
+        synonym_candidates=synonym_candidates(tokenized, known=lexicon.synonyms),
+        networks=networks,
+        pairwise=pairwise,
+        schemes=schemes,
+        document_scores=document_scores,
+        group_scores=group_scores,
+        caution=caution,
+        similarity=similarity,
+        unselected=unselected,
+        robustness=robust,
     )
     write_outputs(result, stages, started=started)
     return result

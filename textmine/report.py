@@ -123,6 +123,23 @@ def methods(result: "RunResult") -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
+def _robustness_summary(result: "RunResult") -> list[dict[str, Any]]:
+    """Per list and variant: the mean and lowest overlap over the groups, and the mean rho."""
+    rows: dict[tuple[str, str], list] = {}
+    for r in result.robustness:
+        rows.setdefault((r.list, r.variant), []).append(r)
+    return [
+        {
+            "list": lst,
+            "variant": variant,
+            "mean_overlap": round(sum(r.overlap for r in rs) / len(rs), 3),
+            "min_overlap": min(r.overlap for r in rs),
+            "mean_spearman": round(sum(r.spearman for r in rs) / len(rs), 3),
+        }
+        for (lst, variant), rs in rows.items()
+    ]
+
+
 def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
     by_name = {t.name: t for t in tables}
     topics = None
@@ -151,6 +168,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
         "side_by_side": by_name["side_by_side"],
         "links": by_name["strongest_links"],
         "distinctive": result.distinctive,
+        "robustness": _robustness_summary(result),
         "dimensions": [
             {"name": sc.name, "source": sc.source, "image": f"dimensions_{i}"} for i, sc in enumerate(result.schemes, 1)
         ],
