@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ConfigError
+from .errors import ConfigError, TextmineError
 
 CORPUS_CONFIG_NAME = "textmine.toml"
 
@@ -226,15 +226,19 @@ def load_config(
     return _build(merged)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, *, what: str, error: type[TextmineError] = ConfigError) -> dict[str, Any]:
+    """A TOML file as a dict; a missing or malformed file raises ``error`` naming the file and ``what`` it is."""
     try:
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
+        raise error(f"{path}: {what} not found") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    return _absolute_paths(data, path.resolve().parent)
+        raise error(f"{path}: not valid TOML: {exc}") from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    return _absolute_paths(read_toml(path, what="config file"), path.resolve().parent)
 
 
 def _absolute_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:

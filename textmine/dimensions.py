@@ -13,12 +13,12 @@ documents tagged.
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
+from .config import read_toml
 from .counting import TokenizedDocument
 from .errors import ResourceError
 
@@ -36,13 +36,7 @@ class Scheme:
 
 
 def read_scheme(path: Path) -> Scheme:
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise ResourceError(f"{path}: dimension scheme not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ResourceError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, what="dimension scheme", error=ResourceError)
     dimensions = data.get("dimensions")
     if not isinstance(data.get("name"), str) or not isinstance(dimensions, dict) or not dimensions:
         raise ResourceError(f'{path}: a dimension scheme needs name = "…" and a [dimensions] table of term lists')
