@@ -179,11 +179,7 @@ def run(
 
     with stages.stage("discover"):
         found = discover(corpus, config.corpus)
-        scheme_files = dimension_scheme_files(config.compare)
-        schemes = [read_scheme(path) for path in scheme_files]
-        lexicon = with_terms(
-            load_lexicon(config.segment), {t for s in schemes for t in s.terms}, scheme_files, "dimensions"
-        )
+        schemes, lexicon = schemes_and_lexicon(config)
     out = Path(output) if output is not None else Path("outputs") / found.name
 
     read, skipped = extract_corpus(found, config, stages=stages)
@@ -326,7 +322,8 @@ def build_networks(
     for name in bands:
         if not documents[name]:
             raise AnalysisError(f"network.periods: no document's year falls in {name.removeprefix('period ')}")
-        rows = _rows(dtm or doc_term_matrix(tokenized), [d.id for d in documents[name]])
+        dtm = dtm or doc_term_matrix(tokenized)  # made once, for every band
+        rows = _rows(dtm, [d.id for d in documents[name]])
         tables[name] = keyword_table(rows, name=name)
     graphs, matrices = {}, {}
     for name, table in tables.items():
@@ -373,6 +370,14 @@ def _rows(dtm: DocTermMatrix, ids: list[str]) -> DocTermMatrix:
     return DocTermMatrix(tuple(ids), tuple(dtm.groups[i] for i in rows), dtm.vocab, dtm.counts[rows])
 
 
+def schemes_and_lexicon(config: Config) -> tuple[list[Scheme], Lexicon]:
+    """The dimension schemes, and the lexicon with their terms added as user-dictionary words."""
+    files = dimension_scheme_files(config.compare)
+    schemes = [read_scheme(path) for path in files]
+    lexicon = with_terms(load_lexicon(config.segment), {t for s in schemes for t in s.terms}, files, "dimensions")
+    return schemes, lexicon
+
+
 def _read_corpus(
     corpus: str | Path, config: Config | None, stages: Stages | None = None
 ) -> tuple[Config, list[ReadDocument], Segmenter]:
@@ -381,11 +386,7 @@ def _read_corpus(
     config = config or load_config(corpus=corpus)
     read, _ = extract_corpus(discover(corpus, config.corpus), config, stages=stages)
     read, _ = drop_duplicates(read, config)
-    scheme_files = dimension_scheme_files(config.compare)
-    terms = {t for path in scheme_files for t in read_scheme(path).terms}
-    _, lexicon = self_test(
-        Segmenter(with_terms(load_lexicon(config.segment), terms, scheme_files, "dimensions"), config.segment)
-    )
+    _, lexicon = self_test(Segmenter(schemes_and_lexicon(config)[1], config.segment))
     return config, read, Segmenter(lexicon, config.segment).load()
 
 

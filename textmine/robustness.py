@@ -52,11 +52,12 @@ def robustness(dtm: DocTermMatrix, *, top_n: int, min_freq: int, prior_scale: fl
     extra = {t.term for t in keyword_table(dtm).top(10)}
     reduced = _without(dtm, extra)
     rows: list[Robustness] = []
-    base_keywords = {g: [t.term for t in table.top(top_n)] for g, table in keyword_tables_by_group(dtm).items()}
+    tables = keyword_tables_by_group(dtm)
+    base_keywords = {g: [t.term for t in table.top(top_n)] for g, table in tables.items()}
     keyword_variants = {
         "ranked by document frequency": {
             g: [t.term for t in sorted(table.terms, key=lambda t: (-t.df, -t.freq, t.term))[:top_n]]
-            for g, table in keyword_tables_by_group(dtm).items()
+            for g, table in tables.items()
         },
         "10 most frequent terms as extra stopwords": {
             g: [t.term for t in table.top(top_n)] for g, table in keyword_tables_by_group(reduced).items()
