@@ -125,3 +125,32 @@ def test_interactive_view_is_self_contained_and_escaped(tmp_path, network):
     data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S).group(1))
     assert len(data["nodes"]) == graph.number_of_nodes() and len(data["edges"]) == graph.number_of_edges()
     assert {e["source"] + e["target"]: e["count"] for e in data["edges"]}["人才补贴"] == 2
+
+
+def test_modularity_matches_networkx_and_does_not_depend_on_hashing(network):
+    import subprocess
+    import sys
+
+    from textmine.network_analysis import modularity_of
+
+    graph, _ = network
+    partition = [{"人才", "补贴"}, {"公寓", "创新"}]
+    ours = modularity_of(graph, partition, weight="association_strength")
+    assert ours == pytest.approx(nx.community.modularity(graph, partition, weight="association_strength"), abs=1e-12)
+    # the same value, to the last bit, in processes that hash strings differently
+    script = (
+        "import networkx as nx; from textmine.network_analysis import modularity_of; g = nx.complete_graph("
+        "[f'词{i}' for i in range(40)]); [g.edges[e].__setitem__('w', 1 / (1 + len(e[0] + e[1]) * 0.37)) for e in g.edges]; "
+        "print(repr(modularity_of(g, [set(list(g)[:20]), set(list(g)[20:])], weight='w')))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": str(seed), "PATH": ""},
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outputs) == 1

@@ -10,6 +10,8 @@ modularity.
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 
 from .errors import AnalysisError
@@ -55,10 +57,26 @@ def annotate(graph: nx.Graph, *, seed: int) -> None:
             data[name] = int(value) if name in ("degree", "weighted_degree") else round(float(value), 6)
         data["community"] = communities[node]
     partition = _partition(communities)
-    modularity = (
-        nx.community.modularity(graph, partition, weight="association_strength") if graph.number_of_edges() else 0.0
-    )
+    modularity = modularity_of(graph, partition, weight="association_strength")
     graph.graph.update(modularity=round(modularity, 6), communities=len(partition))
+
+
+def modularity_of(graph: nx.Graph, partition: list[set[str]], *, weight: str) -> float:
+    """Newman's modularity ``Σ_c [L_c / m − (d_c / 2m)²]``, as networkx's ``modularity`` computes it,
+    but with exactly rounded sums (``math.fsum``): networkx sums over Python sets, whose order changes
+    with each process's string hashing, so its result differs in the last bits from run to run."""
+    m = math.fsum(d[weight] for _, _, d in graph.edges(data=True))
+    if m == 0:
+        return 0.0
+    community = {node: c for c, members in enumerate(partition) for node in members}
+    inside: dict[int, list[float]] = {c: [] for c in range(len(partition))}
+    degree: dict[int, list[float]] = {c: [] for c in range(len(partition))}
+    for u, v, data in graph.edges(data=True):
+        degree[community[u]].append(data[weight])
+        degree[community[v]].append(data[weight])
+        if community[u] == community[v]:
+            inside[community[u]].append(data[weight])
+    return math.fsum(math.fsum(inside[c]) / m - (math.fsum(degree[c]) / (2 * m)) ** 2 for c in inside)
 
 
 def _eigenvector(graph: nx.Graph) -> dict[str, float]:
