@@ -82,3 +82,23 @@ def test_killed_midway_then_resumed_gives_what_an_uninterrupted_run_gives(tmp_pa
         for rel in files:
             left, right = (a / rel, b / rel) if rel else (a, b)
             assert left.read_bytes() == right.read_bytes(), rel or name
+
+
+def test_segmentation_is_cached_and_a_changed_word_list_segments_again(tmp_path, own_cache):
+    corpus = make_corpus(tmp_path / "c", SUBSET[:4])
+    read, _ = _extract(corpus)
+    config = textmine.load_config(corpus=corpus, overrides={"run.progress": False})
+    lexicon = textmine.pipeline.schemes_and_lexicon(config)[1]
+    first = textmine.pipeline.segment_corpus(read, lexicon, config)
+    assert len(list((own_cache / "segment").rglob("*.json"))) == len(read)
+    second = textmine.pipeline.segment_corpus(read, lexicon, config)
+    assert second.documents == first.documents and second.merges == first.merges
+    top = textmine.keyword_table(textmine.doc_term_matrix(first.documents)).terms[0].term
+    stopwords = tmp_path / "stop.txt"
+    stopwords.write_text(f"{top}\n", encoding="utf-8")
+    changed = textmine.load_config(
+        corpus=corpus, overrides={"run.progress": False, "segment.stopwords": [str(stopwords)]}
+    )
+    third = textmine.pipeline.segment_corpus(read, textmine.pipeline.schemes_and_lexicon(changed)[1], changed)
+    assert all(top not in s for d in third.documents for s in d.sentences)
+    assert len(list((own_cache / "segment").rglob("*.json"))) == 2 * len(read)

@@ -426,3 +426,50 @@ def test_documents_selected_by_a_keyword_rule(runs, tmp_path):
     record = json.loads((tmp_path / "sel" / "run.json").read_text(encoding="utf-8"))
     assert record["counts"]["documents_analysed"] == len(expected)
     assert record["counts"]["selection"]["rules"] == ["人民政府>=3"]
+
+
+def test_compare_by_city_and_period_recounted_from_tokens(runs, tmp_path):
+    out, _, _ = runs
+    result = textmine(
+        "compare",
+        str(out.parent / "corpus"),
+        "--by",
+        "city+period",
+        "--periods=-2015,2016-",
+        "-o",
+        str(tmp_path / "cmp"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    docs = tokens(tmp_path / "cmp")
+    years = {d["id"]: d["year"] for d in tokens(out)}
+    band = {i: ("(no year)" if y is None else "≤2015" if y <= 2015 else "≥2016") for i, y in years.items()}
+    city = {d["id"]: d["group"] for d in tokens(out)}
+    assert {d["id"]: d["group"] for d in docs} == {i: f"{city[i]} · {band[i]}" for i in years}
+    # terms rising from ≤2015 to ≥2016 in beijing: counts and z recomputed from the tokens
+    tf = Counter(t for d in docs for s in d["sentences"] for t in s)
+    total = sum(tf.values())
+    side = {
+        p: Counter(t for d in docs if d["group"] == f"beijing · {p}" for s in d["sentences"] for t in s)
+        for p in ("≤2015", "≥2016")
+    }
+    rows = read_csv(tmp_path / "cmp" / "tables" / "change_terms.csv")
+    rising = [r for r in rows if r["group"] == "beijing" and r["direction"] == "rising"]
+    falling = [r for r in rows if r["group"] == "beijing" and r["direction"] == "falling"]
+    assert rising and falling and {r["group"] for r in rows} >= {"(all)", "beijing", "shanghai"}
+    n_e, n_l = sum(side["≤2015"].values()), sum(side["≥2016"].values())
+    for row in rising[:3] + falling[:3]:
+        term = row["term"]
+        y_l, y_e = side["≥2016"][term], side["≤2015"][term]
+        assert (int(row["count_earlier"]), int(row["count_later"])) == (y_e, y_l)
+        a = 1000.0 * tf[term] / total
+        delta = math.log((y_l + a) / (n_l + 1000 - y_l - a)) - math.log((y_e + a) / (n_e + 1000 - y_e - a))
+        assert float(row["z"]) == pytest.approx(delta / math.sqrt(1 / (y_l + a) + 1 / (y_e + a)), abs=1e-4)
+    assert float(rising[0]["z"]) > 0 > float(falling[0]["z"])
+    record = json.loads((tmp_path / "cmp" / "run.json").read_text(encoding="utf-8"))
+    assert record["config"]["corpus"]["group_by"] == "city+period"
+    assert (
+        len(record["timing"]["from_cache"]) == record["counts"]["documents_read"]
+    )  # texts from the earlier run's cache
+    report = (tmp_path / "cmp" / "report.html").read_text(encoding="utf-8")
+    assert "随时间的变化 Change over time" in report and f"{rising[0]['term']}" in report

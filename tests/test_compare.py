@@ -124,3 +124,31 @@ def test_top_lists_compared_by_hand():
     # union a, b, c, d ranked 1, 2, 3, 3 in the first list (c, d missing) and 3, 3, 1, 2 in the second
     overlap, rho = compare_lists(["a", "b"], ["c", "d"])
     assert overlap == 0.0 and rho == pytest.approx(-0.8889, abs=1e-4)
+
+
+def test_terms_rising_and_falling_between_periods_by_hand():
+    from textmine.compare import change_terms
+
+    docs = [
+        TokenizedDocument("a", "北京", 2010, [["审批"] * 20 + ["管理"] * 10]),
+        TokenizedDocument("b", "北京", 2020, [["服务"] * 20 + ["管理"] * 10]),
+        TokenizedDocument("c", "上海", 2010, [["管理"] * 30]),
+        TokenizedDocument("d", "上海", 2020, [["管理"] * 25 + ["服务"] * 5]),
+    ]
+    dtm = doc_term_matrix(docs)
+    periods = ["early", "late", "early", "late"]
+    changes = change_terms(
+        dtm, ["北京", "北京", "上海", "上海"], periods, ["early", "late"], prior_scale=10, min_freq=1
+    )
+    beijing = {(c.direction, c.term.term): c for c in changes if c.group == "北京"}
+    assert set(beijing) == {("rising", "服务"), ("falling", "审批")}  # 管理 holds steady: z = 0, not listed
+    rising = beijing["rising", "服务"]
+    assert (rising.earlier, rising.later, rising.documents) == ("early", "late", (1, 1))
+    assert (rising.term.count, rising.term.rest_count) == (20, 0)
+    # the prior is the whole corpus's distribution: 服务 has 25 of 120 tokens
+    a = 10 * 25 / 120
+    delta = math.log((20 + a) / (30 + 10 - 20 - a)) - math.log((0 + a) / (30 + 10 - 0 - a))
+    assert rising.term.z == pytest.approx(delta / math.sqrt(1 / (20 + a) + 1 / a), abs=1e-4)
+    whole = {(c.direction, c.term.term) for c in changes if c.group == "(all)"}
+    assert ("rising", "服务") in whole and ("falling", "审批") in whole
+    assert {c.group for c in changes} == {"(all)", "北京", "上海"}

@@ -17,6 +17,7 @@ from . import __version__
 from .config import describe, load_config, to_toml
 from .errors import TextmineError
 from .network_stage import network_only
+from .outputs import safe_name
 from .pipeline import RunResult, extract, find_new_terms, kwic, run
 from .writers import write_csv, write_text
 
@@ -169,6 +170,58 @@ def _config(
     }
     overrides.update({key: value for key, value in flags.items() if value is not None})
     return load_config(corpus=corpus, config_file=config_file, overrides=overrides)
+
+
+@main.command("compare")
+@_CORPUS
+@click.option(
+    "--by",
+    "group_by",
+    default="city",
+    show_default=True,
+    help="Groups to compare: a manifest column, year, period, or a cross such as city+period.",
+)
+@click.option(
+    "--periods",
+    help='Year bands, comma-separated, for --by period and for terms rising and falling (e.g. "-2015,2016-2020,2021-").',
+)
+@_output("outputs/<corpus folder name>-by-<groups>")
+@_CONFIG
+@click.option("--top-n", type=int, help="Distinctive terms listed per group.")
+@click.option("--min-freq", type=int, help="Terms with fewer occurrences in the corpus are not tested.")
+@_WORKERS
+@_SET
+@_QUIET
+def compare_command(
+    corpus: Path,
+    group_by: str,
+    periods: str | None,
+    output: Path | None,
+    config_file: Path | None,
+    top_n: int | None,
+    min_freq: int | None,
+    workers: int | None,
+    settings: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Compare the groups of CORPUS (cities by default): keywords per 10,000 tokens, distinctive terms
+    (log-odds z, G², log ratio, BH q), pairwise comparisons, policy dimensions, similarity, terms rising
+    and falling between periods, robustness, and the report. Texts, segmentation and the topic model
+    come from the cache of an earlier run on CORPUS, so only the comparison is computed again."""
+    flags = {
+        "corpus.group_by": group_by,
+        "corpus.periods": [p.strip() for p in periods.split(",")] if periods else None,
+        "compare.top_n": top_n,
+        "compare.min_freq": min_freq,
+    }
+    config = _config(corpus, config_file, settings, quiet, flags, workers, None, False, False)
+    name = corpus.resolve().name
+    out = output or Path("outputs") / f"{name}-by-{safe_name(group_by)}"
+    result = run(corpus, output=out, config=config)
+    if not quiet:
+        click.echo(summary(result))
+        for group, terms in result.distinctive.items():
+            click.echo(f"  {_pad(group, 14)}" + "、".join(t.term for t in terms[:8]))
 
 
 @main.command("extract")

@@ -18,12 +18,15 @@ log-likelihood G² of the 2×2 table (group/rest × term/other terms; Dunning 19
 the log ratio ``log2`` of the two relative frequencies (Hardie 2014; a zero count counted as 0.5), an
 effect size; and the dispersion DP of the term over the group's documents (Gries 2008: 0 = spread
 evenly, 1 = all in one document), with the share of the group's documents that contain it.
-Comparisons are each group against all the others and, with :func:`pairwise_terms`, each pair.
+Comparisons are each group against all the others and, with :func:`pairwise_terms`, each pair;
+:func:`change_terms` compares consecutive periods within each group.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 from scipy import sparse, stats
@@ -224,3 +227,51 @@ def jensen_shannon(p: np.ndarray, q: np.ndarray) -> float:
 def _kl(x: np.ndarray, m: np.ndarray) -> float:
     present = x > 0  # where x > 0, m > 0 too
     return float(np.sum(x[present] * np.log2(x[present] / m[present])))
+
+
+ALL = "(all)"  # the whole corpus, in change_terms
+
+
+@dataclass(frozen=True)
+class Change:
+    """A term whose use rose or fell in one group from one period to the next: ``term`` compares the
+    period it is used more in (the later when rising, the earlier when falling) with the other."""
+
+    group: str  # the group without its period ("(all)" for the whole corpus)
+    earlier: str
+    later: str
+    direction: str  # "rising" or "falling"
+    term: DistinctiveTerm
+    documents: tuple[int, int]  # the group's documents in the earlier and the later period
+
+
+def change_terms(
+    dtm: DocTermMatrix,
+    bases: Sequence[str],
+    periods: Sequence[str | None],
+    order: Sequence[str],
+    *,
+    prior_scale: float = 1000.0,
+    min_freq: int = 10,
+    top_n: int = 20,
+) -> list[Change]:
+    """Terms rising and falling between consecutive periods (in ``order``), in the whole corpus and in
+    each base group: the weighted log-odds of the later period against the earlier one, with the same
+    prior and statistics as :func:`distinctive_terms`. ``bases`` and ``periods`` give each row's group
+    and period (None: outside every period)."""
+    total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
+    prior = prior_scale * total / total.sum()
+    eligible = total >= min_freq
+    bases, periods = np.asarray(bases, dtype=object), np.asarray(periods, dtype=object)
+    changes = []
+    for base in [ALL, *sorted(set(bases) - {ALL})]:
+        in_base = np.ones(len(bases), bool) if base == ALL else bases == base
+        present = [p for p in order if np.any(in_base & (periods == p))]
+        for earlier, later in itertools.pairwise(present):
+            rows_e = np.flatnonzero(in_base & (periods == earlier))
+            rows_l = np.flatnonzero(in_base & (periods == later))
+            for direction, rows_i, rows_j in (("rising", rows_l, rows_e), ("falling", rows_e, rows_l)):
+                for term in _compare(dtm, base, rows_i, rows_j, prior, eligible, top_n):
+                    if term.z > 0:
+                        changes.append(Change(base, earlier, later, direction, term, (len(rows_e), len(rows_l))))
+    return changes

@@ -30,7 +30,12 @@ def _opt(default: Any, help: str, **limits: Any) -> Any:
 @dataclass
 class CorpusConfig:
     group_by: str = _opt(
-        "city", "manifest column whose values are the groups compared (without a manifest: first-level folders)"
+        "city",
+        "groups compared: a manifest column (without a manifest: first-level folders), year, period, or a cross like city+period",
+    )
+    periods: list[str] = _opt(
+        [],
+        'year bands for group_by = period and for terms rising and falling over time (e.g. ["-2015", "2016-2020", "2021-"])',
     )
     manifest: str = _opt("manifest.csv", "name of the manifest file inside the corpus folder, used when present")
     formats: list[str] = _opt(
@@ -76,7 +81,8 @@ class ExtractConfig:
     )
     max_unzipped_mb: int = _opt(200, "a DOCX that unzips to more than this many MB is refused (zip-bomb guard)", min=1)
     cache: bool = _opt(
-        True, "keep each file's extracted text in the cache, keyed by its content and these settings, so reruns skip it"
+        True,
+        "keep each file's extracted text and segmentation in the cache, keyed by content and settings, so reruns skip them",
     )
 
 
@@ -121,7 +127,7 @@ class NetworkConfig:
     min_weight: int = _opt(1, "edges whose raw count is below this are dropped", min=1)
     top_k: int = _opt(0, "keep only each node's k strongest edges (by the measure); 0 = keep all", min=0)
     periods: list[str] = _opt(
-        [], 'year bands with a network each, like the groups\' (e.g. ["-2017", "2018-2023"]); empty = none'
+        [], 'year bands with a network each, like the groups\' (e.g. ["-2017", "2018-2023"]); empty = corpus.periods'
     )
 
 

@@ -5,7 +5,8 @@ documents: its ``file`` column gives each path relative to the folder, ``id`` it
 column becomes metadata (city, year, title, issuer, doc_type, ...). Without a manifest every file with
 a known extension is a document, its id is its path without extension and its group the first folder
 level at which the corpus branches (``docs/beijing/a.pdf`` and ``docs/shanghai/b.pdf`` give
-``beijing`` and ``shanghai``). Documents are sorted by id.
+``beijing`` and ``shanghai``). Documents are sorted by id. Groups follow ``corpus.group_by``: see
+:mod:`textmine.grouping`.
 
 The year comes from the manifest's ``year`` or ``date`` column, else from a date in the file name,
 else (after extraction) from the text: see :func:`year_from_text`.
@@ -21,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from .config import CorpusConfig
 from .errors import CorpusError
+from .grouping import DERIVED, check_columns, group_name, parse_group_by, year_bands
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ class Document:
 
     def with_year(self, year: int | None, source: str) -> "Document":
         return replace(self, year=year, year_source=source if year is not None else "unknown")
+
+    def regrouped(self, config: CorpusConfig) -> "Document":
+        """This document with its group worked out again (after its year or metadata were filled in)."""
+        group = group_name(self.meta, self.year, parse_group_by(config.group_by), year_bands(config.periods))
+        return replace(self, group=group)
 
 
 @dataclass(frozen=True)
@@ -69,9 +76,9 @@ def discover(root: str | Path, config: CorpusConfig | None = None) -> Corpus:
         raise CorpusError(f"{root}: not a folder")
     manifest = root / config.manifest
     if manifest.is_file():
-        documents, skipped = _from_manifest(root, manifest, config.group_by)
+        documents, skipped = _from_manifest(root, manifest, config)
     else:
-        documents, skipped = _from_folders(root, config.formats), []
+        documents, skipped = _from_folders(root, config), []
         manifest = None
     if not documents:
         raise CorpusError(f"{root}: no documents found (looked for {', '.join(config.formats)} files)")
@@ -88,7 +95,7 @@ def discover(root: str | Path, config: CorpusConfig | None = None) -> Corpus:
     )
 
 
-def _from_manifest(root: Path, manifest: Path, group_by: str) -> tuple[list[Document], list[Skipped]]:
+def _from_manifest(root: Path, manifest: Path, config: CorpusConfig) -> tuple[list[Document], list[Skipped]]:
     try:
         with manifest.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -99,10 +106,8 @@ def _from_manifest(root: Path, manifest: Path, group_by: str) -> tuple[list[Docu
     columns = set(rows[0])
     if "file" not in columns:
         raise CorpusError(f"{manifest}: the manifest needs a 'file' column; it has {', '.join(sorted(columns))}")
-    if group_by not in columns:
-        raise CorpusError(
-            f"{manifest}: no column '{group_by}' to group by (corpus.group_by); it has {', '.join(sorted(columns))}"
-        )
+    group_by, bands = parse_group_by(config.group_by), year_bands(config.periods)
+    check_columns(group_by, columns - {"file", "id"}, bands, str(manifest))
     documents, skipped = [], []
     for line, row in enumerate(rows, start=2):
         rel = (row.get("file") or "").strip()
@@ -118,21 +123,25 @@ def _from_manifest(root: Path, manifest: Path, group_by: str) -> tuple[list[Docu
         year, source = _year_from_meta(meta)
         if year is None:
             year, source = _year_from_name(path.name)
-        group = meta.get(group_by) or "(none)"
+        group = group_name(meta, year, group_by, bands)
         documents.append(Document(doc_id, path, group, year, source, meta))
     return documents, skipped
 
 
-def _from_folders(root: Path, formats: list[str]) -> list[Document]:
-    suffixes = {"." + f.lower().lstrip(".") for f in formats}
+def _from_folders(root: Path, config: CorpusConfig) -> list[Document]:
+    suffixes = {"." + f.lower().lstrip(".") for f in config.formats}
+    group_by, bands = parse_group_by(config.group_by), year_bands(config.periods)
+    check_columns(group_by, {c for c in group_by if c not in DERIVED}, bands, str(root))
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
     rels = [PurePosixPath(p.relative_to(root).as_posix()) for p in files]
     depth = _branch_depth(rels)
     documents = []
     for path, rel in zip(files, rels, strict=True):
-        group = rel.parts[depth] if len(rel.parts) > depth + 1 else "(root)"
+        meta = {"folder": rel.parts[depth] if len(rel.parts) > depth + 1 else "(root)"}
         year, source = _year_from_name(path.name)
-        documents.append(Document(_id_from_path(rel), path, group, year, source, {}))
+        documents.append(
+            Document(_id_from_path(rel), path, group_name(meta, year, group_by, bands), year, source, meta)
+        )
     return documents
 
 

@@ -16,6 +16,7 @@ Layout of the output folder::
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -41,6 +42,7 @@ from .writers import (
 )
 
 if TYPE_CHECKING:
+    from .compare import Change
     from .config import Config
     from .corpus import Corpus, Skipped
     from .duplicates import DuplicateCluster
@@ -192,6 +194,7 @@ def build_tables(result: "RunResult") -> list[Table]:
             ],
         )
     )
+    tables.append(change_table(result.change, result.config.compare.min_documents))
     tables += _dimension_tables(result)
     tables += _vocabulary_tables(result)
     if result.topics is not None:
@@ -215,6 +218,33 @@ _KEYNESS = [
     "dispersion",
     "doc_share",
 ]
+
+
+def change_table(changes: list["Change"], min_documents: int) -> Table:
+    """Terms rising and falling between consecutive periods, with counts on both sides; z and log
+    ratio are signed later against earlier, so falling terms have negative ones."""
+    rows = []
+    for (group, earlier, later, direction), items in itertools.groupby(
+        changes, key=lambda c: (c.group, c.earlier, c.later, c.direction)
+    ):
+        for rank, c in enumerate(items, 1):
+            t, sign = c.term, 1 if direction == "rising" else -1
+            counts = (t.rest_count, t.count) if sign == 1 else (t.count, t.rest_count)
+            per_10k = (t.rest_per_10k, t.per_10k) if sign == 1 else (t.per_10k, t.rest_per_10k)
+            n_e, n_l = c.documents
+            caution = f"small sample: {n_e} and {n_l} documents" if min(n_e, n_l) < min_documents else ""
+            rows.append(
+                [group, earlier, later, direction, rank, t.term, *counts, *per_10k]
+                + [sign * t.z, t.g2, t.q, sign * t.log_ratio, n_e, n_l, caution]
+            )
+    return Table(
+        "change_terms",
+        "Terms rising and falling between consecutive periods (corpus.periods), per group: weighted log-odds z of the later period against the earlier",
+        ["group", "earlier", "later", "direction", "rank", "term", "count_earlier", "count_later"]
+        + ["per_10k_earlier", "per_10k_later", "z", "g2", "q", "log_ratio", "documents_earlier", "documents_later"]
+        + ["caution"],
+        rows,
+    )
 
 
 def network_tables(networks: "Networks") -> list[Table]:
@@ -587,12 +617,11 @@ def safe_name(name: str, limit: int = 80) -> str:
 
 
 def _band_file(band: str) -> str:
-    """A year band as a file name: "-2017" → "until_2017", "2022-" → "2022_on", "2018-2021" as it is."""
-    band = band.strip()
-    if band.startswith("-"):
-        return safe_name(f"until_{band[1:].strip()}")
-    if band.endswith("-"):
-        return safe_name(f"{band[:-1].strip()}_on")
+    """A year band as a file name: "≤2017" → "until_2017", "≥2022" → "2022_on", "2018-2021" as it is."""
+    if band.startswith("≤"):
+        return safe_name(f"until_{band[1:]}")
+    if band.startswith("≥"):
+        return safe_name(f"{band[1:]}_on")
     return safe_name(band)
 
 

@@ -10,8 +10,8 @@ A file that cannot be read is skipped with its reason and the run goes on.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -22,10 +22,13 @@ from typing import Callable, Iterator
 import networkx as nx
 from tqdm import tqdm
 
-from .cache import ExtractionCache
+from .cache import ExtractionCache, SegmentationCache
 from .clean import drop_known_furniture, is_page_number
 from .compare import (
+    ALL,
+    Change,
     DistinctiveTerm,
+    change_terms,
     distinctive_terms,
     group_similarity,
     jensen_shannon,
@@ -44,8 +47,9 @@ from .counting import (
 )
 from .dimensions import DocumentScore, GroupScore, Scheme, read_scheme, score
 from .duplicates import DuplicateCluster, find_duplicates
-from .errors import AnalysisError, ConfigError, ExtractionError
+from .errors import AnalysisError, ExtractionError
 from .extract import Extracted, extract_file
+from .grouping import DERIVED, group_name, parse_group_by, period_of, year_bands
 from .metadata import policy_metadata
 from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
 from .network_analysis import annotate, compare_groups
@@ -106,6 +110,7 @@ class RunResult:
     # documents corpus.select left out, and the rules each failed
     unselected: dict[str, list[str]] = field(default_factory=dict)
     robustness: list[Robustness] = field(default_factory=list)
+    change: list[Change] = field(default_factory=list)  # terms rising and falling between corpus.periods
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -225,6 +230,7 @@ def run(
             min_documents=c.min_documents,
             min_tokens=c.min_tokens,
         )
+        change = _changes(dtm, {r.document.id: r.document for r in read}, config)
         similarity = {pair: {"tfidf_cosine": value} for pair, value in group_similarity(dtm).items()}
         if topics is not None:
             shares = topics.shares({d.id: d.group for d in tokenized})
@@ -261,6 +267,7 @@ def run(
         similarity=similarity,
         unselected=unselected,
         robustness=robust,
+        change=change,
     )
     write_outputs(result, stages, started=started)
     return result
@@ -284,21 +291,6 @@ class Networks:
         return {name: g for name, g in self.graphs.items() if name != "all" and name not in periods}
 
 
-def year_bands(periods: list[str]) -> dict[str, tuple[int, int]]:
-    """``["-2017", "2018-2023", "2024"]`` as inclusive year ranges; a band open at one end is open."""
-    bands = {}
-    for text in periods:
-        match = re.fullmatch(r"\s*(\d{4})?\s*(-)?\s*(\d{4})?\s*", text)
-        if not match or not (match.group(1) or match.group(3)) or (not match.group(2) and match.group(3)):
-            raise ConfigError(
-                f"The 'network.periods' option takes year bands like '2016-2017', '-2017' or '2018-'. Got {text!r}."
-            )
-        low = int(match.group(1)) if match.group(1) else 0
-        high = int(match.group(3)) if match.group(3) else (9999 if match.group(2) else low)
-        bands[f"period {text.strip()}"] = (low, high)
-    return bands
-
-
 def build_networks(
     tokenized: list[TokenizedDocument],
     keywords: KeywordTable,
@@ -310,7 +302,12 @@ def build_networks(
     n = config.network
     ranked = sorted(keywords.terms, key=lambda t: (-t.df, -t.freq, t.term)) if n.rank_by == "df" else keywords.terms
     terms = [t.term for t in ranked[: n.top_n]]
-    bands = year_bands(n.periods)
+    bands = {
+        f"period {name}": band
+        for name, band in year_bands(
+            n.periods or config.corpus.periods, "network.periods" if n.periods else "corpus.periods"
+        ).items()
+    }
     documents = {"all": tokenized, **{g: [d for d in tokenized if d.group == g] for g in by_group}}
     documents.update(
         {
@@ -342,6 +339,27 @@ def build_networks(
     periods = {name: graphs[name] for name in bands}
     return Networks(
         graphs, matrices, compare_groups({g: graphs[g] for g in by_group}), compare_groups(periods) if periods else None
+    )
+
+
+def _changes(dtm: DocTermMatrix, documents: dict[str, Document], config: Config) -> list[Change]:
+    """Terms rising and falling between the bands of ``corpus.periods``, in the corpus and in each
+    group (the groups of ``corpus.group_by`` without their period or year)."""
+    bands = year_bands(config.corpus.periods)
+    if len(bands) < 2:
+        return []
+    columns = [c for c in parse_group_by(config.corpus.group_by) if c not in DERIVED]
+    rows = [documents[d] for d in dtm.doc_ids]
+    bases = [group_name(d.meta, d.year, columns, bands) if columns else ALL for d in rows]
+    c = config.compare
+    return change_terms(
+        dtm,
+        bases,
+        [period_of(d.year, bands) for d in rows],
+        list(bands),
+        prior_scale=c.prior_scale,
+        min_freq=c.min_freq,
+        top_n=c.top_n,
     )
 
 
@@ -490,6 +508,7 @@ def extract_corpus(
         )  # manifest first
         if r.document.year is None:
             r.document = _infer_year(r.document, r.extracted)
+        r.document = r.document.regrouped(config.corpus)  # a year or issuer found in the text may change it
     return read, skipped
 
 
@@ -555,17 +574,27 @@ def segment_corpus(
     in worker processes that each build one segmenter; corpus order is kept."""
     stages = stages or Stages(progress=False)
     dictionary, lexicon = self_test(Segmenter(lexicon, config.segment))
-    texts = [r.extracted.text for r in read]
-    pool = IsolatedPool(_segment_one, workers=_workers(config), initializer=_init_segmenter, initargs=(lexicon, config))
-    with stages.stage("segment", total=len(texts), unit="doc") as advance:
-        outcomes = list(pool.map(texts, on_done=advance))
-    failed = [(r.document.id, o.error) for r, o in zip(read, outcomes, strict=True) if not o.ok]
-    if failed:
-        raise AnalysisError(f"segmentation failed for {failed[0][0]}: {failed[0][1]}")
+    cache = SegmentationCache(cache_dir(), config.segment, lexicon) if config.extract.cache else None
+    digests = [hashlib.sha256(r.extracted.text.encode()).hexdigest() for r in read]
+    done: dict[int, Segmentation] = {}
+    with stages.stage("segment", total=len(read), unit="doc") as advance:
+        if cache:
+            done = {i: s for i, d in enumerate(digests) if (s := cache.get(d)) is not None}
+            advance(len(done))
+        todo = [i for i in range(len(read)) if i not in done]
+        pool = IsolatedPool(
+            _segment_one, workers=_workers(config), initializer=_init_segmenter, initargs=(lexicon, config)
+        )
+        for i, outcome in zip(todo, pool.map([read[i].extracted.text for i in todo], on_done=advance), strict=True):
+            if not outcome.ok:
+                raise AnalysisError(f"segmentation failed for {read[i].document.id}: {outcome.error}")
+            done[i] = outcome.value
+            if cache:
+                cache.put(digests[i], outcome.value)
     merges: Counter[tuple[str, str]] = Counter()
     documents = []
-    for r, outcome in zip(read, outcomes, strict=True):
-        result: Segmentation = outcome.value
+    for i, r in enumerate(read):
+        result = done[i]
         merges.update(result.merged)
         documents.append(
             TokenizedDocument(

@@ -140,6 +140,32 @@ def _robustness_summary(result: "RunResult") -> list[dict[str, Any]]:
     ]
 
 
+def _change_summary(result: "RunResult", n: int = 10) -> list[dict[str, Any]]:
+    """Per group and pair of consecutive periods: the top rising and falling terms."""
+    cells: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for c in result.change:
+        n_e, n_l = c.documents
+        cell = cells.setdefault(
+            (c.group, c.earlier, c.later),
+            {
+                "group": c.group,
+                "earlier": c.earlier,
+                "later": c.later,
+                "documents": f"{n_e} → {n_l}",
+                "rising": [],
+                "falling": [],
+                "caution": f"small sample: {n_e} and {n_l} documents"
+                if min(n_e, n_l) < result.config.compare.min_documents
+                else "",
+            },
+        )
+        if len(cell[c.direction]) < n:
+            cell[c.direction].append(c.term.term)
+    return [
+        {**cell, "rising": "、".join(cell["rising"]), "falling": "、".join(cell["falling"])} for cell in cells.values()
+    ]
+
+
 def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
     by_name = {t.name: t for t in tables}
     topics = None
@@ -169,6 +195,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
         "links": by_name["strongest_links"],
         "distinctive": result.distinctive,
         "robustness": _robustness_summary(result),
+        "change": _change_summary(result),
         "dimensions": [
             {"name": sc.name, "source": sc.source, "image": f"dimensions_{i}"} for i, sc in enumerate(result.schemes, 1)
         ],
@@ -263,6 +290,27 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
             _md_table(shares.header, shares.rows),
             "",
         ]
+    parts += ["## 随时间的变化 Change over time", ""]
+    if ctx["change"]:
+        parts += [
+            _md_table(
+                ["group", "periods", "documents", "rising", "falling", "caution"],
+                [
+                    [
+                        r["group"],
+                        f"{r['earlier']} → {r['later']}",
+                        r["documents"],
+                        r["rising"],
+                        r["falling"],
+                        r["caution"],
+                    ]
+                    for r in ctx["change"]
+                ],
+            ),
+            "",
+        ]
+    else:
+        parts += ["No periods set: set `corpus.periods` to see which terms rise and fall over time.", ""]
     parts += [
         "## 研究方法 Methods",
         "",
