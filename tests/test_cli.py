@@ -214,6 +214,31 @@ def test_topic_tables(runs):
         assert sum(float(row[f"T{t}"]) for t in (1, 2, 3)) == pytest.approx(1.0, abs=1e-5)
     terms = read_csv(out / "tables" / "topic_terms.csv")
     assert {r["topic"] for r in terms} == {"T1", "T2", "T3"}
+    selection = read_csv(out / "tables" / "topic_selection.csv")
+    assert [(r["k"], r["chosen"]) for r in selection] == [("3", "yes")]
+    docs = {d["id"]: d for d in tokens(out)}
+    for row in read_csv(out / "tables" / "topic_documents.csv"):
+        assert row["title"] == docs[row["id"]]["title"] and row["group"] == docs[row["id"]]["group"]
+    assert (out / "topics.html").is_file() and (out / "nmf_topics.html").is_file()
+    assert {r["nmf_topic"] for r in read_csv(out / "tables" / "topic_alignment.csv")} == {"T1", "T2", "T3"}
+
+
+def test_topics_command_gives_identical_tables_with_one_or_two_workers(runs, tmp_path):
+    out, _, _ = runs
+    corpus = str(out.parent / "corpus")
+    common = ["--from", str(out), "--k-min", "2", "--k-max", "4", "--seeds", "2", "--set", "topics.k_step=1"]
+    common += ["--set", "extract.cache=false"]  # fitted, not read from the cache
+    one = textmine("topics", corpus, "-o", str(tmp_path / "one"), "--workers", "1", *common)
+    two = textmine("topics", corpus, "-o", str(tmp_path / "two"), "--workers", "2", *common)
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    assert "K = " in one.stdout and "C_NPMI" in one.stdout
+    for table in sorted((tmp_path / "one" / "tables").glob("*.csv")):
+        assert table.read_bytes() == (tmp_path / "two" / "tables" / table.name).read_bytes(), table.name
+    selection = read_csv(tmp_path / "one" / "tables" / "topic_selection.csv")
+    assert [r["k"] for r in selection] == ["2", "3", "4"]
+    best = max(selection, key=lambda r: (float(r["c_npmi"]), -int(r["k"])))
+    assert [r["k"] for r in selection if r["chosen"] == "yes"] == [best["k"]]
+    assert len(read_csv(tmp_path / "one" / "tables" / "topic_fits.csv")) == 6
 
 
 def test_report_is_self_contained_escaped_and_chinese(runs):
@@ -223,8 +248,8 @@ def test_report_is_self_contained_escaped_and_chinese(runs):
         assert title in html
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; 四城市" in html
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
-    # keywords, network, network panel, three dimension heatmaps, topic shares
-    assert html.count("data:image/png;base64,") == 7
+    # keywords, network, network panel, three dimension heatmaps, choosing K, topic shares by group and by year
+    assert html.count("data:image/png;base64,") == 9
     assert "政策维度 Policy dimensions" in html and "人才工作链 Talent work chain" in html
     assert "样本为 15 份政策文本" in html and "The sample is 15 policy documents" in html
     assert "两词出现在同一文档中即为共现（二值计数，边权为共现次数" in html  # the methods state the settings used
@@ -284,7 +309,8 @@ def test_a_bad_config_key_is_one_line_and_no_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "textmine: error: command line: unknown config key 'topics.kk'; known in [topics]: "
-        "chunksize, enabled, iterations, k, max_df, min_df, passes, top_terms"
+        "chunksize, enabled, iterations, k, k_max, k_min, k_step, max_df, min_df, nmf, passes, relevance_lambda, "
+        "representative, seeds, top_terms"
     ]
 
 
@@ -305,7 +331,7 @@ def test_every_command_has_help():
             if param.param_type_name == "option" and param.name not in ("help", "version"):
                 assert param.help, f"{name} --{param.name} has no help"
     result = textmine("run", "--help")
-    assert result.returncode == 0 and "topics.k = 8" in result.stdout
+    assert result.returncode == 0 and "topics.k = 0" in result.stdout
 
 
 def test_an_unwritable_output_is_one_line_and_no_traceback(tmp_path):

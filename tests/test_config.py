@@ -10,7 +10,7 @@ def test_defaults_are_the_documented_ones():
     config = load_config()
     assert config.corpus.group_by == "city"
     assert config.network.top_n == 50 and config.network.unit == "document"
-    assert config.topics.k == 8 and config.run.seed == 42
+    assert config.topics.k == 0 and (config.topics.k_min, config.topics.k_max) == (4, 20) and config.run.seed == 42
     assert len(describe()) == sum(len(section) for section in config.to_dict().values())
 
 
@@ -27,7 +27,8 @@ def test_unknown_key_is_an_error_naming_it(tmp_path):
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("topics.k", 1, "The 'topics.k' option must be >= 2. Got 1 instead."),
+        ("topics.k", -1, "The 'topics.k' option must be >= 0. Got -1 instead."),
+        ("topics.k_min", 1, "The 'topics.k_min' option must be >= 2. Got 1 instead."),
         ("topics.k", "8", "The 'topics.k' option must be an int. Got '8' instead."),
         ("topics.max_df", 1.5, "The 'topics.max_df' option must be between 0.0 and 1.0. Got 1.5 instead."),
         ("segment.hmm", 1, "The 'segment.hmm' option must be true or false. Got 1 instead."),

@@ -1,10 +1,17 @@
+import json
+import math
 import random
+import re
 
 import numpy as np
 import pytest
 
-from textmine.errors import AnalysisError
-from textmine.topics import fit_lda
+from textmine.config import load_config
+from textmine.counting import TokenizedDocument
+from textmine.errors import AnalysisError, ConfigError
+from textmine.topic_outputs import alignment_table, topic_tables, view_data, write_topic_views
+from textmine.topic_stage import fit_topics
+from textmine.topics import check_fit, fit_lda, fit_nmf, topic_corpus
 
 THEMES = {
     "talent": ["人才", "公寓", "补贴", "落户", "引进", "博士后"],
@@ -22,11 +29,15 @@ def planted(n_per_theme: int = 60, length: int = 60) -> list[tuple[str, list[str
     return docs
 
 
-def test_planted_themes_are_recovered():
-    model = fit_lda(planted(), k=3, seed=1, min_df=1, max_df=1.0, top_terms=6)  # default passes and chunks
-    found = sorted(sorted(term for term, _ in topic) for topic in model.topics)
+def corpus(docs=None, min_df=1, max_df=1.0):
+    return topic_corpus(docs or planted(), min_df=min_df, max_df=max_df)
+
+
+def test_planted_themes_are_recovered_and_prevalence_sums_to_one():
+    model = fit_lda(corpus(), k=3, seed=1)
+    found = sorted(sorted(term for term, _, _ in model.top_terms(t, 6, lam=1.0)) for t in range(3))
     assert found == sorted(sorted(words) for words in THEMES.values())
-    assert np.allclose(model.doc_topics.sum(axis=1), 1.0)
+    assert np.allclose(model.doc_topics.sum(axis=1), 1.0) and np.allclose(model.phi.sum(axis=1), 1.0)
     groups = {doc_id: doc_id.split("-")[0] for doc_id, _ in planted()}
     shares = model.shares(groups)
     assert set(shares) == set(THEMES)
@@ -35,20 +46,79 @@ def test_planted_themes_are_recovered():
         assert share.max() > 0.9  # each group is one theme
 
 
+def test_relevance_by_hand():
+    model = fit_lda(corpus(), k=3, seed=1, passes=5)
+    p_w = model.term_freq / model.term_freq.sum()
+    term, prob, relevance = model.top_terms(0, 1, lam=0.6)[0]
+    w = model.vocab.index(term)
+    assert prob == pytest.approx(model.phi[0, w])
+    assert relevance == pytest.approx(0.6 * math.log(prob) + 0.4 * math.log(prob / p_w[w]))
+    assert model.top_terms(0, 6, lam=1.0) == sorted(model.top_terms(0, 6, lam=1.0), key=lambda x: (-x[1], x[0]))
+
+
 def test_same_seed_same_model():
-    a = fit_lda(planted(), k=3, seed=5, passes=5, min_df=1, max_df=1.0)
-    b = fit_lda(planted(), k=3, seed=5, passes=5, min_df=1, max_df=1.0)
-    assert a.topics == b.topics
-    assert np.array_equal(a.doc_topics, b.doc_topics)
+    a = fit_lda(corpus(), k=3, seed=5, passes=5)
+    b = fit_lda(corpus(), k=3, seed=5, passes=5)
+    assert np.array_equal(a.phi, b.phi) and np.array_equal(a.doc_topics, b.doc_topics)
 
 
 def test_empty_documents_are_dropped_and_listed():
     docs = planted() + [("empty", []), ("rare", ["孤词"])]
-    model = fit_lda(docs, k=3, seed=1, passes=2, min_df=2, max_df=1.0)
-    assert model.dropped == ("empty", "rare")
-    assert "empty" not in model.doc_ids
+    c = corpus(docs, min_df=2)
+    assert c.dropped == ("empty", "rare")
+    model = fit_lda(c, k=3, seed=1, passes=2)
+    assert model.dropped == ("empty", "rare") and "empty" not in model.doc_ids
 
 
-def test_vocabulary_smaller_than_k_is_a_clear_error():
+def test_guard_rails_are_clear_errors():
+    small = corpus([(f"d{i}", THEMES["talent"]) for i in range(5)])
     with pytest.raises(AnalysisError, match=r"vocabulary has 6 terms after filtering .* fewer than k=8 topics"):
-        fit_lda([(f"d{i}", THEMES["talent"]) for i in range(5)], k=8, seed=1, min_df=1, max_df=1.0)
+        check_fit(small, 8, 1, 1.0)
+    with pytest.raises(AnalysisError, match="at least 2 documents with terms; got 1"):
+        check_fit(corpus([("a", ["人才"]), ("b", [])]), 1, 1, 1.0)
+    documents = [TokenizedDocument(d, d.split("-")[0], 2020, [tokens]) for d, tokens in planted()]
+    with pytest.raises(ConfigError, match="k_min .* is larger than topics.k_max"):
+        fit_topics(documents, load_config(overrides={"topics.k_min": 9, "topics.k_max": 4}))
+
+
+def test_nmf_and_lda_agree_on_clear_themes():
+    c = corpus()
+    lda, nmf = fit_lda(c, k=3, seed=1), fit_nmf(c, k=3, seed=1)
+    table = alignment_table(lda, nmf)
+    assert [row[4] for row in table.rows] == [1.0, 1.0, 1.0]  # same top terms, matched one to one
+    assert all(row[5] > 0.9 for row in table.rows)
+    assert np.allclose(nmf.doc_topics.sum(axis=1), 1.0)
+
+
+def test_fixed_k_outputs_and_interactive_view(tmp_path):
+    documents = [
+        TokenizedDocument(d, d.split("-")[0], 2019 + i % 3, [tokens]) for i, (d, tokens) in enumerate(planted())
+    ]
+    config = load_config(overrides={"topics.k": 3, "topics.seeds": 2, "topics.passes": 5, "extract.cache": False})
+    topics = fit_topics(documents, config)
+    assert topics.selection.chosen == 3 and topics.selection.rule.startswith("fixed")
+    # both seeds find the three themes: their 6 words agree; the other 4 of each top 10 are near-zero noise
+    assert topics.selection.scores[0].stability > 0.8
+    info = {d.id: (d.group, d.year, f"标题 {d.id}") for d in documents}
+    tables = {t.name: t for t in topic_tables(topics, info, {}, top_terms=6, lam=0.6, representative=2)}
+    assert {"topic_selection", "topic_terms", "topic_documents", "topic_shares", "topic_years"} <= set(tables)
+    assert {"nmf_topic_terms", "nmf_topic_shares", "topic_alignment", "document_topics", "nmf_document_topics"} <= set(
+        tables
+    )
+    for name in ("topic_shares", "nmf_topic_shares"):
+        for row in tables[name].rows:
+            assert sum(row[2:5]) == pytest.approx(1.0, abs=1e-5)
+    for row in tables["topic_years"].rows:
+        assert sum(row[2:5]) == pytest.approx(1.0, abs=1e-5) and row[1] == 60
+    # representative documents: each topic's top documents are from one theme, with their titles
+    reps = [r for r in tables["topic_documents"].rows if r[2] == 1]
+    assert sorted(r[4] for r in reps) == sorted(THEMES) and all(r[6] == f"标题 {r[3]}" for r in reps)
+    labels = {r[0]: r[1] for r in tables["topic_terms"].rows}
+    write_topic_views(tmp_path, topics, lam=0.6)
+    html = (tmp_path / "topics.html").read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)=\"?https?:", html) and "<script src" not in html
+    data = json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', html, re.S).group(1))
+    assert [(t["id"], t["label"]) for t in data["topics"]] == list(labels.items())  # same numbering as the tables
+    assert sum(t["share"] for t in data["topics"]) == pytest.approx(1.0, abs=1e-4)
+    assert data == view_data(topics.lda, lam=0.6)
+    assert (tmp_path / "nmf_topics.html").is_file()

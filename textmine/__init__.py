@@ -11,8 +11,8 @@ The command line (``textmine run CORPUS``) and this API do the same things::
     result.distinctive["beijing"]      # what Beijing stresses against the other cities
 
 Each stage is also callable on its own: :func:`discover`, :func:`extract_file`, :class:`Segmenter`,
-:func:`doc_term_matrix`, :func:`keyword_table`, :func:`cooccurrence`, :func:`build_network`, :func:`fit_lda`,
-:func:`distinctive_terms`.
+:func:`doc_term_matrix`, :func:`keyword_table`, :func:`cooccurrence`, :func:`build_network`,
+:func:`topic_corpus`, :func:`fit_lda`, :func:`fit_nmf`, :func:`fit_topics` (K chosen, LDA and NMF), :func:`distinctive_terms`.
 """
 
 from importlib import metadata
@@ -57,7 +57,8 @@ from .pipeline import (  # noqa: E402
 )
 from .resources import Lexicon, load_lexicon  # noqa: E402
 from .segment import Segmenter, SelfTest, self_test, split_sentences  # noqa: E402
-from .topics import TopicModel, fit_lda  # noqa: E402
+from .topic_stage import Topics, fit_topics  # noqa: E402
+from .topics import TopicCorpus, TopicModel, fit_lda, fit_nmf, topic_corpus  # noqa: E402
 from .vocabulary import Concordance, NewTerm, SynonymCandidate, concordance, new_terms, synonym_candidates  # noqa: E402
 
 __all__ = [
@@ -89,6 +90,8 @@ __all__ = [
     "find_duplicates",
     "find_new_terms",
     "fit_lda",
+    "fit_nmf",
+    "fit_topics",
     "keyword_table",
     "KeywordTable",
     "kwic",
@@ -114,6 +117,9 @@ __all__ = [
     "SynonymCandidate",
     "TextmineError",
     "TokenizedDocument",
+    "TopicCorpus",
     "TopicModel",
+    "topic_corpus",
+    "Topics",
     "year_from_text",
 ]

@@ -29,7 +29,7 @@ _NOT_IN_KEY = {"workers", "timeout", "memory_mb", "cache"}
 _EXTRACTORS = ("textmine", "pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "beautifulsoup4", "opencc")
 
 
-def _code_digest(*names: str) -> str:
+def code_digest(*names: str) -> str:
     """A digest of the package files and folders ``names``, so that changing the code misses the cache."""
     package = Path(__file__).resolve().parent
     paths = sorted(
@@ -71,7 +71,7 @@ class ExtractionCache(JsonCache):
         basis = {
             "settings": settings,
             "versions": {k: versions.get(k) for k in _EXTRACTORS},
-            "code": _code_digest("extract", "clean.py", "data/radicals.txt"),
+            "code": code_digest("extract", "clean.py", "data/radicals.txt"),
         }
         super().__init__(folder / "extract", basis)
 
@@ -105,7 +105,7 @@ class SegmentationCache(JsonCache):
             "settings": dataclasses.asdict(config),
             "lexicon": hashlib.sha256(json.dumps(words, ensure_ascii=False).encode()).hexdigest(),
             "versions": {k: versions.get(k) for k in ("textmine", "rjieba", "jieba")},
-            "code": _code_digest("segment.py", "engines.py"),
+            "code": code_digest("segment.py", "engines.py"),
         }
         super().__init__(folder / "segment", basis)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import matplotlib
 
@@ -205,3 +205,28 @@ def save(fig: Figure, stem: Path) -> bytes:
     write_bytes(stem.with_suffix(".png"), png.getvalue())
     write_bytes(stem.with_suffix(".svg"), svg.getvalue())
     return png.getvalue()
+
+
+def topic_selection(scores: Sequence[Any], chosen: int, *, title: str) -> Figure:
+    """The K sweep: C_NPMI, C_V, held-out perplexity and stability against K (mean ± sd over seeds),
+    the chosen K marked."""
+    _style()
+    ks = [s.k for s in scores]
+    panels = [
+        ("c_npmi", "C_NPMI（越高越好 higher is better）"),
+        ("c_v", "C_V（越高越好 higher is better）"),
+        ("perplexity", "留出困惑度 held-out perplexity（越低越好 lower is better）"),
+        ("stability", "稳定性 stability across seeds（1 = 相同 same）"),
+    ]
+    fig, axes = plt.subplots(2, 2, figsize=(10, 6.5))
+    for ax, (name, label) in zip(axes.flat, panels, strict=True):
+        mean = [getattr(s, name) for s in scores]
+        spread = [getattr(s, f"{name}_sd", 0.0) if name != "stability" else 0.0 for s in scores]
+        ax.errorbar(ks, mean, yerr=spread, marker="o", capsize=3, color="#3b6ea5")
+        ax.axvline(chosen, color="#c0392b", linestyle="--", linewidth=1)
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel("K")
+        ax.set_xticks(ks)
+    fig.suptitle(f"{title}（K = {chosen}）", fontsize=13)
+    fig.tight_layout()
+    return fig

@@ -19,6 +19,8 @@ from .errors import TextmineError
 from .network_stage import network_only
 from .outputs import safe_name
 from .pipeline import RunResult, extract, find_new_terms, kwic, run
+from .topic_outputs import topics_only
+from .topic_stage import tokens_path
 from .writers import write_csv, write_text
 
 
@@ -330,6 +332,70 @@ def network_command(
         f"(unit {graph.graph['unit']}, {graph.graph['counting']}, weight = {graph.graph['measure']}), "
         f"{graph.graph['communities']} communities, modularity {graph.graph['modularity']}"
     )
+
+
+@main.command("topics")
+@_CORPUS
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The output folder of an earlier `textmine run` on CORPUS. [default: outputs/<corpus folder name>]",
+)
+@_output("outputs/<corpus folder name>-topics")
+@_CONFIG
+@click.option("-k", "--topics", "k", type=int, help="Number of topics; 0 = choose it by the highest mean C_NPMI.")
+@click.option("--k-min", type=int, help="Smallest number of topics tried.")
+@click.option("--k-max", type=int, help="Largest number of topics tried.")
+@click.option("--seeds", type=int, help="Seeds fitted per number of topics.")
+@click.option("--seed", type=int, help="Seed of the final model (the sweep uses it and the next ones).")
+@click.option("--no-nmf", is_flag=True, help="Skip the NMF comparison model.")
+@_WORKERS
+@_SET
+def topics_command(
+    corpus: Path,
+    source: Path | None,
+    output: Path | None,
+    config_file: Path | None,
+    k: int | None,
+    k_min: int | None,
+    k_max: int | None,
+    seeds: int | None,
+    seed: int | None,
+    no_nmf: bool,
+    workers: int | None,
+    settings: tuple[str, ...],
+) -> None:
+    """Fit the topic models of CORPUS on the segmentation an earlier `textmine run` saved (tokens.jsonl):
+    choose K over a range by coherence (or take --topics), with held-out perplexity and stability across
+    seeds; LDA and NMF topic tables, representative documents, shares per group and year, charts, and
+    interactive views (topics.html, nmf_topics.html)."""
+    flags = {
+        "topics.k": k,
+        "topics.k_min": k_min,
+        "topics.k_max": k_max,
+        "topics.seeds": seeds,
+        "run.seed": seed,
+        "topics.nmf": False if no_nmf else None,
+        "extract.workers": workers,
+    }
+    overrides = _parse_set(settings)
+    overrides.update({key: value for key, value in flags.items() if value is not None})
+    config = load_config(corpus=corpus, config_file=config_file, overrides=overrides)
+    name = corpus.resolve().name
+    tokens = tokens_path(source, corpus)
+    out = output or Path("outputs") / f"{name}-topics"
+    topics = topics_only(tokens, out, config)
+    sel = topics.selection
+    click.echo(f"textmine topics: {tokens} -> {out}\n  K = {sel.chosen} ({sel.rule})")
+    click.echo(f"  {'K':>3} {'C_NPMI':>8} {'C_V':>7} {'U_Mass':>8} {'perplexity':>11} {'stability':>10}")
+    for x in sel.scores:
+        mark = " <" if x.k == sel.chosen else ""
+        click.echo(
+            f"  {x.k:>3} {x.c_npmi:>8.4f} {x.c_v:>7.4f} {x.u_mass:>8.3f} {x.perplexity:>11.1f} {x.stability:>10.3f}{mark}"
+        )
+    for t in range(topics.lda.k):
+        click.echo(f"  T{t + 1:<3}{topics.lda.label(t)}")
 
 
 @main.command("terms")

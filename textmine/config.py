@@ -133,9 +133,13 @@ class NetworkConfig:
 
 @dataclass
 class TopicsConfig:
-    enabled: bool = _opt(True, "fit a topic model")
-    k: int = _opt(8, "number of topics", min=2)
-    passes: int = _opt(10, "passes of gensim LDA over the corpus", min=1)
+    enabled: bool = _opt(True, "fit topic models")
+    k: int = _opt(0, "number of topics; 0 = choose it from k_min..k_max by the highest mean C_NPMI across seeds", min=0)
+    k_min: int = _opt(4, "smallest number of topics tried when k = 0", min=2)
+    k_max: int = _opt(20, "largest number of topics tried when k = 0", min=2)
+    k_step: int = _opt(2, "step between the numbers of topics tried", min=1)
+    seeds: int = _opt(3, "seeds fitted per number of topics, for the spread of the scores and the stability", min=1)
+    passes: int = _opt(20, "passes of gensim LDA over the corpus", min=1)
     iterations: int = _opt(200, "gensim LDA iterations per document and pass", min=1)
     chunksize: int = _opt(
         50, "documents per online update; smaller chunks update more often and escape poor starts", min=1
@@ -144,7 +148,17 @@ class TopicsConfig:
     max_df: float = _opt(
         0.5, "terms in a larger share of documents than this are left out of the topic model", min=0.0, max=1.0
     )
-    top_terms: int = _opt(15, "terms listed per topic", min=1)
+    top_terms: int = _opt(20, "terms listed per topic", min=1)
+    relevance_lambda: float = _opt(
+        0.6,
+        "λ of the relevance that ranks a topic's terms (1 = by probability; lower = more specific)",
+        min=0.0,
+        max=1.0,
+    )
+    representative: int = _opt(5, "documents listed per topic, those with its highest share", min=1)
+    nmf: bool = _opt(
+        True, "also fit NMF on TF-IDF (scikit-learn) with the same K, to check findings against a second model"
+    )
 
 
 @dataclass

@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from .corpus import Corpus, Skipped
     from .duplicates import DuplicateCluster
     from .pipeline import Networks, ReadDocument, RunResult, Stages
-    from .topics import TopicModel
 
 
 @dataclass(frozen=True)
@@ -198,8 +197,24 @@ def build_tables(result: "RunResult") -> list[Table]:
     tables += _dimension_tables(result)
     tables += _vocabulary_tables(result)
     if result.topics is not None:
-        tables += _topic_tables(result, result.topics)
+        from .topic_outputs import topic_tables
+
+        t = result.config.topics
+        tables += topic_tables(
+            result.topics,
+            document_info(result),
+            result.caution,
+            top_terms=t.top_terms,
+            lam=t.relevance_lambda,
+            representative=t.representative,
+        )
     return tables
+
+
+def document_info(result: "RunResult") -> dict[str, tuple[str, int | None, str]]:
+    """Each analysed document's group, year and title."""
+    titles = {r.document.id: r.document.meta.get("title", "") for r in result.read}
+    return {d.id: (d.group, d.year, titles.get(d.id, "")) for d in result.tokenized}
 
 
 _KEYNESS = [
@@ -463,41 +478,6 @@ def _all_frequencies(result: "RunResult") -> list[list[Any]]:
     ]
 
 
-def _topic_tables(result: "RunResult", model: "TopicModel") -> list[Table]:
-    labels = [model.label(t) for t in range(model.k)]
-    topic_cols = [f"T{t + 1}" for t in range(model.k)]
-    group_of = {d.id: d.group for d in result.tokenized}
-    year_of = {d.id: d.year for d in result.tokenized}
-    shares = model.shares(group_of)
-    return [
-        Table(
-            "topic_terms",
-            f"Topics (LDA, k={model.k}, seed={model.seed}): top terms and probabilities",
-            ["topic", "label", "rank", "term", "probability"],
-            [
-                [f"T{t + 1}", labels[t], i, term, round(p, 6)]
-                for t in range(model.k)
-                for i, (term, p) in enumerate(model.topics[t], 1)
-            ],
-        ),
-        Table(
-            "topic_shares",
-            "Each group's share of each topic (mean document–topic distribution)",
-            ["group", *topic_cols],
-            [[g, *[round(float(x), 6) for x in s]] for g, s in shares.items()],
-        ),
-        Table(
-            "document_topics",
-            "Document–topic distribution",
-            ["id", "group", "year", *topic_cols],
-            [
-                [d, group_of[d], year_of[d], *[round(float(x), 6) for x in row]]
-                for d, row in zip(model.doc_ids, model.doc_topics, strict=True)
-            ],
-        ),
-    ]
-
-
 def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> None:
     """Write every output of ``result`` into ``result.output``, swapping the folder in at the end."""
 
@@ -511,6 +491,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
             advance(1)
             write_texts(staging / "texts", [*result.read, *result.dropped])
             advance(1)
+            info = document_info(result)
             write_jsonl(
                 staging / "tokens.jsonl",
                 (
@@ -518,6 +499,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
                         "id": d.id,
                         "group": d.group,
                         "year": d.year,
+                        "title": info[d.id][2],
                         "sentences": d.sentences,
                         "paragraphs": d.paragraphs,
                         "articles": d.articles,
@@ -529,6 +511,10 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
             positions = write_networks(staging / "network", result.networks, seed=result.config.run.seed)
             advance(1)
             pictures = _write_charts(staging / "charts", result, positions)
+            if result.topics is not None:
+                from .topic_outputs import write_topic_views
+
+                write_topic_views(staging, result.topics, lam=result.config.topics.relevance_lambda)
             advance(1)
             write_text(staging / "report.html", render_html(result, tables, pictures))
             write_text(staging / "report.md", render_markdown(result, tables))
@@ -692,16 +678,10 @@ def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[
             folder / "network_panel",
         )
     if result.topics is not None:
-        model = result.topics
-        shares = model.shares({d.id: d.group for d in result.tokenized})
-        pictures["topic_shares"] = charts.save(
-            charts.heatmap(
-                {_marked(g, result): row for g, row in shares.items()},
-                [f"T{t + 1} {model.label(t, 2)}" for t in range(model.k)],
-                title="各组主题占比 Topic shares by group",
-            ),
-            folder / "topic_shares",
-        )
+        from .topic_outputs import topic_charts
+
+        marked = {g: _marked(g, result) for g in result.keywords_by_group}
+        pictures.update(topic_charts(folder, result.topics, document_info(result), marked))
     per_10k = {(s.group, s.scheme, s.dimension): s.per_10k for s in result.group_scores}
     for number, scheme in enumerate(result.schemes, 1):
         values = {

@@ -57,7 +57,7 @@ from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon,
 from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .selection import parse_rules, select
-from .topics import TopicModel, fit_lda
+from .topic_stage import Topics, fit_topics
 from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
 from .workers import IsolatedPool
 
@@ -91,7 +91,7 @@ class RunResult:
     network: nx.Graph
     group_networks: dict[str, nx.Graph]
     links: list[StrongestLink]
-    topics: TopicModel | None
+    topics: Topics | None
     distinctive: dict[str, list[DistinctiveTerm]]
     duplicates: list[DuplicateCluster] = field(default_factory=list)
     dropped: list[ReadDocument] = field(default_factory=list)  # duplicates left out of the analysis
@@ -207,18 +207,7 @@ def run(
     topics = None
     if config.topics.enabled:
         with stages.stage("topics"):
-            t = config.topics
-            topics = fit_lda(
-                [(d.id, [w for s in d.sentences for w in s]) for d in tokenized],
-                k=t.k,
-                seed=config.run.seed,
-                passes=t.passes,
-                iterations=t.iterations,
-                chunksize=t.chunksize,
-                min_df=t.min_df,
-                max_df=t.max_df,
-                top_terms=t.top_terms,
-            )
+            topics = fit_topics(tokenized, config, workers=_workers(config))
     with stages.stage("compare"):
         c = config.compare
         distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
@@ -233,7 +222,7 @@ def run(
         change = _changes(dtm, {r.document.id: r.document for r in read}, config)
         similarity = {pair: {"tfidf_cosine": value} for pair, value in group_similarity(dtm).items()}
         if topics is not None:
-            shares = topics.shares({d.id: d.group for d in tokenized})
+            shares = topics.lda.shares({d.id: d.group for d in tokenized})
             for (a, b), values in similarity.items():
                 values["topic_js"] = jensen_shannon(shares[a], shares[b])
 

@@ -35,6 +35,7 @@ LIBRARIES = (
     "numpy",
     "scipy",
     "gensim",
+    "scikit-learn",
     "networkx",
     "openpyxl",
     "matplotlib",
@@ -128,7 +129,7 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "tokens": result.n_tokens,
             "vocabulary": len(result.dtm.vocab),
             "groups": {g: {"documents": t.documents, "tokens": t.tokens} for g, t in result.keywords_by_group.items()},
-            "topic_documents_dropped": list(result.topics.dropped) if result.topics else [],
+            "topic_documents_dropped": list(result.topics.lda.dropped) if result.topics else [],
         }
     )
     if result.dictionary is not None:
@@ -139,6 +140,16 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "fixed": [{"word": w, "freq": f} for w, f in report.fixed],
             "failed": [{"word": w, "reason": r} for w, r in report.failed],
             "share_whole": round(report.share_whole, 4),
+        }
+    if result.topics is not None:
+        record["topics"] = {
+            "k": result.topics.selection.chosen,
+            "rule": result.topics.selection.rule,
+            "seeds": sorted({f.seed for f in result.topics.selection.fits}),
+        }
+        record["timing"]["topic_fit_seconds"] = {
+            **result.topics.seconds,
+            "per_fit": {f"K={f.k} seed={f.seed}": f.seconds for f in result.topics.selection.fits},
         }
     record["counts"]["synonym_merges"] = sum(result.merges.values())
     record["resources"] = [

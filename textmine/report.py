@@ -82,15 +82,42 @@ def methods(result: "RunResult") -> dict[str, str]:
     hmm_en = "with" if c.segment.hmm else "without"
     topic_zh = topic_en = ""
     if result.topics is not None:
-        t = c.topics
+        t, sel = c.topics, result.topics.selection
+        ks = [x.k for x in sel.scores]
+        seeds = len({f.seed for f in sel.fits})
+        if t.k:
+            chosen_zh = f"主题数 K={sel.chosen} 由研究者设定"
+            chosen_en = f"K = {sel.chosen} was set by the researcher"
+        else:
+            chosen_zh = (
+                f"在 K={ks[0]}–{ks[-1]}（步长 {t.k_step}）之间每个 K 以 {seeds} 个随机种子各拟合一次（留出每第十篇文档计算困惑度），"
+                f"取各种子平均 C_NPMI 一致性最高的 K={sel.chosen}"
+            )
+            chosen_en = (
+                f"K = {sel.chosen} was chosen from K = {ks[0]}–{ks[-1]} (step {t.k_step}), each fitted with {seeds} seeds on 90 % of "
+                f"the documents, as the K with the highest mean C_NPMI coherence across seeds"
+            )
+        score = next(x for x in sel.scores if x.k == sel.chosen)
+        stable_zh = (
+            f"，该 K 在不同种子间的主题稳定性（前 10 词匹配 Jaccard 均值）为 {score.stability:.2f}" if seeds > 1 else ""
+        )
+        stable_en = (
+            f"; its topics' stability across seeds (matched top-10 Jaccard) is {score.stability:.2f}"
+            if seeds > 1
+            else ""
+        )
+        nmf_zh = "；另以 scikit-learn 对 TF-IDF 矩阵做 NMF（同一 K）作对照" if result.topics.nmf else ""
+        nmf_en = "; NMF on the TF-IDF matrix (scikit-learn, same K) serves as a check" if result.topics.nmf else ""
         topic_zh = (
-            f"主题模型采用 gensim {v['gensim']} 的 LDA（K={t.k}，随机种子 {c.run.seed}，{t.passes} 轮，单进程训练以保证可复现），"
-            f"剔除出现于少于 {t.min_df} 篇或超过 {t.max_df:.0%} 文档的词。"
+            f"主题模型采用 gensim {v['gensim']} 的 LDA（{t.passes} 轮，单进程训练以保证同一种子结果可复现），"
+            f"剔除出现于少于 {t.min_df} 篇或超过 {t.max_df:.0%} 文档的词；{chosen_zh}{stable_zh}。"
+            f"最终模型以全部文档、随机种子 {c.run.seed} 拟合，主题词按相关度（λ={t.relevance_lambda}，Sievert & Shirley, 2014）排序{nmf_zh}。"
         )
         topic_en = (
-            f"Topics were fitted with gensim {v['gensim']} LDA (K = {t.k}, seed {c.run.seed}, {t.passes} passes, one process "
-            f"so that the seed reproduces the model), leaving out terms in fewer than {t.min_df} documents or in more than "
-            f"{t.max_df:.0%} of them. "
+            f"Topics were fitted with gensim {v['gensim']} LDA ({t.passes} passes, one process so that a seed reproduces the model), "
+            f"leaving out terms in fewer than {t.min_df} documents or in more than {t.max_df:.0%} of them; {chosen_en}{stable_en}. "
+            f"The final model was fitted on all documents with seed {c.run.seed}; topic terms are ranked by relevance "
+            f"(lambda = {t.relevance_lambda}; Sievert & Shirley 2014){nmf_en}. "
         )
     zh = (
         f"样本为 {len(result.tokenized)} 份政策文本（{groups_zh}），由 textmine {v['textmine']} 自动抽取全文"
@@ -170,17 +197,24 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
     by_name = {t.name: t for t in tables}
     topics = None
     if result.topics is not None:
-        model = result.topics
+        model, sel = result.topics.lda, result.topics.selection
         topics = {
+            "k": sel.chosen,
+            "rule": sel.rule,
             "rows": [
                 {
                     "id": f"T{t + 1}",
                     "label": model.label(t),
-                    "terms": "、".join(term for term, _ in model.topics[t][:10]),
+                    "terms": "、".join(
+                        term for term, _, _ in model.top_terms(t, 10, result.config.topics.relevance_lambda)
+                    ),
                 }
                 for t in range(model.k)
             ],
+            "selection": by_name["topic_selection"],
             "shares": by_name["topic_shares"],
+            "documents": by_name["topic_documents"],
+            "alignment": by_name.get("topic_alignment"),
         }
     return {
         "title": result.config.report.title or f"{result.corpus.name} 政策文本分析报告",
@@ -278,8 +312,15 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
         ]
     if ctx["topics"]:
         shares = ctx["topics"]["shares"]
+        selection = ctx["topics"]["selection"]
         parts += [
             "## 主题模型 Topics",
+            "",
+            f"K = {ctx['topics']['k']}: {ctx['topics']['rule']}. Interactive view: `topics.html`.",
+            "",
+            "![choosing K](charts/topic_selection.png)",
+            "",
+            _md_table(selection.header, selection.rows),
             "",
             "![topic shares](charts/topic_shares.png)",
             "",
