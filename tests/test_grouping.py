@@ -5,7 +5,7 @@ from textmine.corpus import discover
 from textmine.errors import ConfigError, CorpusError
 from textmine.grouping import group_name, parse_group_by, period_of, year_bands
 
-from conftest import make_corpus
+from conftest import FIXTURES, make_corpus, truth
 
 
 def test_year_bands_are_named_so_no_spreadsheet_reads_a_formula():
@@ -52,3 +52,26 @@ def test_documents_grouped_by_city_and_period(tmp_path):
         discover(root, CorpusConfig(group_by="period"))
     with pytest.raises(CorpusError, match="no column 'province'"):
         discover(root, CorpusConfig(group_by="city+province"))
+
+
+def test_grouped_by_the_issuer_read_from_the_text(tmp_path):
+    import shutil
+
+    import textmine
+
+    root = tmp_path / "c"
+    (root / "notices").mkdir(parents=True)
+    shutil.copy(FIXTURES / "real-pdfs" / "govdoc-cn-397" / "397.pdf", root / "notices" / "397.pdf")
+    (root / "notices" / "opinion.txt").write_text(
+        "北京市人民政府关于加快建设高水平人才高地的意见\n京政发〔2021〕30号\n各区人民政府，市政府各委、办、局：\n"
+        "为深入实施人才强国战略，提出如下意见。\n本意见自印发之日起施行。\n北京市人民政府\n2021年11月5日\n",
+        encoding="utf-8",
+    )
+    (root / "notices" / "regulation.txt").write_text(truth("bj0004"), encoding="utf-8")
+    config = textmine.load_config(corpus=root, overrides={"corpus.group_by": "issuer", "run.progress": False})
+    read, _ = textmine.extract_corpus(discover(root, config.corpus), config)
+    assert {r.document.id: r.document.group for r in read} == {
+        "notices/397": "发展改革委办公厅、税务总局办公厅",
+        "notices/opinion": "北京市人民政府",
+        "notices/regulation": "(none)",  # a regulation names no issuer; never the folder's name
+    }

@@ -2,6 +2,7 @@ import json
 import math
 import random
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -100,7 +101,7 @@ def test_fixed_k_outputs_and_interactive_view(tmp_path):
     # both seeds find the three themes: their 6 words agree; the other 4 of each top 10 are near-zero noise
     assert topics.selection.scores[0].stability > 0.8
     info = {d.id: (d.group, d.year, f"标题 {d.id}") for d in documents}
-    tables = {t.name: t for t in topic_tables(topics, info, {}, top_terms=6, lam=0.6, representative=2)}
+    tables = {t.name: t for t in topic_tables(topics, info, {}, replace(config.topics, top_terms=6, representative=2))}
     assert {"topic_selection", "topic_terms", "topic_documents", "topic_shares", "topic_years"} <= set(tables)
     assert {"nmf_topic_terms", "nmf_topic_shares", "topic_alignment", "document_topics", "nmf_document_topics"} <= set(
         tables

@@ -65,6 +65,12 @@ _SET = click.option(
     "--set", "settings", multiple=True, metavar="SECTION.KEY=VALUE", help="Set any config key; repeatable."
 )
 _QUIET = click.option("-q", "--quiet", is_flag=True, help="No progress bars and no summary.")
+_FROM = click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The output folder of an earlier `textmine run` on CORPUS. [default: outputs/<corpus folder name>]",
+)
 
 
 def _output(default: str) -> Any:
@@ -263,12 +269,7 @@ def extract_command(
 
 @main.command("network")
 @_CORPUS
-@click.option(
-    "--from",
-    "source",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The output folder of an earlier `textmine run` on CORPUS. [default: outputs/<corpus folder name>]",
-)
+@_FROM
 @_output("outputs/<corpus folder name>-network")
 @_CONFIG
 @click.option(
@@ -323,7 +324,7 @@ def network_command(
     overrides.update({k: v for k, v in flags.items() if v is not None})
     config = load_config(corpus=corpus, config_file=config_file, overrides=overrides)
     name = corpus.resolve().name
-    tokens = (source or Path("outputs") / name) / "tokens.jsonl"
+    tokens = tokens_path(source, corpus)
     out = output or Path("outputs") / f"{name}-network"
     networks = network_only(tokens, out, config)
     graph = networks.graphs["all"]
@@ -336,12 +337,7 @@ def network_command(
 
 @main.command("topics")
 @_CORPUS
-@click.option(
-    "--from",
-    "source",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="The output folder of an earlier `textmine run` on CORPUS. [default: outputs/<corpus folder name>]",
-)
+@_FROM
 @_output("outputs/<corpus folder name>-topics")
 @_CONFIG
 @click.option("-k", "--topics", "k", type=int, help="Number of topics; 0 = choose it by the highest mean C_NPMI.")

@@ -3,8 +3,10 @@
 ``corpus.group_by`` names one column (``city``, ``doc_type``, ``issuer``...) or a cross joined by
 ``+`` (``city+period``). Two names are derived rather than read: ``year`` (the document's year,
 from the manifest, the file name or the text) and ``period`` (the band of ``corpus.periods`` the
-year falls in). A cross's group is its values joined by " · " (``beijing · 2016-2020``). Without
-a manifest, any column name stands for the first-level folder.
+year falls in); ``issuer`` and the other fields of :func:`textmine.metadata.policy_metadata` come
+from the text when the manifest has no such column. A cross's group is its values joined by " · "
+(``beijing · 2016-2020``). Without a manifest, any other column name stands for the first-level
+folder.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from .errors import ConfigError, CorpusError
 
 DERIVED = ("year", "period")
+FROM_TEXT = ("issuer", "doc_number", "issued", "in_force", "title")  # read from the text when the manifest lacks them
 NO_YEAR = "(no year)"
 NO_PERIOD = "(no period)"
 JOIN = " · "
@@ -66,13 +69,14 @@ def group_name(meta: dict[str, str], year: int | None, columns: list[str], bands
         elif column == "period":
             parts.append(period_of(year, bands) or (NO_YEAR if year is None else NO_PERIOD))
         else:
-            parts.append(meta.get(column) or meta.get("folder") or "(none)")
+            value = meta.get(column) or (meta.get("folder") if column not in FROM_TEXT else None)
+            parts.append(value or "(none)")
     return JOIN.join(parts)
 
 
 def check_columns(columns: list[str], available: set[str], bands: dict[str, tuple[int, int]], where: str) -> None:
     """Every column to group by exists (derived ones aside), and ``period`` has bands to use."""
-    missing = [c for c in columns if c not in DERIVED and c not in available]
+    missing = [c for c in columns if c not in DERIVED and c not in FROM_TEXT and c not in available]
     if missing:
         raise CorpusError(
             f"{where}: no column '{missing[0]}' to group by (corpus.group_by); it has "

@@ -199,15 +199,7 @@ def build_tables(result: "RunResult") -> list[Table]:
     if result.topics is not None:
         from .topic_outputs import topic_tables
 
-        t = result.config.topics
-        tables += topic_tables(
-            result.topics,
-            document_info(result),
-            result.caution,
-            top_terms=t.top_terms,
-            lam=t.relevance_lambda,
-            representative=t.representative,
-        )
+        tables += topic_tables(result.topics, document_info(result), result.caution, result.config.topics)
     return tables
 
 

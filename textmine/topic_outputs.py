@@ -21,7 +21,7 @@ from .record import library_versions
 from .writers import write_text
 
 if TYPE_CHECKING:
-    from .config import Config
+    from .config import Config, TopicsConfig
     from .topic_stage import Topics
     from .topics import TopicModel
 
@@ -31,13 +31,7 @@ def prefix(model: "TopicModel") -> str:
 
 
 def topic_tables(
-    topics: "Topics",
-    info: dict[str, tuple[str, int | None, str]],
-    caution: dict[str, str],
-    *,
-    top_terms: int,
-    lam: float,
-    representative: int,
+    topics: "Topics", info: dict[str, tuple[str, int | None, str]], caution: dict[str, str], settings: "TopicsConfig"
 ) -> list[Table]:
     """Every topic table; ``info`` gives each document's group, year and title."""
     s = topics.selection
@@ -88,21 +82,16 @@ def topic_tables(
         ),
     ]
     for model in topics.models:
-        tables += _model_tables(model, info, caution, top_terms=top_terms, lam=lam, representative=representative)
+        tables += _model_tables(model, info, caution, settings)
     if topics.nmf is not None:
         tables.append(alignment_table(topics.lda, topics.nmf))
     return tables
 
 
 def _model_tables(
-    model: "TopicModel",
-    info: dict[str, tuple[str, int | None, str]],
-    caution: dict[str, str],
-    *,
-    top_terms: int,
-    lam: float,
-    representative: int,
+    model: "TopicModel", info: dict[str, tuple[str, int | None, str]], caution: dict[str, str], settings: "TopicsConfig"
 ) -> list[Table]:
+    top_terms, lam, representative = settings.top_terms, settings.relevance_lambda, settings.representative
     p, name = prefix(model), model.kind.upper()
     ids = [f"T{t + 1}" for t in range(model.k)]
     labels = [model.label(t) for t in range(model.k)]
@@ -313,9 +302,7 @@ def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
     t = config.topics
 
     def build(staging: Path) -> None:
-        tables = topic_tables(
-            topics, info, {}, top_terms=t.top_terms, lam=t.relevance_lambda, representative=t.representative
-        )
+        tables = topic_tables(topics, info, {}, t)
         for table in tables:
             write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
         write_xlsx(staging / "topics.xlsx", {x.name: (x.header, x.rows) for x in tables})
