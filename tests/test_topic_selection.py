@@ -62,3 +62,12 @@ def test_the_rule_is_near_but_not_always_on_the_planted_number_when_themes_are_w
     )
     assert selection.chosen in (5, 6, 7)
     assert selection.chosen == max(selection.scores, key=lambda s: s.c_npmi).k
+
+
+def test_a_k_at_the_end_of_the_range_is_flagged():
+    from textmine.topic_selection import KScore, Selection
+
+    scores = [KScore(k, c, 0, 0, 0, 0, 0, 0, 0, 1, 1) for k, c in ((4, 0.1), (6, 0.2), (8, 0.3))]
+    assert "raise topics.k_max" in Selection(scores, [], 8, "rule").advice
+    assert "lower topics.k_min" in Selection(scores, [], 4, "rule").advice
+    assert Selection(scores, [], 6, "rule").advice == "" and Selection(scores[:1], [], 4, "fixed").advice == ""

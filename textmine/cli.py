@@ -384,6 +384,8 @@ def topics_command(
     topics = topics_only(tokens, out, config)
     sel = topics.selection
     click.echo(f"textmine topics: {tokens} -> {out}\n  K = {sel.chosen} ({sel.rule})")
+    if sel.advice:
+        click.echo(f"  note: {sel.advice}")
     click.echo(f"  {'K':>3} {'C_NPMI':>8} {'C_V':>7} {'U_Mass':>8} {'perplexity':>11} {'stability':>10}")
     for x in sel.scores:
         mark = " <" if x.k == sel.chosen else ""

@@ -201,6 +201,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
         topics = {
             "k": sel.chosen,
             "rule": sel.rule,
+            "advice": sel.advice,
             "rows": [
                 {
                     "id": f"T{t + 1}",
@@ -316,7 +317,8 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
         parts += [
             "## 主题模型 Topics",
             "",
-            f"K = {ctx['topics']['k']}: {ctx['topics']['rule']}. Interactive view: `topics.html`.",
+            f"K = {ctx['topics']['k']}: {ctx['topics']['rule']}. Interactive view: `topics.html`."
+            + (f" **{ctx['topics']['advice']}.**" if ctx["topics"]["advice"] else ""),
             "",
             "![choosing K](charts/topic_selection.png)",
             "",

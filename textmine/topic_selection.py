@@ -75,6 +75,20 @@ class Selection:
     chosen: int
     rule: str  # the rule that chose K, or that the user fixed it
 
+    @property
+    def advice(self) -> str:
+        """A caution when the chosen K is at an end of the range tried: a better K may lie beyond it."""
+        ks = [s.k for s in self.scores]
+        if len(ks) < 2:
+            return ""
+        if self.chosen == max(ks):
+            return f"K = {self.chosen} is the largest tried: raise topics.k_max to see whether a larger K scores better"
+        if self.chosen == min(ks):
+            return (
+                f"K = {self.chosen} is the smallest tried: lower topics.k_min to see whether a smaller K scores better"
+            )
+        return ""
+
     def to_json(self) -> dict[str, Any]:
         return {
             "scores": [asdict(s) for s in self.scores],
