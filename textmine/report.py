@@ -221,8 +221,8 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
         "title": result.config.report.title or f"{result.corpus.name} 政策文本分析报告",
         "corpus": result.corpus.name,
         "overview": overview(result),
-        "n_read": len(result.read),
-        "n_found": len(result.read) + len(result.skipped),
+        "n_read": len(result.read) + len(result.dropped),  # duplicates were read, and counted once
+        "n_found": len(result.read) + len(result.dropped) + len(result.skipped),
         "tokens": result.n_tokens,
         "vocabulary": len(result.dtm.vocab),
         "skipped": result.skipped,
