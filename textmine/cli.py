@@ -267,6 +267,23 @@ def extract_command(
             click.echo(f"  skipped    {line}")
 
 
+def _from_tokens(
+    corpus: Path,
+    source: Path | None,
+    output: Path | None,
+    config_file: Path | None,
+    settings: tuple[str, ...],
+    flags: dict[str, Any],
+    stage: str,
+) -> tuple[Any, Path, Path]:
+    """The config, the earlier run's tokens.jsonl and the output folder of a stage run on its own."""
+    overrides = _parse_set(settings)
+    overrides.update({key: value for key, value in flags.items() if value is not None})
+    config = load_config(corpus=corpus, config_file=config_file, overrides=overrides)
+    out = output or Path("outputs") / f"{corpus.resolve().name}-{stage}"
+    return config, tokens_path(source, corpus), out
+
+
 @main.command("network")
 @_CORPUS
 @_FROM
@@ -320,12 +337,7 @@ def network_command(
         "network.top_k": top_k,
         "run.seed": seed,
     }
-    overrides = _parse_set(settings)
-    overrides.update({k: v for k, v in flags.items() if v is not None})
-    config = load_config(corpus=corpus, config_file=config_file, overrides=overrides)
-    name = corpus.resolve().name
-    tokens = tokens_path(source, corpus)
-    out = output or Path("outputs") / f"{name}-network"
+    config, tokens, out = _from_tokens(corpus, source, output, config_file, settings, flags, "network")
     networks = network_only(tokens, out, config)
     graph = networks.graphs["all"]
     click.echo(
@@ -375,12 +387,7 @@ def topics_command(
         "topics.nmf": False if no_nmf else None,
         "extract.workers": workers,
     }
-    overrides = _parse_set(settings)
-    overrides.update({key: value for key, value in flags.items() if value is not None})
-    config = load_config(corpus=corpus, config_file=config_file, overrides=overrides)
-    name = corpus.resolve().name
-    tokens = tokens_path(source, corpus)
-    out = output or Path("outputs") / f"{name}-topics"
+    config, tokens, out = _from_tokens(corpus, source, output, config_file, settings, flags, "topics")
     topics = topics_only(tokens, out, config)
     sel = topics.selection
     click.echo(f"textmine topics: {tokens} -> {out}\n  K = {sel.chosen} ({sel.rule})")

@@ -1,6 +1,6 @@
 """Rewrite the README's configuration table from textmine.config (the single source of each key's help).
 
-    python tools/config_table.py        # README.md updated in place
+python tools/config_table.py        # README.md updated in place
 """
 
 import json
