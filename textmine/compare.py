@@ -244,6 +244,11 @@ class Change:
     term: DistinctiveTerm
     documents: tuple[int, int]  # the group's documents in the earlier and the later period
 
+    def caution(self, min_documents: int) -> str:
+        """The small-sample flag when either period has fewer than ``min_documents`` documents."""
+        n_e, n_l = self.documents
+        return f"small sample: {n_e} and {n_l} documents" if min(n_e, n_l) < min_documents else ""
+
 
 def change_terms(
     dtm: DocTermMatrix,

@@ -23,8 +23,8 @@ from .record import library_versions
 from .writers import write_csv, write_json, write_xlsx
 
 
-def load_tokens(path: Path) -> list[TokenizedDocument]:
-    """The documents of a run's ``tokens.jsonl``."""
+def load_tokens(path: Path, *, titles: dict[str, str] | None = None) -> list[TokenizedDocument]:
+    """The documents of a run's ``tokens.jsonl``; their titles go into ``titles`` when given."""
     if not path.is_file():
         raise CorpusError(f"{path}: no segmented corpus here; run `textmine run` on the corpus first")
     documents = []
@@ -37,6 +37,8 @@ def load_tokens(path: Path) -> list[TokenizedDocument]:
                         d["id"], d["group"], d["year"], d["sentences"], d.get("paragraphs"), d.get("articles")
                     )
                 )
+                if titles is not None:
+                    titles[d["id"]] = d.get("title", "")
             except (json.JSONDecodeError, KeyError) as exc:
                 raise CorpusError(f"{path}:{number}: not a textmine tokens line ({exc})") from None
     return documents

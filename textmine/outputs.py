@@ -238,11 +238,9 @@ def change_table(changes: list["Change"], min_documents: int) -> Table:
             t, sign = c.term, 1 if direction == "rising" else -1
             counts = (t.rest_count, t.count) if sign == 1 else (t.count, t.rest_count)
             per_10k = (t.rest_per_10k, t.per_10k) if sign == 1 else (t.per_10k, t.rest_per_10k)
-            n_e, n_l = c.documents
-            caution = f"small sample: {n_e} and {n_l} documents" if min(n_e, n_l) < min_documents else ""
             rows.append(
                 [group, earlier, later, direction, rank, t.term, *counts, *per_10k]
-                + [sign * t.z, t.g2, t.q, sign * t.log_ratio, n_e, n_l, caution]
+                + [sign * t.z, t.g2, t.q, sign * t.log_ratio, *c.documents, c.caution(min_documents)]
             )
     return Table(
         "change_terms",

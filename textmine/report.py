@@ -181,9 +181,7 @@ def _change_summary(result: "RunResult", n: int = 10) -> list[dict[str, Any]]:
                 "documents": f"{n_e} → {n_l}",
                 "rising": [],
                 "falling": [],
-                "caution": f"small sample: {n_e} and {n_l} documents"
-                if min(n_e, n_l) < result.config.compare.min_documents
-                else "",
+                "caution": c.caution(result.config.compare.min_documents),
             },
         )
         if len(cell[c.direction]) < n:

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections import defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,9 +124,7 @@ def _model_tables(
     )
     groups = {d: info[d][0] for d in model.doc_ids}
     shares = model.shares(groups)
-    counts = defaultdict(int)
-    for g in groups.values():
-        counts[g] += 1
+    counts = Counter(groups.values())
     by_group = Table(
         f"{p}shares",
         f"{name}: each group's share of each topic (mean document–topic distribution; rows sum to 1)",
@@ -135,16 +132,12 @@ def _model_tables(
         [[g, counts[g], *[round(float(x), 6) for x in v], caution.get(g, "")] for g, v in shares.items()],
     )
     years = {d: info[d][1] for d in model.doc_ids}
-    known = [d for d in model.doc_ids if years[d] is not None]
-    rows = []
-    for year in sorted({years[d] for d in known}):
-        mask = np.array([years[d] == year for d in model.doc_ids])
-        rows.append([year, int(mask.sum()), *[round(float(x), 6) for x in model.doc_topics[mask].mean(axis=0)]])
+    documents_per_year = Counter(years.values())
     by_year = Table(
         f"{p}years",
         f"{name}: topic shares per year (mean over the year's documents)",
         ["year", "documents", *ids],
-        rows,
+        [[year, documents_per_year[year], *[round(float(x), 6) for x in v]] for year, v in model.shares(years).items()],
     )
     matrix = Table(
         f"{p}document_topics" if model.kind == "lda" else "nmf_document_topics",
@@ -207,11 +200,8 @@ def topic_charts(
             ),
             folder / f"{p}shares",
         )
-        years = sorted({info[d][1] for d in model.doc_ids if info[d][1] is not None})
-        if years:
-            by_year = {
-                str(y): model.doc_topics[np.array([info[d][1] == y for d in model.doc_ids])].mean(axis=0) for y in years
-            }
+        by_year = {str(y): v for y, v in model.shares({d: info[d][1] for d in model.doc_ids}).items()}
+        if by_year:
             pictures[f"{p}years"] = charts.save(
                 charts.heatmap(by_year, labels, title=f"各年份主题占比 Topic shares by year ({name})"),
                 folder / f"{p}years",
@@ -291,12 +281,8 @@ def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
     from .writers import write_csv, write_json, write_xlsx
 
     started = time.perf_counter()
-    documents = load_tokens(tokens)
-    titles = {}
-    with tokens.open(encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            titles[record["id"]] = record.get("title", "")
+    titles: dict[str, str] = {}
+    documents = load_tokens(tokens, titles=titles)
     info = {d.id: (d.group, d.year, titles.get(d.id, "")) for d in documents}
     topics = fit_topics(documents, config, workers=config.extract.workers or os.cpu_count() or 1)
     t = config.topics

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -181,8 +181,6 @@ def sweep(
 
 def _with_coherence(corpus: TopicCorpus, fits: list[Fit]) -> list[Fit]:
     """The fits with the mean coherence of their topics, all topics scored in one pass per measure."""
-    from dataclasses import replace
-
     from gensim.models import CoherenceModel
 
     topics = [t for f in fits for t in f.top_terms]

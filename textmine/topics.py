@@ -132,10 +132,12 @@ class TopicModel:
         """Tokens each topic accounts for: document lengths spread by the document–topic shares."""
         return self.doc_lengths @ self.doc_topics
 
-    def shares(self, groups: dict[str, str]) -> dict[str, np.ndarray]:
-        """Each group's topic shares: the mean topic distribution of its documents (sums to 1)."""
+    def shares(self, groups: dict[str, Any]) -> dict[Any, np.ndarray]:
+        """Each group's topic shares: the mean topic distribution of its documents (sums to 1), in
+        the groups' order. Documents whose group is None (a year unknown) are left out."""
         labels = np.asarray([groups[d] for d in self.doc_ids], dtype=object)
-        return {g: self.doc_topics[labels == g].mean(axis=0) for g in sorted(set(labels))}
+        known = sorted({g for g in labels if g is not None})
+        return {g: self.doc_topics[labels == g].mean(axis=0) for g in known}
 
     def to_json(self) -> dict[str, Any]:
         return {
