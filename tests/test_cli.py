@@ -6,6 +6,7 @@ import csv
 import itertools
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -24,20 +25,31 @@ BAD = {"docs/beijing/empty.pdf": b"", "docs/shanghai/portal-page.pdf": b"<!DOCTY
 TITLE = "<script>alert(1)</script> 四城市"
 
 
-def textmine(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "textmine", *args], capture_output=True, text=True, timeout=600)
+def textmine(*args: str, cache: Path | None = None) -> subprocess.CompletedProcess:
+    """The command as a user runs it; with ``cache``, in that cache folder instead of the session's."""
+    env = {**os.environ, "TEXTMINE_CACHE": str(cache)} if cache is not None else None
+    return subprocess.run(
+        [sys.executable, "-m", "textmine", *args], capture_output=True, text=True, timeout=600, env=env
+    )
+
+
+RUN_ARGS = ["--topics", "3", "--workers", "2", "--set", f"report.title={json.dumps(TITLE, ensure_ascii=False)}"]
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """A first run from an empty cache of its own, and a second run that takes every stage from that cache."""
     base = tmp_path_factory.mktemp("e2e")
     corpus = make_corpus(base / "corpus", SUBSET, BAD)
-    args = ["--topics", "3", "--workers", "2", "--set", f"report.title={json.dumps(TITLE, ensure_ascii=False)}"]
-    first = textmine("run", str(corpus), "-o", str(base / "out1"), *args)
-    second = textmine("run", str(corpus), "-o", str(base / "out2"), "--quiet", *args)
+    first = textmine("run", str(corpus), "-o", str(base / "out1"), *RUN_ARGS, cache=base / "cache")
+    second = textmine("run", str(corpus), "-o", str(base / "out2"), "--quiet", *RUN_ARGS, cache=base / "cache")
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
     return base / "out1", base / "out2", first
+
+
+def run_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -289,18 +301,23 @@ def test_workbook_has_every_table(runs):
     assert skipped[0] == ("file", "reason") and len(skipped) == 3
 
 
-def test_two_runs_give_identical_files(runs):
+def test_runs_give_identical_files_from_a_fresh_cache_or_a_warm_one(runs, tmp_path):
+    """A fresh run, a rerun that takes every stage (texts, tokens, topic model) from the first run's
+    cache, and a run with a separate empty cache: the same files, byte for byte, but for timing."""
     out1, out2, _ = runs
-    files1 = sorted(p.relative_to(out1).as_posix() for p in out1.rglob("*") if p.is_file())
-    files2 = sorted(p.relative_to(out2).as_posix() for p in out2.rglob("*") if p.is_file())
-    assert files1 == files2 and len(files1) > 30
-    for name in files1:
+    out3 = tmp_path / "out3"
+    third = textmine("run", str(out1.parent / "corpus"), "-o", str(out3), "-q", *RUN_ARGS, cache=tmp_path / "cache")
+    assert third.returncode == 0, third.stderr
+    files = [run_files(o) for o in (out1, out2, out3)]
+    assert list(files[0]) == list(files[1]) == list(files[2]) and len(files[0]) > 30
+    for name in files[0]:
         if name != "run.json":
-            assert (out1 / name).read_bytes() == (out2 / name).read_bytes(), name
-    r1, r2 = (json.loads((o / "run.json").read_text(encoding="utf-8")) for o in (out1, out2))
-    r1.pop("timing"), r2.pop("timing")
-    r1["config"]["run"].pop("progress"), r2["config"]["run"].pop("progress")  # the second run was --quiet
-    assert r1 == r2
+            assert files[0][name] == files[1][name] == files[2][name], name
+    records = [json.loads(f["run.json"]) for f in files]
+    for record in records:
+        record.pop("timing")
+        record["config"]["run"].pop("progress")  # the later runs were --quiet
+    assert records[0] == records[1] == records[2]
 
 
 def test_a_bad_config_key_is_one_line_and_no_traceback(tmp_path):

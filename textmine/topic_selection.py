@@ -30,7 +30,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .errors import AnalysisError
-from .topics import TopicCorpus, lda
+from .topics import TopicCorpus, lda, one_thread
 from .workers import IsolatedPool
 
 RULE = "highest mean C_NPMI (top 10 terms) across seeds; ties: the smaller K"
@@ -124,8 +124,9 @@ def _fit_one(task: tuple[int, int]) -> Fit:
     k, seed = task
     started = time.perf_counter()
     train, held = holdout_rows(len(_corpus.doc_ids))
-    model = lda(_corpus, k=k, seed=seed, rows=train, **_settings)
-    perplexity = float(2 ** (-model.log_perplexity(_corpus.bows(held)))) if held else math.nan
+    with one_thread():
+        model = lda(_corpus, k=k, seed=seed, rows=train, **_settings)
+        perplexity = float(2 ** (-model.log_perplexity(_corpus.bows(held)))) if held else math.nan
     tops = [[_corpus.vocab[w] for w, _ in model.get_topic_terms(t, topn=TOP)] for t in range(k)]
     return Fit(k, seed, perplexity, tops, round(time.perf_counter() - started, 3))
 

@@ -22,6 +22,15 @@ from .errors import AnalysisError
 RELEVANCE_LAMBDA = 0.6
 
 
+def one_thread() -> Any:
+    """BLAS and OpenMP held to one thread while a model is fitted: sums reduced in another order by
+    another number of threads can change a fit's last bits, and so its results, from one machine to
+    the next. The cores are used by fitting several models in parallel processes instead."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 @dataclass(frozen=True)
 class TopicCorpus:
     """The documents as a topic model sees them."""
@@ -201,11 +210,12 @@ def fit_lda(
     corpus: TopicCorpus, *, k: int, seed: int, passes: int = 20, iterations: int = 200, chunksize: int = 50
 ) -> TopicModel:
     """LDA on every document of ``corpus``."""
-    model = lda(corpus, k=k, seed=seed, passes=passes, iterations=iterations, chunksize=chunksize)
-    doc_topics = np.zeros((len(corpus.doc_ids), k))
-    for row, bow in enumerate(corpus.bows()):
-        for topic, p in model.get_document_topics(bow, minimum_probability=0.0):
-            doc_topics[row, topic] = p
+    with one_thread():
+        model = lda(corpus, k=k, seed=seed, passes=passes, iterations=iterations, chunksize=chunksize)
+        doc_topics = np.zeros((len(corpus.doc_ids), k))
+        for row, bow in enumerate(corpus.bows()):
+            for topic, p in model.get_document_topics(bow, minimum_probability=0.0):
+                doc_topics[row, topic] = p
     return _model("lda", corpus, k, seed, model.get_topics(), doc_topics)
 
 
@@ -217,13 +227,18 @@ def fit_nmf(corpus: TopicCorpus, *, k: int, seed: int, max_iter: int = 500) -> T
 
     tfidf = TfidfTransformer().fit_transform(corpus.counts.astype(float))
     nmf = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=max_iter)
-    weights = nmf.fit_transform(tfidf)
+    with one_thread():
+        weights = nmf.fit_transform(tfidf)
     empty = weights.sum(axis=1) == 0
     weights[empty] = 1.0  # a document NMF gives no weight is spread evenly rather than divided by zero
     return _model("nmf", corpus, k, seed, nmf.components_ + 1e-12, weights)
 
 
 def _model(kind: str, corpus: TopicCorpus, k: int, seed: int, phi: np.ndarray, doc_topics: np.ndarray) -> TopicModel:
+    # float64 from the start (gensim's topics are float32): the cache stores float64, and a model read
+    # back from it must be the very model this fit gives, to the last bit
+    phi = np.asarray(phi, dtype=np.float64)
+    doc_topics = np.asarray(doc_topics, dtype=np.float64)
     phi = phi / phi.sum(axis=1, keepdims=True)
     doc_topics = doc_topics / doc_topics.sum(axis=1, keepdims=True)
     if not (np.isfinite(phi).all() and np.isfinite(doc_topics).all()):
