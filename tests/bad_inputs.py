@@ -11,9 +11,11 @@ ToUnicode maps, rasterised (a scan), a page with tens of thousands of text objec
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -163,6 +165,45 @@ def many_objects(out: Path, n: int = 40_000) -> Path:
         body = grid + b"".join(f"BT {font} 2 Tf {i % 500} {i // 500} Td <01> Tj ET\n".encode() for i in range(n))
         _set_contents(pdf, page, body)
         pdf.save(path)
+    return path
+
+
+def damaged_stream(out: Path, page: int = 0) -> Path:
+    """A block of zeros written over the middle of one page's compressed content stream, as a bad
+    sector or an interrupted download leaves it: the page's text is partly lost."""
+    path = out / f"damaged-stream-page{page + 1}.pdf"
+    with pikepdf.open(SAMPLE_PDF) as pdf:
+        target = pdf.pages[page]
+        compressed = zlib.compress(_contents(target))
+        stream = pdf.make_stream(b"")
+        stream.write(compressed, filter=pikepdf.Name.FlateDecode)
+        target.obj.Contents = stream
+        pdf.save(path, compress_streams=False)
+    data = bytearray(path.read_bytes())
+    start = data.find(compressed)
+    assert start > 0, "the compressed stream is stored as written"
+    block = min(4096, len(compressed) // 3)
+    data[start + len(compressed) // 3 : start + len(compressed) // 3 + block] = bytes(block)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def flipped_bits(out: Path, round_: int = 5) -> Path:
+    """Bits flipped at random places (seeded), as a failing disk or a bad copy leaves a file; the fifth
+    round of this generator damages a font stream that pdfminer then decodes with data loss."""
+    rng = random.Random(1)
+    data = SAMPLE_PDF.read_bytes()
+    for i in range(round_ + 1):
+        damaged = bytearray(data)
+        if i % 3 == 0:
+            start = rng.randrange(len(damaged) - 4096)
+            damaged[start : start + 4096] = bytes(4096)
+        else:
+            for _ in range(rng.choice([1, 5, 20])):
+                at = rng.randrange(len(damaged))
+                damaged[at] ^= 1 << rng.randrange(8)
+    path = out / f"flipped-bits-{round_}.pdf"
+    path.write_bytes(bytes(damaged))
     return path
 
 

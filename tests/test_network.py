@@ -86,7 +86,7 @@ def test_network_edges_measures_and_strongest_links():
     co = cooccurrence(DOCS, TERMS)
     graph = build_network(co, freq={"人才": 3, "公寓": 2, "补贴": 2, "创新": 1})
     assert edge_rows(graph) == [("人才", "补贴", 2), ("人才", "公寓", 1), ("公寓", "创新", 1), ("公寓", "补贴", 1)]
-    assert dict(graph.nodes["人才"]) == {"label": "人才", "freq": 3, "units": 2}
+    assert dict(graph.nodes["人才"]) == {"label": "人才", "freq": 3, "units": 2, "occurs": True}
     edge = graph.edges["人才", "补贴"]
     assert (edge["count"], edge["jaccard"], edge["association_strength"]) == (2, 1.0, 1.5)
     assert [(r.keyword, r.freq, r.partner, r.weight) for r in strongest_links(graph)] == [
@@ -110,7 +110,10 @@ def test_pruning_by_weight_and_by_each_nodes_strongest_edges():
 
 def test_group_networks_on_the_shared_vocabulary():
     x = build_network(cooccurrence(DOCS[:2], TERMS), freq={"人才": 3, "公寓": 1, "补贴": 2}, name="X")
-    assert sorted(x.nodes) == sorted(["人才", "公寓", "补贴"])  # 创新 does not occur in X
+    # every group's network holds every keyword, so the files overlay node for node; 创新 does not occur in X
+    assert sorted(x.nodes) == sorted(TERMS)
+    assert dict(x.nodes["创新"]) == {"label": "创新", "freq": 0, "units": 0, "occurs": False}
+    assert [n for n, occurs in x.nodes(data="occurs") if occurs] == ["人才", "公寓", "补贴"]
     assert edge_rows(x) == [("人才", "补贴", 2), ("人才", "公寓", 1), ("公寓", "补贴", 1)]
 
 

@@ -15,111 +15,99 @@ Each stage is also callable on its own: :func:`discover`, :func:`extract_file`, 
 :func:`topic_corpus`, :func:`fit_lda`, :func:`fit_nmf`, :func:`fit_topics` (K chosen, LDA and NMF), :func:`distinctive_terms`.
 """
 
-from importlib import metadata
+import importlib as _importlib
+import sys as _sys
+import types as _types
+from importlib import metadata as _metadata
 
-__version__ = metadata.version("textmine")
+__version__ = _metadata.version("textmine")
 
-from .compare import DistinctiveTerm, distinctive_terms  # noqa: E402
-from .config import Config, load_config  # noqa: E402
-from .corpus import Corpus, Document, discover, year_from_text  # noqa: E402
-from .counting import (  # noqa: E402
-    DocTermMatrix,
-    KeywordTable,
-    TokenizedDocument,
-    doc_term_matrix,
-    keyword_table,
-)
-from .duplicates import DuplicateCluster, find_duplicates  # noqa: E402
-from .errors import (  # noqa: E402
-    AnalysisError,
-    ConfigError,
-    CorpusError,
-    ExtractionError,
-    MissingFontError,
-    ResourceError,
-    TextmineError,
-)
-from .extract import Extracted, extract_file  # noqa: E402
-from .metadata import policy_metadata  # noqa: E402
-from .network import Cooccurrence, build_network, cooccurrence, strongest_links  # noqa: E402
-from .pipeline import (  # noqa: E402
-    ReadDocument,
-    RunResult,
-    Segmented,
-    build_networks,
-    drop_duplicates,
-    extract,
-    extract_corpus,
-    find_new_terms,
-    kwic,
-    run,
-    segment_corpus,
-)
-from .resources import Lexicon, load_lexicon  # noqa: E402
-from .segment import Segmenter, SelfTest, self_test, split_sentences  # noqa: E402
-from .topic_stage import Topics, fit_topics  # noqa: E402
-from .topics import TopicCorpus, TopicModel, fit_lda, fit_nmf, topic_corpus  # noqa: E402
-from .vocabulary import Concordance, NewTerm, SynonymCandidate, concordance, new_terms, synonym_candidates  # noqa: E402
+_EXPORTS = {  # public name -> the module that defines it, imported on first use
+    "AnalysisError": "errors",
+    "Concordance": "vocabulary",
+    "concordance": "vocabulary",
+    "Config": "config",
+    "ConfigError": "errors",
+    "Cooccurrence": "network",
+    "build_network": "network",
+    "cooccurrence": "network",
+    "Corpus": "corpus",
+    "CorpusError": "errors",
+    "discover": "corpus",
+    "distinctive_terms": "compare",
+    "DistinctiveTerm": "compare",
+    "doc_term_matrix": "counting",
+    "DocTermMatrix": "counting",
+    "Document": "corpus",
+    "build_networks": "pipeline",
+    "drop_duplicates": "pipeline",
+    "DuplicateCluster": "duplicates",
+    "extract": "pipeline",
+    "extract_corpus": "pipeline",
+    "extract_file": "extract",
+    "Extracted": "extract",
+    "ExtractionError": "errors",
+    "find_duplicates": "duplicates",
+    "find_new_terms": "pipeline",
+    "fit_lda": "topics",
+    "fit_nmf": "topics",
+    "fit_topics": "topic_stage",
+    "keyword_table": "counting",
+    "KeywordTable": "counting",
+    "kwic": "pipeline",
+    "Lexicon": "resources",
+    "load_config": "config",
+    "load_lexicon": "resources",
+    "MissingFontError": "errors",
+    "new_terms": "vocabulary",
+    "NewTerm": "vocabulary",
+    "policy_metadata": "metadata",
+    "ReadDocument": "pipeline",
+    "ResourceError": "errors",
+    "run": "pipeline",
+    "RunResult": "pipeline",
+    "segment_corpus": "pipeline",
+    "Segmented": "pipeline",
+    "Segmenter": "segment",
+    "self_test": "segment",
+    "SelfTest": "segment",
+    "split_sentences": "segment",
+    "strongest_links": "network",
+    "synonym_candidates": "vocabulary",
+    "SynonymCandidate": "vocabulary",
+    "TextmineError": "errors",
+    "TokenizedDocument": "counting",
+    "TopicCorpus": "topics",
+    "TopicModel": "topics",
+    "topic_corpus": "topics",
+    "Topics": "topic_stage",
+    "year_from_text": "corpus",
+}
 
-__all__ = [
-    "__version__",
-    "AnalysisError",
-    "Concordance",
-    "concordance",
-    "Config",
-    "ConfigError",
-    "Cooccurrence",
-    "build_network",
-    "cooccurrence",
-    "Corpus",
-    "CorpusError",
-    "discover",
-    "distinctive_terms",
-    "DistinctiveTerm",
-    "doc_term_matrix",
-    "DocTermMatrix",
-    "Document",
-    "build_networks",
-    "drop_duplicates",
-    "DuplicateCluster",
-    "extract",
-    "extract_corpus",
-    "extract_file",
-    "Extracted",
-    "ExtractionError",
-    "find_duplicates",
-    "find_new_terms",
-    "fit_lda",
-    "fit_nmf",
-    "fit_topics",
-    "keyword_table",
-    "KeywordTable",
-    "kwic",
-    "Lexicon",
-    "load_config",
-    "load_lexicon",
-    "MissingFontError",
-    "new_terms",
-    "NewTerm",
-    "policy_metadata",
-    "ReadDocument",
-    "ResourceError",
-    "run",
-    "RunResult",
-    "segment_corpus",
-    "Segmented",
-    "Segmenter",
-    "self_test",
-    "SelfTest",
-    "split_sentences",
-    "strongest_links",
-    "synonym_candidates",
-    "SynonymCandidate",
-    "TextmineError",
-    "TokenizedDocument",
-    "TopicCorpus",
-    "TopicModel",
-    "topic_corpus",
-    "Topics",
-    "year_from_text",
-]
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str) -> object:
+    """Public names are imported when first used (PEP 562), so that ``import textmine`` and the
+    command's start are quick and a stage's heavy libraries load only when it runs."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'textmine' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+class _Package(_types.ModuleType):
+    def __setattr__(self, name: str, value: object) -> None:
+        # importing the subpackage textmine.extract would bind it here, hiding the function textmine.extract
+        if name == "extract" and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

@@ -74,6 +74,7 @@ class ExtractionCache(JsonCache):
             "code": code_digest("extract", "clean.py", "data/radicals.txt"),
         }
         super().__init__(folder / "extract", basis)
+        self.limits = (config.timeout, config.memory_mb)
 
     def get(self, file_sha256: str) -> Extracted | None:
         data = self.get_json(file_sha256)
@@ -91,6 +92,21 @@ class ExtractionCache(JsonCache):
 
     def put(self, file_sha256: str, extracted: Extracted) -> None:
         self.put_json(file_sha256, dataclasses.asdict(extracted))
+
+    def get_failure(self, file_sha256: str) -> tuple[str, str] | None:
+        """Why the file could not be read last time (reason, detail), with the same settings and limits."""
+        data = self.get_json(self._failure_key(file_sha256))
+        try:
+            return data["reason"], data["detail"]
+        except (KeyError, TypeError):
+            return None
+
+    def put_failure(self, file_sha256: str, reason: str, detail: str) -> None:
+        self.put_json(self._failure_key(file_sha256), {"reason": reason, "detail": detail})
+
+    def _failure_key(self, file_sha256: str) -> str:
+        # a file stopped at the time or memory limit may pass with a larger one
+        return f"{file_sha256}:failed:timeout={self.limits[0]}:memory_mb={self.limits[1]}"
 
 
 class SegmentationCache(JsonCache):

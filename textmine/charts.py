@@ -202,8 +202,9 @@ def save(fig: Figure, stem: Path) -> bytes:
     fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    write_bytes(stem.with_suffix(".png"), png.getvalue())
-    write_bytes(stem.with_suffix(".svg"), svg.getvalue())
+    # never stem.with_suffix: a group named "v1.a" would lose its ".a" and overwrite "v1.b"'s picture
+    write_bytes(stem.parent / f"{stem.name}.png", png.getvalue())
+    write_bytes(stem.parent / f"{stem.name}.svg", svg.getvalue())
     return png.getvalue()
 
 

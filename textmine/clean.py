@@ -20,6 +20,16 @@ _INVISIBLE = re.compile(
 _SPACES = re.compile(r"[ \u00a0\u3000\u2002-\u200a\u202f\u205f]+")  # tabs stay: they separate table cells
 
 
+_VALUE_JUNK = re.compile(_INVISIBLE.pattern + "|[\t\n\r]")
+
+
+def clean_value(value: str) -> tuple[str, int]:
+    """A metadata value (a manifest cell, a file or folder name) without control and format
+    characters — tabs and line breaks become spaces — and how many characters were removed or replaced."""
+    clean, n = _VALUE_JUNK.subn(lambda m: " " if m.group(0) in "\t\n\r" else "", value)
+    return clean.strip(), n
+
+
 def normalise(text: str) -> str:
     """Unify line ends and spaces, drop format characters, fold full-width letters and digits."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_FULLWIDTH_FOLD)

@@ -503,11 +503,18 @@ def summary(result: RunResult) -> str:
         + (f", {len(result.unselected)} left out by corpus.select" if result.unselected else ""),
     ]
     lines += [f"  skipped    {s.path}: {s.reason}" for s in result.skipped]
+    if result.corpus.cleaned:
+        lines.append(f"  cleaned    {result.corpus.cleaned} control characters removed from names and manifest values")
     lines += [
         f"  groups     {groups}",
         f"  tokens     {result.n_tokens:,} (vocabulary {len(result.dtm.vocab):,})",
         f"  duplicates {sum(len(c.dropped) for c in result.duplicates)} documents in {len(result.duplicates)} clusters "
         f"{'counted once' if result.config.corpus.duplicates == 'drop' else 'kept'} (tables/duplicates.csv)",
+    ]
+    if result.topics is not None and result.topics.note:
+        lines.append(f"  topics     {result.topics.note}")
+    lines += [f"  {stage:<10} not run: {reason}" for stage, reason in result.not_run.items()]
+    lines += [
         "  time       " + " · ".join(f"{name} {sec:.1f}s" for name, sec in result.timings.items()),
         f"  report     {result.output / 'report.html'}",
     ]

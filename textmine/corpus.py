@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
+from .clean import clean_value
 from .config import CorpusConfig
 from .errors import CorpusError
 from .grouping import DERIVED, check_columns, group_name, parse_group_by, year_bands
@@ -30,7 +32,8 @@ class Document:
     """One document of a corpus, before its text is read."""
 
     id: str
-    path: Path
+    path: Path  # the file as the system names it
+    file: str  # its path relative to the corpus, as outputs show it (undecodable name bytes escaped)
     group: str
     year: int | None
     year_source: str  # "manifest", "file name", "text" or "unknown"
@@ -50,7 +53,8 @@ class Skipped:
     """A file the run could not use, and why."""
 
     path: str
-    reason: str
+    reason: str  # in a user's words
+    detail: str = ""  # what the library said, for the debug log
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Corpus:
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...]
     manifest: Path | None
+    cleaned: int = 0  # control and format characters removed from metadata values and names
 
     @property
     def groups(self) -> list[str]:
@@ -76,9 +81,9 @@ def discover(root: str | Path, config: CorpusConfig | None = None) -> Corpus:
         raise CorpusError(f"{root}: not a folder")
     manifest = root / config.manifest
     if manifest.is_file():
-        documents, skipped = _from_manifest(root, manifest, config)
+        documents, skipped, cleaned = _from_manifest(root, manifest, config)
     else:
-        documents, skipped = _from_folders(root, config), []
+        documents, skipped, cleaned = _from_folders(root, config)
         manifest = None
     if not documents:
         raise CorpusError(f"{root}: no documents found (looked for {', '.join(config.formats)} files)")
@@ -92,10 +97,29 @@ def discover(root: str | Path, config: CorpusConfig | None = None) -> Corpus:
         documents=tuple(sorted(documents, key=lambda d: d.id)),
         skipped=tuple(skipped),
         manifest=manifest,
+        cleaned=cleaned,
     )
 
 
-def _from_manifest(root: Path, manifest: Path, config: CorpusConfig) -> tuple[list[Document], list[Skipped]]:
+def shown_name(name: str) -> str:
+    """A file name as outputs show it: bytes that are not UTF-8 (which Python keeps as surrogate
+    escapes, e.g. a GBK name from a Windows zip) written as ``\\xNN``, the same in every output."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _clean(values: dict[str, str]) -> tuple[dict[str, str], int]:
+    """Values without control and format characters (a bell or an escape sequence in a manifest cell
+    would reach every table, XML file and report), and how many characters were removed."""
+    cleaned, total = {}, 0
+    for key, value in values.items():
+        cleaned[key], n = clean_value(value)
+        total += n
+    return cleaned, total
+
+
+def _from_manifest(
+    root: Path, manifest: Path, config: CorpusConfig
+) -> tuple[list[Document], list[Skipped], int]:
     try:
         with manifest.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -108,7 +132,7 @@ def _from_manifest(root: Path, manifest: Path, config: CorpusConfig) -> tuple[li
         raise CorpusError(f"{manifest}: the manifest needs a 'file' column; it has {', '.join(sorted(columns))}")
     group_by, bands = parse_group_by(config.group_by), year_bands(config.periods)
     check_columns(group_by, columns - {"file", "id"}, bands, str(manifest))
-    documents, skipped = [], []
+    documents, skipped, cleaned = [], [], 0
     for line, row in enumerate(rows, start=2):
         rel = (row.get("file") or "").strip()
         path = root / rel
@@ -118,31 +142,73 @@ def _from_manifest(root: Path, manifest: Path, config: CorpusConfig) -> tuple[li
         if not path.is_file():
             skipped.append(Skipped(rel, "listed in the manifest but not found"))
             continue
-        doc_id = (row.get("id") or "").strip() or _id_from_path(PurePosixPath(rel))
-        meta = {k: (v or "").strip() for k, v in row.items() if k not in ("id", "file") and k is not None}
+        values, n = _clean({k: v or "" for k, v in row.items() if k != "file" and k is not None})
+        cleaned += n
+        doc_id = values.pop("id", "") or _id_from_path(PurePosixPath(rel))
+        meta = values
         year, source = _year_from_meta(meta)
         if year is None:
             year, source = _year_from_name(path.name)
         group = group_name(meta, year, group_by, bands)
-        documents.append(Document(doc_id, path, group, year, source, meta))
-    return documents, skipped
+        documents.append(Document(doc_id, path, rel, group, year, source, meta))
+    return documents, skipped, cleaned
 
 
-def _from_folders(root: Path, config: CorpusConfig) -> list[Document]:
+def _from_folders(root: Path, config: CorpusConfig) -> tuple[list[Document], list[Skipped], int]:
     suffixes = {"." + f.lower().lstrip(".") for f in config.formats}
     group_by, bands = parse_group_by(config.group_by), year_bands(config.periods)
     check_columns(group_by, {c for c in group_by if c not in DERIVED}, bands, str(root))
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
-    rels = [PurePosixPath(p.relative_to(root).as_posix()) for p in files]
+    files, skipped = _walk(root, suffixes)
+    shown = [shown_name(p.relative_to(root).as_posix()) for p in files]
+    names, cleaned = _clean(dict(enumerate(shown)))
+    rels = [PurePosixPath(names[i]) for i in range(len(files))]
     depth = _branch_depth(rels)
     documents = []
     for path, rel in zip(files, rels, strict=True):
         meta = {"folder": rel.parts[depth] if len(rel.parts) > depth + 1 else "(root)"}
         year, source = _year_from_name(path.name)
-        documents.append(
-            Document(_id_from_path(rel), path, group_name(meta, year, group_by, bands), year, source, meta)
-        )
-    return documents
+        group = group_name(meta, year, group_by, bands)
+        documents.append(Document(_id_from_path(rel), path, rel.as_posix(), group, year, source, meta))
+    return documents, skipped, cleaned
+
+
+def _walk(root: Path, suffixes: set[str]) -> tuple[list[Path], list[Skipped]]:
+    """The files below ``root`` with one of ``suffixes``, following symbolic links to folders; a
+    link back to a folder already walked (a loop, or a second way into the same folder) is not
+    followed again and is listed, as are broken links and folders that cannot be read."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    walked: dict[Path, str] = {}
+
+    def shown(path: Path) -> str:
+        return shown_name(path.relative_to(root).as_posix()) if path != root else "."
+
+    def visit(folder: Path) -> None:
+        real = folder.resolve()
+        if real in walked:
+            skipped.append(Skipped(shown(folder), f"the same folder as {walked[real]} (a symbolic link): not read twice"))
+            return
+        walked[real] = shown(folder)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(Skipped(shown(folder), f"folder cannot be read: {exc.strerror}"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    visit(path)
+                elif entry.is_file():
+                    if path.suffix.lower() in suffixes:
+                        files.append(path)
+                elif entry.is_symlink():
+                    skipped.append(Skipped(shown(path), "broken symbolic link: its target does not exist"))
+            except OSError as exc:
+                skipped.append(Skipped(shown(path), f"cannot be read: {exc.strerror}"))
+
+    visit(root)
+    return sorted(files), skipped
 
 
 def _branch_depth(rels: list[PurePosixPath]) -> int:

@@ -27,7 +27,12 @@ class CorpusError(TextmineError):
 
 
 class ExtractionError(TextmineError):
-    """One file cannot be read; the message is the reason, the run skips the file."""
+    """One file cannot be read; the message is the reason, in a user's words, and the run skips the
+    file. ``detail`` holds what the library said, for the run's debug log."""
+
+    def __init__(self, reason: str, *, detail: str = "") -> None:
+        super().__init__(reason)
+        self.detail = detail
 
 
 class ResourceError(TextmineError):

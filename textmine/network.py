@@ -185,8 +185,8 @@ def build_network(
 ) -> nx.Graph:
     """The network of a co-occurrence matrix.
 
-    Nodes: terms occurring in the units, with ``label``, ``freq`` (occurrences) and ``units`` (units
-    holding it). Edges: pairs with a raw count of at least ``min_weight``, and, when ``top_k`` > 0,
+    Nodes: every term, with ``label``, ``freq`` (occurrences), ``units`` (units holding it) and
+    ``occurs`` (False for a term no unit holds, which has no edge). Edges: pairs with a raw count of at least ``min_weight``, and, when ``top_k`` > 0,
     among the ``top_k`` strongest edges (by ``measure``) of at least one of their ends. Each edge
     carries ``count`` and every measure; ``weight`` is the chosen ``measure``.
     """
@@ -213,9 +213,11 @@ def build_network(
         min_weight=min_weight,
         top_k=top_k,
     )
-    for i in present:
-        term = co.terms[i]
-        graph.add_node(term, label=term, freq=int(freq.get(term, 0)), units=int(co.counts[i, i]))
+    # every keyword is a node, in every group's network too: the files of the groups overlay in Gephi
+    # node for node; a keyword the group's units never hold is kept with occurs = False and no edge
+    for i, term in enumerate(co.terms):
+        units = int(co.counts[i, i])
+        graph.add_node(term, label=term, freq=int(freq.get(term, 0)), units=units, occurs=units > 0)
     for i in present:
         for j in np.flatnonzero(keep[i]):
             if j > i:

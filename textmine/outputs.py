@@ -15,6 +15,7 @@ Layout of the output folder::
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import itertools
 import os
@@ -91,14 +92,14 @@ def build_tables(result: "RunResult") -> list[Table]:
                     r.extracted.format,
                     len(r.extracted.text),
                     tokens_of[r.document.id],
-                    r.document.path.relative_to(result.corpus.root).as_posix(),
+                    r.document.file,
                 ]
                 for r in result.read
                 if r.document.id in tokens_of  # analysed: not left out by corpus.select
             ],
         ),
         *extraction_tables(
-            result.corpus.root, result.read, result.skipped, result.duplicates, result.dropped, timing=False
+            result.read, result.skipped, result.duplicates, result.dropped, timing=False
         ),
         Table(
             "top_keywords",
@@ -379,7 +380,6 @@ def _vocabulary_tables(result: "RunResult") -> list[Table]:
 
 
 def extraction_tables(
-    root: Path,
     read: list["ReadDocument"],
     skipped: list["Skipped"],
     duplicates: list["DuplicateCluster"],
@@ -413,7 +413,7 @@ def extraction_tables(
             [
                 [
                     r.document.id,
-                    r.document.path.relative_to(root).as_posix(),
+                    r.document.file,
                     r.extracted.format,
                     r.extracted.pages,
                     len(r.extracted.text),
@@ -440,13 +440,9 @@ def extraction_tables(
 
 def write_texts(folder: Path, read: list["ReadDocument"]) -> None:
     """Each document's clean text as ``<id>.txt``, the text every count was made from."""
-    used: set[str] = set()
+    names = file_names([r.document.id for r in read])
     for r in read:
-        name = safe_name(r.document.id)
-        if name in used:  # ids that differ only in characters a file name cannot hold
-            name = safe_name(f"{r.document.id}-{hashlib.sha256(r.document.id.encode()).hexdigest()[:8]}")
-        used.add(name)
-        write_text(folder / f"{name}.txt", r.extracted.text + "\n")
+        write_text(folder / f"{names[r.document.id]}.txt", r.extracted.text + "\n")
 
 
 def _side_by_side(result: "RunResult", n: int) -> list[list[Any]]:
@@ -468,6 +464,20 @@ def _all_frequencies(result: "RunResult") -> list[list[Any]]:
     ]
 
 
+def debug_log(read: list["ReadDocument"], skipped: list["Skipped"]) -> str:
+    """What the parsers said, file by file: the library's words behind each skip reason, and the
+    warnings they gave on files that were read. Kept off the terminal; here for a bug report."""
+    lines = ["# textmine debug log: what the file parsers said, per file", ""]
+    for s in skipped:
+        if s.detail:
+            lines += [f"{s.path}: skipped: {s.reason}", f"    {s.detail}"]
+    for r in sorted(read, key=lambda r: r.document.file):
+        lines += [f"{r.document.file}: {m}" for m in r.extracted.library_messages]
+    if len(lines) == 2:
+        lines.append("(nothing)")
+    return "\n".join(lines) + "\n"
+
+
 def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> None:
     """Write every output of ``result`` into ``result.output``, swapping the folder in at the end."""
 
@@ -480,6 +490,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
             write_xlsx(staging / "report.xlsx", {t.name: (t.header, t.rows) for t in tables})
             advance(1)
             write_texts(staging / "texts", [*result.read, *result.dropped])
+            write_text(staging / "debug.log", debug_log([*result.read, *result.dropped], result.skipped))
             advance(1)
             info = document_info(result)
             write_jsonl(
@@ -529,6 +540,7 @@ def write_extraction(
 
     def build(staging: Path) -> None:
         write_texts(staging / "texts", read)
+        write_text(staging / "debug.log", debug_log(read, skipped))
         documents = Table(
             "documents",
             "Documents read, with the metadata found",
@@ -540,12 +552,12 @@ def write_extraction(
                     r.document.year,
                     r.document.year_source,
                     *[r.document.meta.get(k, "") for k in ("title", "doc_number", "issuer", "issued", "in_force")],
-                    r.document.path.relative_to(corpus.root).as_posix(),
+                    r.document.file,
                 ]
                 for r in read
             ],
         )
-        for table in [documents, *extraction_tables(corpus.root, read, skipped, duplicates, [], timing=True)]:
+        for table in [documents, *extraction_tables(read, skipped, duplicates, [], timing=True)]:
             write_csv(staging / f"{table.name}.csv", table.header, table.rows)
         write_json(
             staging / "run.json",
@@ -558,6 +570,7 @@ def write_extraction(
 def publish(final: Path, build: Callable[[Path], None]) -> None:
     """Build an output folder beside ``final`` and swap it in only when complete."""
     _check_destination(final)
+    _remove_stale(final)
     staging = final.parent / f".{final.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
@@ -565,6 +578,27 @@ def publish(final: Path, build: Callable[[Path], None]) -> None:
         _swap_in(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_stale(final: Path) -> None:
+    """Remove the staging and swap folders that runs killed before they could clean up (kill -9, a
+    power cut) left beside ``final``: those whose process is gone."""
+    if not final.parent.is_dir():
+        return
+    for path in final.parent.glob(f".{glob.escape(final.name)}.*-*"):
+        kind, _, pid = path.name.removeprefix(f".{final.name}.").rpartition("-")
+        if kind in ("partial", "old") and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _check_destination(final: Path) -> None:
@@ -592,6 +626,23 @@ def safe_name(name: str, limit: int = 80) -> str:
     return f"{cut}-{digest}"
 
 
+def file_names(names: list[str]) -> dict[str, str]:
+    """A distinct file name for each of ``names`` (group names, document ids): :func:`safe_name`, and
+    where two would collide — names that differ only in characters a file name cannot hold, or only
+    in case, which macOS and Windows do not tell apart — a digest of the name added."""
+    taken: dict[str, int] = {}
+    for name in names:
+        key = safe_name(name).casefold()
+        taken[key] = taken.get(key, 0) + 1
+    out = {}
+    for name in names:
+        plain = safe_name(name)
+        if taken[plain.casefold()] > 1:
+            plain = safe_name(f"{name}-{hashlib.sha256(name.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}")
+        out[name] = plain
+    return out
+
+
 def _band_file(band: str) -> str:
     """A year band as a file name: "≤2017" → "until_2017", "≥2022" → "2022_on", "2018-2021" as it is."""
     if band.startswith("≤"):
@@ -605,9 +656,11 @@ def write_networks(folder: Path, networks: "Networks", *, seed: int) -> dict[str
     """Every network in every format; the comparison graphs as GEXF, GraphML and CSVs. Returns the
     corpus network's layout, which the pictures share."""
     positions = network_export.write_all(folder, networks.graphs["all"], networks.cooccurrences["all"], seed=seed)
-    for group in networks.of("group"):
+    groups = networks.of("group")
+    names = file_names(list(groups))
+    for group in groups:
         network_export.write_all(
-            folder / "groups", networks.graphs[group], networks.cooccurrences[group], seed=seed, prefix=safe_name(group)
+            folder / "groups", networks.graphs[group], networks.cooccurrences[group], seed=seed, prefix=names[group]
         )
     for name, graph in networks.of("period").items():
         network_export.write_all(
@@ -649,10 +702,11 @@ def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[
             folder / "network",
         ),
     }
+    names = file_names(list(result.group_networks))
     for group, graph in result.group_networks.items():
         charts.save(
             charts.network_picture(graph, positions, title=f"{group} 共词网络 Co-word network ({how})"),
-            folder / f"network_{safe_name(group)}",
+            folder / f"network_{names[group]}",
         )
     periods = result.networks.of("period")
     if periods:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import sys
 import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -111,6 +113,7 @@ class RunResult:
     unselected: dict[str, list[str]] = field(default_factory=dict)
     robustness: list[Robustness] = field(default_factory=list)
     change: list[Change] = field(default_factory=list)  # terms rising and falling between corpus.periods
+    not_run: dict[str, str] = field(default_factory=dict)  # stages the data did not allow, and why
     timings: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
 
@@ -146,13 +149,55 @@ class Stages:
             self.seconds[name] = round(time.perf_counter() - start, 3)
 
 
-def _extract_one(args: tuple[str, ExtractConfig]) -> tuple[Extracted | None, str | None, float]:
+@dataclass(frozen=True)
+class _Extraction:
+    """What a worker says of one file: its text, or the reason (and the library's words) it has none."""
+
+    extracted: Extracted | None
+    reason: str = ""
+    detail: str = ""
+    seconds: float = 0.0
+
+
+def _extract_one(args: tuple[str, ExtractConfig]) -> _Extraction:
     path, config = args
     started = time.perf_counter()
+    with library_messages() as messages:
+        try:
+            extracted = extract_file(path, config)
+        except ExtractionError as exc:
+            return _Extraction(None, str(exc), exc.detail, time.perf_counter() - started)
+    return _Extraction(replace(extracted, library_messages=tuple(messages)), seconds=time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def library_messages(limit: int = 20) -> Iterator[list[str]]:
+    """Collect what the parsers warn or log (pdfminer's "Cannot set gray non-stroke color", ...) into
+    a list, at most ``limit`` distinct lines, instead of letting it reach the terminal: for the run's
+    debug log, never for a user's screen."""
+    messages: list[str] = []
+
+    def keep(line: str) -> None:
+        if line not in messages and len(messages) < limit:
+            messages.append(line)
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            keep(f"{record.name}: {record.getMessage()}".splitlines()[0][:300])
+
+    root = logging.getLogger()
+    handler, level = Collect(logging.WARNING), root.level
+    root.addHandler(handler)
+    root.setLevel(min(level, logging.WARNING) if level else logging.WARNING)
     try:
-        return extract_file(path, config), None, time.perf_counter() - started
-    except ExtractionError as exc:
-        return None, str(exc), time.perf_counter() - started
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield messages
+        for w in caught:
+            keep(f"{w.category.__name__}: {w.message}".splitlines()[0][:300])
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
 
 
 _worker_segmenter: Segmenter | None = None
@@ -204,10 +249,13 @@ def run(
         graph = networks.graphs["all"]
         group_graphs = {g: networks.graphs[g] for g in by_group}
         links = strongest_links(graph)
-    topics = None
+    topics, not_run = None, {}
     if config.topics.enabled:
         with stages.stage("topics"):
-            topics = fit_topics(tokenized, config, workers=_workers(config))
+            try:
+                topics = fit_topics(tokenized, config, workers=_workers(config))
+            except AnalysisError as exc:  # too little data: the other stages' results still stand
+                not_run["topics"] = str(exc)
     with stages.stage("compare"):
         c = config.compare
         distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
@@ -257,6 +305,7 @@ def run(
         unselected=unselected,
         robustness=robust,
         change=change,
+        not_run=not_run,
     )
     write_outputs(result, stages, started=started)
     return result
@@ -453,8 +502,12 @@ def extract_corpus(
     read, skipped = [], []
     with stages.stage("extract", total=len(found.documents), unit="file") as advance:
         digests = {d.id: file_sha256(d.path) for d in found.documents}
-        done = {d.id: cache.get(digests[d.id]) for d in found.documents} if cache else {}
-        todo = [d for d in found.documents if done.get(d.id) is None]
+        done: dict[str, Extracted | Skipped] = {}
+        for d in found.documents:
+            hit = (cache.get(digests[d.id]) or cache.get_failure(digests[d.id])) if cache else None
+            if hit is not None:
+                done[d.id] = hit if isinstance(hit, Extracted) else Skipped(d.file, *hit)
+        todo = [d for d in found.documents if d.id not in done]
         advance(len(found.documents) - len(todo))
         pool = IsolatedPool(
             _extract_one, workers=_workers(config), timeout=settings.timeout, memory_mb=settings.memory_mb
@@ -463,21 +516,23 @@ def extract_corpus(
         for document, outcome in zip(
             todo, pool.map([(str(d.path), settings) for d in todo], on_done=advance), strict=True
         ):
-            extracted, reason, seconds[document.id] = (
-                outcome.value if outcome.ok else (None, _failure(outcome.error), 0.0)
-            )
-            if extracted is not None:
-                done[document.id] = extracted
+            result = outcome.value if outcome.ok else _Extraction(None, *_failure(outcome.error))
+            seconds[document.id] = result.seconds
+            if result.extracted is not None:
+                done[document.id] = result.extracted
                 if cache:
-                    cache.put(digests[document.id], extracted)
-            else:
-                skipped.append(Skipped(_relative(document.path, found.root), reason or "unreadable"))
+                    cache.put(digests[document.id], result.extracted)
+            else:  # a skip is an outcome too: the same file is not tried again with the same settings
+                done[document.id] = Skipped(document.file, result.reason, result.detail)
+                if cache:
+                    cache.put_failure(digests[document.id], result.reason, result.detail)
         for document in found.documents:
-            extracted = done.get(document.id)
-            if extracted is None:
+            extracted = done[document.id]
+            if isinstance(extracted, Skipped):
+                skipped.append(extracted)
                 continue
             if not extracted.text.strip():
-                skipped.append(Skipped(_relative(document.path, found.root), "no text after extraction"))
+                skipped.append(Skipped(document.file, "no text after extraction"))
                 continue
             read.append(
                 ReadDocument(
@@ -514,11 +569,11 @@ def drop_duplicates(read: list[ReadDocument], config: Config) -> tuple[list[Read
     return [r for r in read if r.document.id not in dropped], clusters
 
 
-def _failure(error: str | None) -> str:
-    """A worker's failure as a skip reason: limits as they are, anything else as an unreadable file."""
+def _failure(error: str | None) -> tuple[str, str]:
+    """A worker's failure as a skip reason and detail: limits as they are, anything else unexpected."""
     if error and error.startswith(("timeout", "memory limit", "worker process died")):
-        return error
-    return f"unreadable ({error})"
+        return error, ""
+    return "unreadable: the reader failed unexpectedly on this file", error or ""
 
 
 def _drop_corpus_furniture(read: list[ReadDocument]) -> None:
@@ -591,10 +646,3 @@ def segment_corpus(
             )
         )
     return Segmented(documents, merges, dictionary)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

@@ -81,6 +81,7 @@ def extraction_record(
             "documents_found": len(corpus.documents) + len(corpus.skipped),
             "documents_read": len(read),
             "documents_skipped": len(skipped),
+            "control_characters_removed_from_metadata": corpus.cleaned,
             "duplicates_counted_once": sum(len(c.dropped) for c in duplicates),
             "formats": dict(sorted(Counter(r.extracted.format for r in read).items())),
             "year_sources": dict(sorted(Counter(r.document.year_source for r in read).items())),
@@ -96,7 +97,7 @@ def extraction_record(
             {"kept": c.kept, "dropped": list(c.dropped), "kind": c.kind, "similarity": c.similarity} for c in duplicates
         ],
         "inputs": [
-            {"id": r.document.id, "file": r.document.path.relative_to(corpus.root).as_posix(), "sha256": r.sha256}
+            {"id": r.document.id, "file": r.document.file, "sha256": r.sha256}
             for r in read
         ],
         "outputs": outputs,
@@ -146,11 +147,13 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "k": result.topics.selection.chosen,
             "rule": result.topics.selection.rule,
             "seeds": sorted({f.seed for f in result.topics.selection.fits}),
+            "note": result.topics.note,
         }
         record["timing"]["topic_fit_seconds"] = {
             **result.topics.seconds,
             "per_fit": {f"K={f.k} seed={f.seed}": f.seconds for f in result.topics.selection.fits},
         }
+    record["stages_not_run"] = result.not_run
     record["counts"]["synonym_merges"] = sum(result.merges.values())
     record["resources"] = [
         {"kind": kind, "file": display_name(path), "sha256": digest} for kind, path, digest in result.lexicon.files

@@ -5,11 +5,14 @@ English generated from the parameters actually used."""
 from __future__ import annotations
 
 import base64
+import html
+import re
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from .clean import clean_value
 from .record import library_versions
 
 if TYPE_CHECKING:
@@ -200,6 +203,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
             "k": sel.chosen,
             "rule": sel.rule,
             "advice": sel.advice,
+            "note": result.topics.note,
             "rows": [
                 {
                     "id": f"T{t + 1}",
@@ -216,7 +220,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
             "alignment": by_name.get("topic_alignment"),
         }
     return {
-        "title": result.config.report.title or f"{result.corpus.name} 政策文本分析报告",
+        "title": clean_value(result.config.report.title)[0] or f"{result.corpus.name} 政策文本分析报告",
         "corpus": result.corpus.name,
         "overview": overview(result),
         "n_read": len(result.read) + len(result.dropped),  # duplicates were read, and counted once
@@ -233,6 +237,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
             {"name": sc.name, "source": sc.source, "image": f"dimensions_{i}"} for i, sc in enumerate(result.schemes, 1)
         ],
         "topics": topics,
+        "not_run": result.not_run,
         "methods": methods(result),
         "config": result.config,
         "versions": library_versions(),
@@ -245,9 +250,15 @@ def render_html(result: "RunResult", tables: list["Table"], pictures: dict[str, 
     return _ENV.get_template("report.html.j2").render(**_context(result, tables), images=images)
 
 
+def _md_text(value: Any) -> str:
+    """Text as Markdown shows it literally: HTML (which Markdown renderers pass through) escaped, the
+    characters of emphasis, code and links backslash-escaped, on one line."""
+    text = html.escape("" if value is None else str(value), quote=False)
+    return re.sub(r"([\\`*_\[\]])", r"\\\1", text).replace("\n", " ")
+
+
 def _md_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return _md_text(value).replace("|", "\\|")
 
 
 def _md_table(header: list[str], rows: list[list[Any]]) -> str:
@@ -274,7 +285,7 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
     ]
     if ctx["skipped"]:
         parts += (
-            ["Skipped files:", ""] + [f"- `{_md_cell(s.path)}`: {_md_cell(s.reason)}" for s in ctx["skipped"]] + [""]
+            ["Skipped files:", ""] + [f"- {_md_text(s.path)}: {_md_text(s.reason)}" for s in ctx["skipped"]] + [""]
         )
     sbs = ctx["side_by_side"]
     parts += [
@@ -309,6 +320,8 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
             ),
             "",
         ]
+    if "topics" in ctx["not_run"]:
+        parts += ["## 主题模型 Topics", "", f"**Topic model not run:** {_md_text(ctx['not_run']['topics'])}", ""]
     if ctx["topics"]:
         shares = ctx["topics"]["shares"]
         selection = ctx["topics"]["selection"]
@@ -316,7 +329,8 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
             "## 主题模型 Topics",
             "",
             f"K = {ctx['topics']['k']}: {ctx['topics']['rule']}. Interactive view: `topics.html`."
-            + (f" **{ctx['topics']['advice']}.**" if ctx["topics"]["advice"] else ""),
+            + (f" **{ctx['topics']['advice']}.**" if ctx["topics"]["advice"] else "")
+            + (f" **K limited by the data: {_md_text(ctx['topics']['note'])}.**" if ctx["topics"]["note"] else ""),
             "",
             "![choosing K](charts/topic_selection.png)",
             "",
@@ -355,9 +369,9 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
     parts += [
         "## 研究方法 Methods",
         "",
-        ctx["methods"]["zh"],
+        _md_text(ctx["methods"]["zh"]),
         "",
-        ctx["methods"]["en"],
+        _md_text(ctx["methods"]["en"]),
         "",
         "## 运行记录 Run record",
         "",

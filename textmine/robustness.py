@@ -11,6 +11,8 @@ with the prior ten times weaker and stronger, and with those 10 extra stopwords.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,7 +40,12 @@ def compare_lists(baseline: list[str], variant: list[str]) -> tuple[float, float
     rank_a = [baseline.index(t) + 1 if t in baseline else n + 1 for t in union]
     rank_b = [variant.index(t) + 1 if t in variant else len(variant) + 1 for t in union]
     overlap = len(set(baseline) & set(variant)) / n
-    rho = 1.0 if rank_a == rank_b else float(stats.spearmanr(rank_a, rank_b).statistic)
+    if rank_a == rank_b:
+        rho = 1.0
+    elif len(set(rank_a)) < 2 or len(set(rank_b)) < 2:  # a constant ranking: ρ is undefined
+        rho = math.nan
+    else:
+        rho = float(stats.spearmanr(rank_a, rank_b).statistic)
     return round(overlap, 4), round(rho if np.isfinite(rho) else 0.0, 4)
 
 

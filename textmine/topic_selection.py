@@ -24,7 +24,7 @@ import itertools
 import math
 import time
 from dataclasses import asdict, dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -148,17 +148,23 @@ def sweep(
     chunksize: int,
     workers: int = 1,
     fixed: bool = False,
+    done: dict[tuple[int, int], Fit] | None = None,
+    on_fit: Callable[[Fit], None] | None = None,
 ) -> Selection:
-    """Fit and score every (K, seed); choose K by :data:`RULE` unless ``fixed`` (one K, given by the user)."""
+    """Fit and score every (K, seed); choose K by :data:`RULE` unless ``fixed`` (one K, given by the user).
+    Fits in ``done`` (by (K, seed), e.g. from an interrupted sweep) are taken as they are; ``on_fit``
+    is called with each new fit as it is ready, so that a caller can keep it."""
     settings = {"passes": passes, "iterations": iterations, "chunksize": chunksize}
     pool = IsolatedPool(_fit_one, workers=workers, initializer=_init, initargs=(corpus, settings))
-    tasks = [(k, s) for k in ks for s in seeds]
-    fits = []
+    done = dict(done or {})
+    tasks = [(k, s) for k in ks for s in seeds if (k, s) not in done]
     for task, outcome in zip(tasks, pool.map(tasks), strict=True):
         if not outcome.ok:
             raise AnalysisError(f"topic model K={task[0]} seed={task[1]} failed: {outcome.error}")
-        fits.append(outcome.value)
-    fits = _with_coherence(corpus, fits)
+        done[task] = outcome.value
+        if on_fit is not None:
+            on_fit(outcome.value)
+    fits = _with_coherence(corpus, [done[(k, s)] for k in ks for s in seeds])
     scores = []
     for k in ks:
         mine = [f for f in fits if f.k == k]

@@ -7,18 +7,18 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
 from .cache import JsonCache, code_digest
 from .config import Config, TopicsConfig
 from .counting import TokenizedDocument
-from .errors import ConfigError
+from .errors import AnalysisError, ConfigError
 from .record import library_versions
 from .resources import cache_dir
-from .topic_selection import Selection, sweep
-from .topics import TopicCorpus, TopicModel, check_fit, fit_lda, fit_nmf, topic_corpus
+from .topic_selection import Fit, Selection, sweep
+from .topics import TopicCorpus, TopicModel, fit_lda, fit_nmf, topic_corpus
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Topics:
     lda: TopicModel
     nmf: TopicModel | None
     seconds: dict[str, float]  # fit times: sweep, lda, nmf
+    note: str = ""  # how the data limited the numbers of topics tried, when it did
 
     @property
     def models(self) -> list[TopicModel]:
@@ -43,14 +44,34 @@ def candidate_ks(t: TopicsConfig) -> list[int]:
     return list(range(t.k_min, t.k_max + 1, t.k_step))
 
 
+def usable_ks(ks: list[int], corpus: TopicCorpus, t: TopicsConfig) -> tuple[list[int], str]:
+    """The numbers of topics the data allows among ``ks`` — at most one per document and per term,
+    at least 2 — and a note saying how the data limited them ("" when it did not). Raises
+    AnalysisError when not even two topics can be fitted."""
+    n_docs, n_terms = len(corpus.doc_ids), len(corpus.vocab)
+    limit = min(n_docs, n_terms)
+    data = (
+        f"{n_terms} terms and {n_docs} documents holding them after filtering "
+        f"(topics.min_df={t.min_df}, topics.max_df={t.max_df}; {n_docs + len(corpus.dropped)} documents in all)"
+    )
+    if limit < 2:
+        advice = "lower topics.min_df or raise topics.max_df" if n_terms < 2 else "add documents"
+        raise AnalysisError(f"too little data for a topic model: {data}; at least 2 of each are needed ({advice})")
+    kept = [k for k in ks if k <= limit] or [limit]
+    if kept == ks:
+        return ks, ""
+    asked = f"K = {ks[0]}" if len(ks) == 1 else f"K = {ks[0]}..{ks[-1]}"
+    tried = f"K = {kept[0]}" if len(kept) == 1 else f"K = {kept[0]}..{kept[-1]}"
+    return kept, f"{asked} asked, {tried} fitted: the data has {data}, and K cannot exceed either"
+
+
 def fit_topics(documents: Sequence[TokenizedDocument], config: Config, *, workers: int = 1) -> Topics:
-    """Fit the topic models of ``config.topics`` on ``documents``, from the cache when they were fitted before."""
+    """Fit the topic models of ``config.topics`` on ``documents``, from the cache when they were fitted
+    before. The numbers of topics are limited to what the data allows (see :func:`usable_ks`)."""
     t, seed = config.topics, config.run.seed
     pairs = [(d.id, [w for s in d.sentences for w in s]) for d in documents]
     corpus = topic_corpus(pairs, min_df=t.min_df, max_df=t.max_df)
-    ks = candidate_ks(t)
-    usable = [k for k in ks if k <= len(corpus.vocab)]
-    check_fit(corpus, min(ks), t.min_df, t.max_df)
+    ks, note = usable_ks(candidate_ks(t), corpus, t)
     cache = _cache(t, seed) if config.extract.cache else None
     key = _digest(pairs)
     if cache is not None and (hit := cache.get_json(key)) is not None:
@@ -59,8 +80,10 @@ def fit_topics(documents: Sequence[TokenizedDocument], config: Config, *, worker
             TopicModel.from_json(hit["lda"]),
             TopicModel.from_json(hit["nmf"]) if hit["nmf"] else None,
             hit["seconds"],
+            note,
         )
-    topics = _fit(corpus, usable, t, seed, workers)
+    fits = _fit_cache(t, key) if config.extract.cache else None
+    topics = replace(_fit(corpus, ks, t, seed, workers, fits), note=note)
     if cache is not None:
         cache.put_json(
             key,
@@ -74,11 +97,15 @@ def fit_topics(documents: Sequence[TokenizedDocument], config: Config, *, worker
     return topics
 
 
-def _fit(corpus: TopicCorpus, ks: list[int], t: TopicsConfig, seed: int, workers: int) -> Topics:
+def _fit(
+    corpus: TopicCorpus, ks: list[int], t: TopicsConfig, seed: int, workers: int, fits: "FitCache | None"
+) -> Topics:
     started = time.perf_counter()
     seeds = [seed + i for i in range(t.seeds)]
     settings = {"passes": t.passes, "iterations": t.iterations, "chunksize": t.chunksize}
-    selection = sweep(corpus, ks, seeds, workers=workers, fixed=bool(t.k), **settings)
+    done = fits.get(ks, seeds) if fits is not None else {}
+    on_fit = fits.put if fits is not None else None
+    selection = sweep(corpus, ks, seeds, workers=workers, fixed=bool(t.k), done=done, on_fit=on_fit, **settings)
     seconds = {"sweep": round(time.perf_counter() - started, 3)}
     started = time.perf_counter()
     lda = fit_lda(corpus, k=selection.chosen, seed=seed, **settings)
@@ -99,6 +126,37 @@ def _cache(t: TopicsConfig, seed: int) -> JsonCache:
         "code": code_digest("topics.py", "topic_selection.py", "topic_stage.py"),
     }
     return JsonCache(cache_dir() / "topics", basis)
+
+
+class FitCache:
+    """The sweep's fits one by one, keyed by the documents and what shapes one fit, so that an
+    interrupted sweep resumes with the fits it had finished, and another K range reuses the Ks it shares."""
+
+    def __init__(self, cache: JsonCache, documents: str) -> None:
+        self.cache, self.documents = cache, documents
+
+    def get(self, ks: list[int], seeds: list[int]) -> dict[tuple[int, int], Fit]:
+        found = {}
+        for k in ks:
+            for seed in seeds:
+                data = self.cache.get_json(f"{self.documents}:K={k}:seed={seed}")
+                if data is not None:
+                    found[(k, seed)] = Fit(**data)
+        return found
+
+    def put(self, fit: Fit) -> None:
+        self.cache.put_json(f"{self.documents}:K={fit.k}:seed={fit.seed}", asdict(fit))
+
+
+def _fit_cache(t: TopicsConfig, documents: str) -> FitCache:
+    versions = library_versions()
+    basis = {
+        "fit": {"passes": t.passes, "iterations": t.iterations, "chunksize": t.chunksize},
+        "vocabulary": {"min_df": t.min_df, "max_df": t.max_df},
+        "versions": {k: versions.get(k) for k in ("textmine", "gensim", "numpy", "scipy")},
+        "code": code_digest("topics.py", "topic_selection.py"),
+    }
+    return FitCache(JsonCache(cache_dir() / "topics" / "fits", basis), documents)
 
 
 def _digest(pairs: list[tuple[str, list[str]]]) -> str:

@@ -10,9 +10,12 @@ Apache Tika parses each file in a child process with timeouts and restarts.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -78,6 +81,21 @@ def _worker_loop(
             conn.send((index, None, f"{type(exc).__name__}: {first}"))
 
 
+@contextlib.contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """SIGINT ignored while a worker is started, so that the worker inherits the ignoring from its
+    first instruction on (imports included) and a Ctrl-C prints no traceback of its; the parent gets
+    the KeyboardInterrupt, kills the workers and says so in one line."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _Worker:
     def __init__(
         self, context: Any, func: Callable, memory_mb: int | None, initializer: Callable | None, initargs: tuple
@@ -86,7 +104,8 @@ class _Worker:
         self.process = context.Process(
             target=_worker_loop, args=(child, func, memory_mb, initializer, initargs), daemon=True
         )
-        self.process.start()
+        with _ctrl_c_ignored():  # Ctrl-C reaches the whole process group: the parent alone answers it
+            self.process.start()
         child.close()
         self.task: int | None = None
         self.deadline: float | None = None

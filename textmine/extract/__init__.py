@@ -32,6 +32,7 @@ class Extracted:
     flags: tuple[str, ...] = ()  # what a reader should know: scanned or junk pages, tables, conversions
     ocr_pages: int = 0
     repairs: dict[str, int] = field(default_factory=dict)  # characters or glosses fixed, by kind
+    library_messages: tuple[str, ...] = ()  # warnings the parsers gave, for the debug log
 
 
 SUPPORTED = ("pdf", "docx", "html", "htm", "txt", "md")
@@ -68,7 +69,24 @@ def extract_file(path: str | Path, config: ExtractConfig | None = None) -> Extra
         raise ExtractionError(f"cannot open: {exc.strerror}") from None
     if not head:
         raise ExtractionError("empty file (0 bytes)")
-    return _repair(_extract(path, fmt, _sniff(head), config), config)
+    try:
+        extracted = _extract(path, fmt, _sniff(head), config)
+    except (ExtractionError, MemoryError):
+        raise
+    except RecursionError as exc:
+        raise ExtractionError(
+            f"damaged or malformed {_NAMES.get(fmt, fmt)} file: its structure nests too deeply to be parsed",
+            detail=f"RecursionError: {exc}",
+        ) from None
+    except Exception as exc:  # a parser failing on a damaged file: the library's words go to the debug log
+        raise ExtractionError(
+            f"damaged or malformed {_NAMES.get(fmt, fmt)} file: its internal structure could not be parsed",
+            detail=f"{type(exc).__name__}: {exc}",
+        ) from None
+    return _repair(extracted, config)
+
+
+_NAMES = {"pdf": "PDF", "docx": "DOCX", "html": "HTML", "htm": "HTML", "txt": "text", "md": "Markdown"}
 
 
 def _extract(path: Path, fmt: str, kind: str | None, config: ExtractConfig) -> Extracted:

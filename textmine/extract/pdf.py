@@ -28,6 +28,7 @@ from ..clean import join_wrapped, normalise, page_furniture
 from ..config import ExtractConfig
 from ..errors import ExtractionError
 from . import Extracted
+from .pdf_damage import damaged_pages
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
         for index in range(len(document)):
             page = document[index]
             try:
+                text_objects = _text_objects(page)
+                if text_objects > MAX_TEXT_OBJECTS:
+                    flags["overloaded page"] += 1
+                    notes.append(f"page {index + 1}: {text_objects:,} text objects, left out (at most {MAX_TEXT_OBJECTS:,})")
+                    pages.append([])
+                    continue
                 lines, source, junk = _page_lines(path, page, index, settings.password)
                 scanned = _visible_chars("".join(line.text for line in lines)) < 10 and _has_image(page)
                 if (scanned or junk > settings.max_junk_share) and settings.ocr:
@@ -63,6 +70,9 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
                     flags["junk page"] += 1
                     notes.append(f"page {index + 1}: {junk:.0%} unmapped glyphs, left out")
                     lines = []
+                elif not lines and not _has_image(page) and len(document) > 1:
+                    flags["empty page"] += 1
+                    notes.append(f"page {index + 1}: no text and no image (a blank page, or its content is damaged)")
                 if source == "pdfplumber" and index > 0:
                     flags["table page"] += 1
                 pages.append(_reading_order(lines, page.get_width()))
@@ -70,7 +80,14 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
                 page.close()
     finally:
         document.close()
+    for index, problem in damaged_pages(path, settings.password).items():
+        flags["damaged page"] += 1
+        notes.append(f"page {index + 1}: {problem}")
     if not any(pages):
+        if flags["overloaded page"]:
+            raise ExtractionError(
+                f"too many text objects: {notes[0].split(': ', 1)[1]} — not a page of text (PDFium would take minutes)"
+            )
         if flags["scanned page"]:
             raise ExtractionError("no text layer: a scanned PDF (turn on OCR with --ocr to read it)")
         if flags["junk page"]:
@@ -129,7 +146,9 @@ def _page_lines(path: Path, page: pdfium.PdfPage, index: int, password: str) -> 
         from .pdf_tables import plumber_page_lines
 
         values, raw = plumber_page_lines(path, index, password)
-        return [Line(*v) for v in values], "pdfplumber", junk_share(raw)
+        plumber_junk = junk_share(raw)
+        if plumber_junk <= junk or not lines:  # pdfminer may choke on a damaged font that PDFium reads
+            return [Line(*v) for v in values], "pdfplumber", plumber_junk
     return lines, "pdfium", junk
 
 
@@ -184,6 +203,23 @@ def _has_ruled_table(page: pdfium.PdfPage) -> bool:
         if horizontal >= 3 and vertical >= 3:
             return True
     return False
+
+
+# A dense page of Chinese text draws 1,000–3,000 characters; PDFium's text layer takes time that grows
+# faster than linearly with the characters of one page (about a minute at 120,000 overlapping glyphs).
+MAX_TEXT_OBJECTS = 50_000
+
+
+def _text_objects(page: pdfium.PdfPage) -> int:
+    """How many text objects the page draws (counted without building its text layer)."""
+    raw = page.raw
+    total = pdfium_c.FPDFPage_CountObjects(raw)
+    if total <= MAX_TEXT_OBJECTS:
+        return total  # cannot be more text objects than objects: skip the count
+    return sum(
+        pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(raw, i)) == pdfium_c.FPDF_PAGEOBJ_TEXT
+        for i in range(total)
+    )
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:

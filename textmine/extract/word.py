@@ -7,6 +7,7 @@ bomb is refused instead of filling memory.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -26,8 +27,10 @@ def extract_docx(path: Path, *, max_unzipped_mb: int) -> Extracted:
     _check_archive(path, max_unzipped_mb)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ExtractionError(f"not a readable DOCX ({type(exc).__name__}: {exc})") from None
+    except PackageNotFoundError as exc:
+        raise ExtractionError("not a Word document: the ZIP archive holds no Word body", detail=str(exc)) from None
+    except zipfile.BadZipFile as exc:
+        raise _damaged(exc) from None
     lines: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -51,7 +54,7 @@ def _check_archive(path: Path, max_unzipped_mb: int) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise ExtractionError(f"not a readable DOCX (BadZipFile: {exc})") from None
+        raise _damaged(exc) from None
     total = sum(m.file_size for m in members)
     if total > max_unzipped_mb * 1024 * 1024:
         raise ExtractionError(
@@ -62,6 +65,13 @@ def _check_archive(path: Path, max_unzipped_mb: int) -> None:
             raise ExtractionError(
                 f"zip-bomb guard: {member.filename} expands {member.file_size // member.compress_size}-fold"
             )
+
+
+def _damaged(exc: zipfile.BadZipFile) -> ExtractionError:
+    """A damaged archive's reason in a user's words: which part is corrupt, when the ZIP says."""
+    part = re.search(r"for file '([^']+)'", str(exc))
+    where = f"its part {part.group(1)} is corrupt" if part else "not a valid ZIP archive"
+    return ExtractionError(f"damaged DOCX: {where} (truncated or corrupted file)", detail=f"BadZipFile: {exc}")
 
 
 def _text_boxes(paragraph) -> list[str]:

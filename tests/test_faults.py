@@ -1,0 +1,289 @@
+"""Faults found by feeding textmine damaged, odd and tiny corpora made from the real shared files:
+each test here failed before its fix. A run must complete, say what it skipped or could not do and
+why, and lose nothing silently."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from textmine.cache import ExtractionCache
+from textmine.config import ExtractConfig, load_config
+from textmine.corpus import discover
+from textmine.errors import ExtractionError
+from textmine.extract import extract_file
+from textmine.outputs import publish
+from textmine.pipeline import extract_corpus
+from textmine.resources import cache_dir
+
+import bad_inputs
+from conftest import FOUR_CITIES, FOUR_CITIES_TRUTH, make_corpus, manifest_rows
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def textmine(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "textmine", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def text_outputs(out: Path) -> dict[str, str]:
+    kinds = (".csv", ".md", ".html", ".json", ".jsonl", ".gexf", ".graphml", ".net", ".txt", ".log")
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in out.rglob("*") if p.suffix in kinds}
+
+
+def test_a_six_document_corpus_fits_the_topics_the_data_allows(tmp_path):
+    corpus = make_corpus(tmp_path / "c", ["bj0025", "bj0003", "sh0151", "sh0024", "gz0006", "sz0009"])
+    out = tmp_path / "out"
+    args = ["--set", "topics.min_df=1", "--set", "topics.max_df=1.0", "--set", "topics.k_max=20", "--seed", "3"]
+    result = textmine("run", str(corpus), "-o", str(out), "-q", *args)
+    assert result.returncode == 0, result.stderr  # was: ValueError from scikit-learn's NMF, no outputs
+    assert result.stderr == ""  # no library warning either (was: scipy's ConstantInputWarning)
+    record = json.loads((out / "run.json").read_text("utf-8"))
+    assert record["topics"]["note"].startswith("K = 4..20 asked, K = 4..6 fitted: the data has ")
+    assert record["topics"]["note"].endswith("6 documents in all), and K cannot exceed either")
+    assert record["stages_not_run"] == {}
+    with (out / "tables" / "topic_selection.csv").open(encoding="utf-8-sig") as fh:
+        assert [row["k"] for row in csv.DictReader(fh)] == ["4", "6"]
+    assert "K limited by the data" in (out / "report.html").read_text("utf-8")
+
+
+def test_three_documents_give_every_other_output_and_say_why_there_are_no_topics(tmp_path):
+    corpus = make_corpus(tmp_path / "c", ["bj0025", "sh0151", "gz0006"])
+    out = tmp_path / "out"
+    result = textmine("run", str(corpus), "-o", str(out))
+    assert result.returncode == 0, result.stderr  # was: exit 2 and no output folder at all
+    reason = (
+        "too little data for a topic model: 0 terms and 0 documents holding them after filtering "
+        "(topics.min_df=3, topics.max_df=0.5; 3 documents in all); at least 2 of each are needed "
+        "(lower topics.min_df or raise topics.max_df)"
+    )
+    assert f"  topics     not run: {reason}" in result.stdout.splitlines()
+    assert json.loads((out / "run.json").read_text("utf-8"))["stages_not_run"] == {"topics": reason}
+    assert "Topic model not run" in (out / "report.html").read_text("utf-8")
+    markdown = (out / "report.md").read_text("utf-8")  # the same words, Markdown's _ escaped
+    assert f"**Topic model not run:** {reason.replace('_', chr(92) + '_')}" in markdown
+    for name in ("tables/top_keywords.csv", "tables/distinctive_terms.csv", "network/coword.gexf", "tokens.jsonl"):
+        assert (out / name).is_file(), name
+
+
+def test_control_characters_and_markup_in_the_manifest_never_reach_an_output(tmp_path):
+    corpus = make_corpus(tmp_path / "c", ["bj0025", "bj0003", "sh0151", "sh0024"])
+    rows = list(csv.DictReader((corpus / "manifest.csv").open(encoding="utf-8")))
+    for row in rows:
+        row["city"] = "bei\x07jing\x1b[0m" if row["id"].startswith("bj") else "<script>alert(1)</script>"
+        row["issuer"] = "北京市\x00人大常委会"
+    with (corpus / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    out = tmp_path / "out"
+    result = textmine("run", str(corpus), "-o", str(out), "--no-topics")
+    assert result.returncode == 0, result.stderr  # was: XML ParseError traceback reading back the GEXF
+    assert "  cleaned    8 control characters removed from names and manifest values" in result.stdout
+    assert json.loads((out / "run.json").read_text("utf-8"))["counts"]["control_characters_removed_from_metadata"] == 8  # BEL, ESC and NUL in 2 rows, NUL in 2
+    graph = nx.read_gexf(out / "network" / "comparison.gexf")
+    assert graph.number_of_nodes() > 0
+    for name, text in text_outputs(out).items():
+        assert not CONTROL.search(text), name
+    markdown = (out / "report.md").read_text("utf-8")
+    assert "<script>" not in markdown and "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
+    assert "beijing\\[0m" in markdown  # the ESC removed, the rest shown literally
+
+
+@pytest.fixture(scope="module")
+def odd_folder(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """A corpus without a manifest: groups v1.a and v1.b (a dot in the name), a GBK-encoded file name
+    from a Windows zip, a symbolic link to a folder of documents elsewhere, and a link back to the corpus."""
+    base = tmp_path_factory.mktemp("odd")
+    corpus, elsewhere = base / "corpus", base / "elsewhere" / "guangzhou"
+    for folder, ids in ((corpus / "v1.a", ["bj0003", "bj0025"]), (corpus / "v1.b", ["sh0151"]), (elsewhere, ["gz0006", "gz0003"])):
+        folder.mkdir(parents=True)
+        for doc_id in ids:
+            shutil.copy(FOUR_CITIES_TRUTH / f"{doc_id}.txt", folder / f"{doc_id}.txt")
+    gbk = os.fsencode(corpus / "v1.b") + b"/" + "政策文件.txt".encode("gbk")
+    with open(gbk, "wb") as fh:
+        fh.write((FOUR_CITIES_TRUTH / "sh0040.txt").read_bytes())
+    (corpus / "v1.c").symlink_to(elsewhere, target_is_directory=True)
+    (corpus / "v1.a" / "loop").symlink_to(corpus, target_is_directory=True)
+    out = base / "out"
+    return out, textmine("run", str(corpus), "-o", str(out), "--no-topics")
+
+
+def test_a_linked_folder_is_followed_and_a_loop_is_listed(odd_folder):
+    out, result = odd_folder
+    assert result.returncode == 0, result.stderr
+    assert "groups     v1.a 2, v1.b 2, v1.c 2" in result.stdout  # was: v1.c's linked documents not read, nothing said
+    assert "  skipped    v1.a/loop: the same folder as . (a symbolic link): not read twice" in result.stdout
+
+
+def test_an_undecodable_file_name_is_read_and_shown_escaped(odd_folder):
+    out, result = odd_folder
+    assert result.returncode == 0, result.stderr  # was: UnicodeEncodeError traceback in write_csv
+    shown = "v1.b/\\xd5\\xfe\\xb2\\xdf\\xceļ\\xfe"  # 政策文件 in GBK: bytes that are not UTF-8 escaped
+    with (out / "tables" / "documents.csv").open(encoding="utf-8-sig") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["id"] == shown)
+    assert row["file"] == f"{shown}.txt" and row["tokens"] != "0"
+    assert any(json.loads(line)["id"] == shown for line in (out / "tokens.jsonl").open(encoding="utf-8"))
+
+
+def test_groups_with_a_dot_keep_their_own_pictures_and_network_files(odd_folder):
+    out, _ = odd_folder
+    for group in ("v1.a", "v1.b", "v1.c"):  # was: both written to charts/network_v1.png
+        assert (out / "charts" / f"network_{group}.png").is_file(), group
+        assert (out / "network" / "groups" / f"{group}.gexf").is_file(), group
+
+
+def test_every_group_network_has_the_corpus_network_nodes(odd_folder):
+    out, _ = odd_folder
+    corpus_nodes = set(nx.read_gexf(out / "network" / "coword.gexf").nodes)
+    for path in sorted((out / "network" / "groups").glob("*.gexf")):
+        graph = nx.read_gexf(path)
+        assert set(graph.nodes) == corpus_nodes, path.name  # was: a group lacking a keyword lacked its node
+        for _, data in graph.nodes(data=True):
+            assert data["occurs"] == (data["units"] > 0)
+
+
+def test_a_damaged_content_stream_is_flagged_with_what_was_lost(tmp_path):
+    extracted = extract_file(bad_inputs.damaged_stream(tmp_path, page=1))
+    assert extracted.flags[0] == "damaged page: 1"  # was: read with part of its text and no flag
+    assert re.fullmatch(
+        r"page 2: content stream damaged \(zlib decodes [\d,]+ bytes of drawing instructions before the damage\): "
+        r"part of the page's text may be missing or wrong",
+        extracted.flags[1],
+    )
+    assert extract_file(bad_inputs.SAMPLE_PDF).flags == ()  # the intact file is not flagged
+
+
+def test_a_page_of_120000_text_objects_is_left_out_and_the_rest_read(tmp_path):
+    extracted = extract_file(bad_inputs.many_objects(tmp_path, n=120_000))  # was: stopped at the time limit
+    assert extracted.flags == ("overloaded page: 1", "page 1: 120,000 text objects, left out (at most 50,000)")
+    assert "六、向北京市人民代表大会或者市人民代表大会常务委员会提出的议案" in extracted.text  # page 2
+
+
+def test_damaged_files_are_skipped_in_words_a_user_understands(tmp_path):
+    data = bytearray(bad_inputs.SAMPLE_DOCX.read_bytes())
+    start = data.find(b"word/document.xml") + 200  # inside the compressed body, past its local header
+    data[start : start + 64] = bytes(64)
+    docx = tmp_path / "damaged.docx"
+    docx.write_bytes(bytes(data))
+    with pytest.raises(ExtractionError) as caught:
+        extract_file(docx)
+    assert str(caught.value).startswith("damaged")
+    assert "Error" not in str(caught.value) and caught.value.detail  # the library's words kept apart
+
+
+def test_the_library_words_go_to_the_debug_log_and_quiet_is_quiet(tmp_path):
+    corpus = tmp_path / "corpus" / "docs" / "beijing"
+    corpus.mkdir(parents=True)
+    bad_inputs.flipped_bits(corpus)  # pdfminer warns "Data-loss while decompressing corrupted data"
+    bad_inputs.truncated(corpus)
+    shutil.copy(bad_inputs.SAMPLE_PDF, corpus / "intact.pdf")
+    out = tmp_path / "out"
+    result = textmine("extract", str(tmp_path / "corpus"), "-o", str(out), "-q")
+    assert result.returncode == 0 and result.stderr == ""  # was: pdfminer's warnings on stderr despite -q
+    log = (out / "debug.log").read_text("utf-8")
+    assert "docs/beijing/flipped-bits-5.pdf: pdfminer.pdftypes: Data-loss while decompressing corrupted data" in log
+    with (out / "skipped.csv").open(encoding="utf-8-sig") as fh:
+        skipped = {r["file"]: r["reason"] for r in csv.DictReader(fh)}
+    assert skipped == {"docs/beijing/truncated.pdf": "unreadable PDF (data format error; truncated or damaged?)"}
+
+
+def test_a_skipped_file_is_not_tried_again_with_the_same_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
+    corpus = make_corpus(tmp_path / "c", ["bj0025"], {"docs/beijing/truncated.pdf": bad_inputs.SAMPLE_PDF.read_bytes()[:5000]})
+    config = load_config(corpus=corpus, overrides={"extract.workers": 1})
+    found = discover(corpus, config.corpus)
+    read, skipped = extract_corpus(found, config)
+    assert [s.reason for s in skipped] == ["unreadable PDF (data format error; truncated or damaged?)"]
+    path = next(d.path for d in found.documents if d.file.endswith("truncated.pdf"))
+    from textmine.corpus import file_sha256
+
+    cache = ExtractionCache(cache_dir(), config.extract)
+    assert cache.get_failure(file_sha256(path)) == (skipped[0].reason, "")  # was: skips never cached
+    again = extract_corpus(found, config)
+    assert again[1] == skipped and [r.cached for r in again[0]] == [True]
+    # a larger time limit is another question: the skip is not taken from the cache then
+    other = ExtractionCache(cache_dir(), ExtractConfig(**{**config.extract.__dict__, "timeout": 999.0}))
+    assert other.get_failure(file_sha256(path)) is None
+
+
+def test_ctrl_c_prints_one_line_and_no_traceback_from_the_workers(tmp_path):
+    pdfs = [r["id"] for r in manifest_rows().values() if r["file"].endswith(".pdf")][:40]
+    corpus = make_corpus(tmp_path / "c", pdfs)
+    env = {**os.environ, "TEXTMINE_CACHE": str(tmp_path / "cache")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "textmine", "run", str(corpus), "-o", str(tmp_path / "out"), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not any((tmp_path / "cache" / "extract").rglob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the workers are extracting
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    lines = [line for line in stderr.splitlines() if "it/s" not in line and "file/s" not in line and "%|" not in line]
+    assert lines[-1] == "textmine: interrupted; outputs of earlier runs are untouched"
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+
+
+def test_staging_folders_of_killed_runs_are_removed_by_the_next_run(tmp_path):
+    final = tmp_path / "out"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process id that no longer runs, as after kill -9 during the write stage
+    stale = tmp_path / f".out.partial-{dead.pid}"
+    (stale / "tables").mkdir(parents=True)
+    (stale / "tables" / "top_keywords.csv").write_text("half written")
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        running = tmp_path / f".out.partial-{live.pid}"  # another run's, still going: left alone
+        running.mkdir()
+        publish(final, lambda staging: (staging.mkdir(parents=True), (staging / "run.json").write_text("{}")))
+    finally:
+        live.kill()
+    assert not stale.exists()  # was: left beside the output folder for ever
+    assert running.is_dir() and (final / "run.json").is_file()
+
+
+def test_an_interrupted_topic_sweep_resumes_with_the_fits_it_finished(tmp_path, monkeypatch):
+    from textmine.counting import TokenizedDocument
+    from textmine.topic_stage import fit_topics
+    from textmine.workers import IsolatedPool
+
+    from test_topics import planted
+
+    monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
+    documents = [TokenizedDocument(d, d.split("-")[0], 2020, [tokens]) for d, tokens in planted(20, 30)]
+    settings = {"k_min": 2, "k_max": 3, "k_step": 1, "seeds": 2, "passes": 2, "nmf": False, "min_df": 1, "max_df": 1.0}
+    config = load_config(overrides={f"topics.{k}": v for k, v in settings.items()} | {"extract.workers": 1})
+    first = fit_topics(documents, config)
+    # the run dies after the sweep's fits, before the finished stage is stored: only the fits are kept
+    for entry in (tmp_path / "cache" / "topics").iterdir():
+        if entry.name != "fits":
+            shutil.rmtree(entry)
+    fitted: list = []
+    original = IsolatedPool.map
+
+    def recording(self, items, **kwargs):
+        items = list(items)
+        fitted.extend(items)
+        return original(self, items, **kwargs)
+
+    monkeypatch.setattr(IsolatedPool, "map", recording)
+    again = fit_topics(documents, config)
+    assert fitted == []  # was: all four fits again
+    assert again.selection == first.selection and (again.lda.phi == first.lda.phi).all()
