@@ -45,17 +45,18 @@ def text_outputs(out: Path) -> dict[str, str]:
 def test_a_six_document_corpus_fits_the_topics_the_data_allows(tmp_path):
     corpus = make_corpus(tmp_path / "c", ["bj0025", "bj0003", "sh0151", "sh0024", "gz0006", "sz0009"])
     out = tmp_path / "out"
-    args = ["--set", "topics.min_df=1", "--set", "topics.max_df=1.0", "--set", "topics.k_max=20", "--seed", "3"]
-    result = textmine("run", str(corpus), "-o", str(out), "-q", *args)
+    result = textmine("run", str(corpus), "-o", str(out), "-q")  # the defaults: K = 4..20
     assert result.returncode == 0, result.stderr  # was: ValueError from scikit-learn's NMF, no outputs
     assert result.stderr == ""  # no library warning either (was: scipy's ConstantInputWarning)
+    note = (
+        "K = 4..20 asked, K = 4..6 fitted: the data has 34 terms and 6 documents holding them after filtering "
+        "(topics.min_df=3, topics.max_df=0.5; 6 documents in all), and K cannot exceed either"
+    )
     record = json.loads((out / "run.json").read_text("utf-8"))
-    assert record["topics"]["note"].startswith("K = 4..20 asked, K = 4..6 fitted: the data has ")
-    assert record["topics"]["note"].endswith("6 documents in all), and K cannot exceed either")
-    assert record["stages_not_run"] == {}
+    assert record["topics"]["note"] == note and record["stages_not_run"] == {}
     with (out / "tables" / "topic_selection.csv").open(encoding="utf-8-sig") as fh:
         assert [row["k"] for row in csv.DictReader(fh)] == ["4", "6"]
-    assert "K limited by the data" in (out / "report.html").read_text("utf-8")
+    assert f"K limited by the data: {note}" in (out / "report.html").read_text("utf-8")
 
 
 def test_three_documents_give_every_other_output_and_say_why_there_are_no_topics(tmp_path):
@@ -75,6 +76,25 @@ def test_three_documents_give_every_other_output_and_say_why_there_are_no_topics
     assert f"**Topic model not run:** {reason.replace('_', chr(92) + '_')}" in markdown
     for name in ("tables/top_keywords.csv", "tables/distinctive_terms.csv", "network/coword.gexf", "tokens.jsonl"):
         assert (out / name).is_file(), name
+
+
+@pytest.mark.parametrize("kind", ["one real document", "a document of stopwords only"])
+def test_a_one_document_corpus_completes(tmp_path, kind):
+    if kind == "one real document":
+        corpus = make_corpus(tmp_path / "c", ["bj0025"])
+    else:
+        corpus = tmp_path / "c"
+        corpus.mkdir()
+        (corpus / "notice.txt").write_text("的 了 和\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = textmine("run", str(corpus), "-o", str(out), "-q")
+    assert result.returncode == 0, result.stderr  # was: exit 2 (topics, or "a co-word network needs 2 keywords")
+    assert result.stderr == ""
+    record = json.loads((out / "run.json").read_text("utf-8"))
+    assert record["counts"]["documents_analysed"] == 1
+    assert "1 document in all" in record["stages_not_run"]["topics"]
+    if kind == "a document of stopwords only":  # no token: the network is empty, and still readable
+        assert record["counts"]["tokens"] == 0 and nx.read_gexf(out / "network" / "coword.gexf").number_of_nodes() == 0
 
 
 def test_control_characters_and_markup_in_the_manifest_never_reach_an_output(tmp_path):

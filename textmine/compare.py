@@ -119,8 +119,10 @@ def _compare(
     counts_i = dtm.counts[rows_i]
     y_i = np.asarray(counts_i.sum(axis=0), dtype=float).ravel()
     y_j = np.asarray(dtm.counts[rows_j].sum(axis=0), dtype=float).ravel()
-    delta, z = log_odds_z(y_i, y_j, prior)
     n_i, n_j = y_i.sum(), y_j.sum()
+    if not n_i or not n_j:  # one side holds no token (a single group, an empty period): nothing to compare
+        return []
+    delta, z = log_odds_z(y_i, y_j, prior)
     tested = np.flatnonzero(eligible & (y_i + y_j > 0))
     table = two_by_two(y_i[tested], y_j[tested], n_i, n_j)
     q = np.ones_like(y_i)
@@ -161,7 +163,7 @@ def distinctive_terms(
     """For each group, its ``top_n`` terms by z against all the other groups, among terms with
     ``min_freq``+ occurrences in the corpus (the terms tested, for the q-values)."""
     total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
-    prior = prior_scale * total / total.sum()
+    prior = prior_scale * total / max(total.sum(), 1.0)
     eligible = total >= min_freq
     groups = np.asarray(dtm.groups)
     return {
@@ -175,7 +177,7 @@ def pairwise_terms(
 ) -> dict[tuple[str, str], list[DistinctiveTerm]]:
     """For each ordered pair of groups (a, b), the ``top_n`` terms a uses more than b, by z."""
     total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
-    prior = prior_scale * total / total.sum()
+    prior = prior_scale * total / max(total.sum(), 1.0)
     eligible = total >= min_freq
     groups = np.asarray(dtm.groups)
     return {
@@ -265,7 +267,7 @@ def change_terms(
     prior and statistics as :func:`distinctive_terms`. ``bases`` and ``periods`` give each row's group
     and period (None: outside every period)."""
     total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
-    prior = prior_scale * total / total.sum()
+    prior = prior_scale * total / max(total.sum(), 1.0)
     eligible = total >= min_freq
     bases, periods = np.asarray(bases, dtype=object), np.asarray(periods, dtype=object)
     changes = []

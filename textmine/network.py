@@ -119,8 +119,6 @@ def cooccurrence(
 ) -> Cooccurrence:
     """Count how often each pair of ``terms`` co-occurs in ``documents``. For the document unit, a
     document–term matrix of the same documents (``dtm``) saves walking every token again."""
-    if len(terms) < 2:
-        raise AnalysisError(f"a co-word network needs at least 2 keywords; got {len(terms)}")
     if unit == "window":
         counts, n_units = _window_counts(documents, terms, window, counting)
         return Cooccurrence(tuple(terms), counts, n_units, f"window of {window} tokens", counting)

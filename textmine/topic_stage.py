@@ -52,7 +52,7 @@ def usable_ks(ks: list[int], corpus: TopicCorpus, t: TopicsConfig) -> tuple[list
     limit = min(n_docs, n_terms)
     data = (
         f"{n_terms} terms and {n_docs} documents holding them after filtering "
-        f"(topics.min_df={t.min_df}, topics.max_df={t.max_df}; {n_docs + len(corpus.dropped)} documents in all)"
+        f"(topics.min_df={t.min_df}, topics.max_df={t.max_df}; {_documents(n_docs + len(corpus.dropped))} in all)"
     )
     if limit < 2:
         advice = "lower topics.min_df or raise topics.max_df" if n_terms < 2 else "add documents"
@@ -63,6 +63,10 @@ def usable_ks(ks: list[int], corpus: TopicCorpus, t: TopicsConfig) -> tuple[list
     asked = f"K = {ks[0]}" if len(ks) == 1 else f"K = {ks[0]}..{ks[-1]}"
     tried = f"K = {kept[0]}" if len(kept) == 1 else f"K = {kept[0]}..{kept[-1]}"
     return kept, f"{asked} asked, {tried} fitted: the data has {data}, and K cannot exceed either"
+
+
+def _documents(n: int) -> str:
+    return f"{n} document" if n == 1 else f"{n} documents"
 
 
 def fit_topics(documents: Sequence[TokenizedDocument], config: Config, *, workers: int = 1) -> Topics:

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
@@ -56,6 +57,8 @@ def _worker_loop(
     initializer: Callable[..., None] | None,
     initargs: tuple,
 ) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent answers Ctrl-C; a Ctrl-C held since start is dropped
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if memory_mb:
         import resource
 
@@ -82,18 +85,21 @@ def _worker_loop(
 
 
 @contextlib.contextmanager
-def _ctrl_c_ignored() -> Iterator[None]:
-    """SIGINT ignored while a worker is started, so that the worker inherits the ignoring from its
-    first instruction on (imports included) and a Ctrl-C prints no traceback of its; the parent gets
-    the KeyboardInterrupt, kills the workers and says so in one line."""
+def _ctrl_c_held() -> Iterator[None]:
+    """SIGINT held (blocked, so not lost) while a worker is started. Ctrl-C reaches the whole process
+    group; the worker inherits the block and ignores the signal from its first line on (see
+    :func:`_worker_loop`), so it prints no traceback of its own, while a Ctrl-C that comes meanwhile
+    reaches the parent as soon as the worker has started: the parent kills the workers and says so
+    in one line."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    resource_tracker.ensure_running()  # its first start unblocks SIGINT halfway through, so start it first
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 class _Worker:
@@ -104,7 +110,7 @@ class _Worker:
         self.process = context.Process(
             target=_worker_loop, args=(child, func, memory_mb, initializer, initargs), daemon=True
         )
-        with _ctrl_c_ignored():  # Ctrl-C reaches the whole process group: the parent alone answers it
+        with _ctrl_c_held():  # Ctrl-C reaches the whole process group: the parent alone answers it
             self.process.start()
         child.close()
         self.task: int | None = None
