@@ -110,7 +110,11 @@ def test_html_with_gb2312_charset_and_portal_menus(tmp_path):
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
             "unsupported file type '.wps' (supported: pdf, docx, html, htm, txt, md)",
         ),
-        ("fake.docx", b"PK\x03\x04 not really a zip", "damaged DOCX: not a valid ZIP archive (truncated or corrupted file)"),
+        (
+            "fake.docx",
+            b"PK\x03\x04 not really a zip",
+            "damaged DOCX: not a valid ZIP archive (truncated or corrupted file)",
+        ),
         ("binary.txt", b"%PDF-1.7\n", "not a .txt text file: the file is a PDF by its first bytes"),
     ],
 )

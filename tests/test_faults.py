@@ -28,7 +28,7 @@ from textmine.pipeline import extract_corpus
 from textmine.resources import cache_dir
 
 import bad_inputs
-from conftest import FOUR_CITIES, FOUR_CITIES_TRUTH, make_corpus, manifest_rows
+from conftest import FOUR_CITIES_TRUTH, make_corpus, manifest_rows
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -111,7 +111,9 @@ def test_control_characters_and_markup_in_the_manifest_never_reach_an_output(tmp
     result = textmine("run", str(corpus), "-o", str(out), "--no-topics")
     assert result.returncode == 0, result.stderr  # was: XML ParseError traceback reading back the GEXF
     assert "  cleaned    8 control characters removed from names and manifest values" in result.stdout
-    assert json.loads((out / "run.json").read_text("utf-8"))["counts"]["control_characters_removed_from_metadata"] == 8  # BEL, ESC and NUL in 2 rows, NUL in 2
+    assert (
+        json.loads((out / "run.json").read_text("utf-8"))["counts"]["control_characters_removed_from_metadata"] == 8
+    )  # BEL, ESC and NUL in 2 rows, NUL in 2
     graph = nx.read_gexf(out / "network" / "comparison.gexf")
     assert graph.number_of_nodes() > 0
     for name, text in text_outputs(out).items():
@@ -127,7 +129,11 @@ def odd_folder(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     from a Windows zip, a symbolic link to a folder of documents elsewhere, and a link back to the corpus."""
     base = tmp_path_factory.mktemp("odd")
     corpus, elsewhere = base / "corpus", base / "elsewhere" / "guangzhou"
-    for folder, ids in ((corpus / "v1.a", ["bj0003", "bj0025"]), (corpus / "v1.b", ["sh0151"]), (elsewhere, ["gz0006", "gz0003"])):
+    for folder, ids in (
+        (corpus / "v1.a", ["bj0003", "bj0025"]),
+        (corpus / "v1.b", ["sh0151"]),
+        (elsewhere, ["gz0006", "gz0003"]),
+    ):
         folder.mkdir(parents=True)
         for doc_id in ids:
             shutil.copy(FOUR_CITIES_TRUTH / f"{doc_id}.txt", folder / f"{doc_id}.txt")
@@ -178,11 +184,17 @@ def test_a_damaged_content_stream_is_flagged_with_what_was_lost(tmp_path):
     extracted = extract_file(bad_inputs.damaged_stream(tmp_path, page=1))
     assert extracted.flags[0] == "damaged page: 1"  # was: read with part of its text and no flag
     assert re.fullmatch(
-        r"page 2: content stream damaged \(zlib decodes [\d,]+ bytes of drawing instructions before the damage\): "
+        r"page 2: content stream damaged after [\d,]+ bytes of drawing instructions: "
         r"part of the page's text may be missing or wrong",
         extracted.flags[1],
     )
     assert extract_file(bad_inputs.SAMPLE_PDF).flags == ()  # the intact file is not flagged
+    flipped = extract_file(bad_inputs.flipped_bits(tmp_path, 22))  # 5 bits flipped in the font's ToUnicode map
+    assert flipped.flags == (
+        "damaged page: 2",
+        "page 1: font F1's character map damaged after 2,255 bytes: characters of the page may be missing or wrong",
+        "page 2: font F1's character map damaged after 2,255 bytes: characters of the page may be missing or wrong",
+    )
 
 
 def test_a_page_of_120000_text_objects_is_left_out_and_the_rest_read(tmp_path):
@@ -221,7 +233,9 @@ def test_the_library_words_go_to_the_debug_log_and_quiet_is_quiet(tmp_path):
 
 def test_a_skipped_file_is_not_tried_again_with_the_same_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
-    corpus = make_corpus(tmp_path / "c", ["bj0025"], {"docs/beijing/truncated.pdf": bad_inputs.SAMPLE_PDF.read_bytes()[:5000]})
+    corpus = make_corpus(
+        tmp_path / "c", ["bj0025"], {"docs/beijing/truncated.pdf": bad_inputs.SAMPLE_PDF.read_bytes()[:5000]}
+    )
     config = load_config(corpus=corpus, overrides={"extract.workers": 1})
     found = discover(corpus, config.corpus)
     read, skipped = extract_corpus(found, config)
@@ -280,11 +294,11 @@ def test_staging_folders_of_killed_runs_are_removed_by_the_next_run(tmp_path):
 
 
 def test_an_interrupted_topic_sweep_resumes_with_the_fits_it_finished(tmp_path, monkeypatch):
+    from test_topics import planted
+
     from textmine.counting import TokenizedDocument
     from textmine.topic_stage import fit_topics
     from textmine.workers import IsolatedPool
-
-    from test_topics import planted
 
     monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
     documents = [TokenizedDocument(d, d.split("-")[0], 2020, [tokens]) for d, tokens in planted(20, 30)]

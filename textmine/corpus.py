@@ -117,9 +117,7 @@ def _clean(values: dict[str, str]) -> tuple[dict[str, str], int]:
     return cleaned, total
 
 
-def _from_manifest(
-    root: Path, manifest: Path, config: CorpusConfig
-) -> tuple[list[Document], list[Skipped], int]:
+def _from_manifest(root: Path, manifest: Path, config: CorpusConfig) -> tuple[list[Document], list[Skipped], int]:
     try:
         with manifest.open(encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -186,7 +184,9 @@ def _walk(root: Path, suffixes: set[str]) -> tuple[list[Path], list[Skipped]]:
     def visit(folder: Path) -> None:
         real = folder.resolve()
         if real in walked:
-            skipped.append(Skipped(shown(folder), f"the same folder as {walked[real]} (a symbolic link): not read twice"))
+            skipped.append(
+                Skipped(shown(folder), f"the same folder as {walked[real]} (a symbolic link): not read twice")
+            )
             return
         walked[real] = shown(folder)
         try:

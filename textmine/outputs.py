@@ -98,9 +98,7 @@ def build_tables(result: "RunResult") -> list[Table]:
                 if r.document.id in tokens_of  # analysed: not left out by corpus.select
             ],
         ),
-        *extraction_tables(
-            result.read, result.skipped, result.duplicates, result.dropped, timing=False
-        ),
+        *extraction_tables(result.read, result.skipped, result.duplicates, result.dropped, timing=False),
         Table(
             "top_keywords",
             f"Top {cfg.keywords.top_n} keywords of the corpus",

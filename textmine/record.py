@@ -96,10 +96,7 @@ def extraction_record(
         "duplicates": [
             {"kept": c.kept, "dropped": list(c.dropped), "kind": c.kind, "similarity": c.similarity} for c in duplicates
         ],
-        "inputs": [
-            {"id": r.document.id, "file": r.document.file, "sha256": r.sha256}
-            for r in read
-        ],
+        "inputs": [{"id": r.document.id, "file": r.document.file, "sha256": r.sha256} for r in read],
         "outputs": outputs,
         "timing": {
             "seconds_per_stage": timings,

@@ -284,9 +284,7 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
         "",
     ]
     if ctx["skipped"]:
-        parts += (
-            ["Skipped files:", ""] + [f"- {_md_text(s.path)}: {_md_text(s.reason)}" for s in ctx["skipped"]] + [""]
-        )
+        parts += ["Skipped files:", ""] + [f"- {_md_text(s.path)}: {_md_text(s.reason)}" for s in ctx["skipped"]] + [""]
     sbs = ctx["side_by_side"]
     parts += [
         "## 高频关键词 Top keywords by group",

@@ -12,7 +12,6 @@ with the prior ten times weaker and stronger, and with those 10 extra stopwords.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 
 import numpy as np

@@ -53,7 +53,9 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
                 text_objects = _text_objects(page)
                 if text_objects > MAX_TEXT_OBJECTS:
                     flags["overloaded page"] += 1
-                    notes.append(f"page {index + 1}: {text_objects:,} text objects, left out (at most {MAX_TEXT_OBJECTS:,})")
+                    notes.append(
+                        f"page {index + 1}: {text_objects:,} text objects, left out (at most {MAX_TEXT_OBJECTS:,})"
+                    )
                     pages.append([])
                     continue
                 lines, source, junk = _page_lines(path, page, index, settings.password)
