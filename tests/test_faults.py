@@ -263,6 +263,8 @@ def test_ctrl_c_prints_one_line_and_no_traceback_from_the_workers(tmp_path):
         text=True,
         start_new_session=True,
         env=env,
+        # as in a terminal: a test runner started in the background (`cmd &`) hands its children SIGINT ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while not any((tmp_path / "cache" / "extract").rglob("*.json")) and time.monotonic() < deadline:
