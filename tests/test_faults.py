@@ -173,11 +173,15 @@ def test_groups_with_a_dot_keep_their_own_pictures_and_network_files(odd_folder)
 def test_every_group_network_has_the_corpus_network_nodes(odd_folder):
     out, _ = odd_folder
     corpus_nodes = set(nx.read_gexf(out / "network" / "coword.gexf").nodes)
+    absent = 0
     for path in sorted((out / "network" / "groups").glob("*.gexf")):
         graph = nx.read_gexf(path)
         assert set(graph.nodes) == corpus_nodes, path.name  # was: a group lacking a keyword lacked its node
-        for _, data in graph.nodes(data=True):
+        for node, data in graph.nodes(data=True):
             assert data["occurs"] == (data["units"] > 0)
+            assert (data["community"] == 0) == (not data["occurs"]) and (data["degree"] == 0 or data["occurs"])
+            absent += not data["occurs"]
+    assert absent > 0  # the small groups lack some of the corpus's keywords
 
 
 def test_a_damaged_content_stream_is_flagged_with_what_was_lost(tmp_path):

@@ -49,15 +49,17 @@ def annotate(graph: nx.Graph, *, seed: int) -> None:
     }
     for _, _, data in graph.edges(data=True):
         del data["distance"]
-    communities = communities_of(graph, seed=seed)
+    # a keyword the group never uses (occurs = False) is in no community: community 0
+    occurring = graph.subgraph(n for n, occurs in graph.nodes(data="occurs", default=True) if occurs)
+    communities = {node: 0 for node in graph.nodes} | communities_of(occurring, seed=seed)
     for node in graph.nodes:
         data = graph.nodes[node]
         for name, by_node in values.items():
             value = by_node[node]
             data[name] = int(value) if name in ("degree", "weighted_degree") else round(float(value), 6)
         data["community"] = communities[node]
-    partition = _partition(communities)
-    modularity = modularity_of(graph, partition, weight="association_strength")
+    partition = _partition({node: c for node, c in communities.items() if c})
+    modularity = modularity_of(occurring, partition, weight="association_strength")
     graph.graph.update(modularity=round(modularity, 6), communities=len(partition))
 
 

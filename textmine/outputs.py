@@ -274,6 +274,7 @@ def network_tables(networks: "Networks") -> list[Table]:
         communities += [
             [name, number, len(m), graph.graph["modularity"], "、".join(m[:10])]
             for number, m in sorted(members.items())
+            if number  # 0: the keywords the group never uses, in no community
         ]
     unit = graphs["all"].graph
     how = f"unit {unit['unit']}, {unit['counting']} counting, weight = {unit['measure']}"
