@@ -177,7 +177,7 @@ def test_every_group_network_has_the_corpus_network_nodes(odd_folder):
     for path in sorted((out / "network" / "groups").glob("*.gexf")):
         graph = nx.read_gexf(path)
         assert set(graph.nodes) == corpus_nodes, path.name  # was: a group lacking a keyword lacked its node
-        for node, data in graph.nodes(data=True):
+        for _, data in graph.nodes(data=True):
             assert data["occurs"] == (data["units"] > 0)
             assert (data["community"] == 0) == (not data["occurs"]) and (data["degree"] == 0 or data["occurs"])
             absent += not data["occurs"]

@@ -109,6 +109,10 @@ def test_comparison_graph_carries_each_groups_weights():
     assert (edge["count_X"], edge["count_Y"], edge["rate_X"], edge["rate_Y"]) == (2, 0, 100.0, 0.0)
     assert edge["strongest_group"] == "X" and edge["spread"] == 100.0
     assert combined.edges["公寓", "创新"]["strongest_group"] == "Y"
+    # a group too small to compare never wins on its rate alone (was: the 10-document Guangzhou won 1,127 edges)
+    small = compare_groups(groups, frozenset({"X"}))
+    assert small.edges["人才", "补贴"]["strongest_group"] == "Y" and small.graph["small_groups"] == "X"
+    assert small.edges["人才", "补贴"]["rate_X"] == 100.0  # its rate is still there to read
 
 
 def test_interactive_view_is_self_contained_and_escaped(tmp_path, network):

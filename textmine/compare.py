@@ -25,13 +25,15 @@ Comparisons are each group against all the others and, with :func:`pairwise_term
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 from scipy import sparse, stats
 
 from .counting import DocTermMatrix
+from .resampling import Concentration, concentration, log_ratio_interval, permutation_p, rates
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,29 @@ class DistinctiveTerm:
     log_ratio: float = 0.0
     dispersion: float = 0.0  # DP over the group's documents
     doc_share: float = 0.0  # share of the group's documents containing the term
+    # the document as the sampled unit (textmine.resampling); empty without a DocumentTest
+    doc_p: float | None = None  # one-sided permutation p of the group labels over the documents
+    doc_q: float | None = None  # Benjamini–Hochberg, over the terms tested in this comparison
+    log_ratio_low: float | None = None  # 95 % document-bootstrap interval of the log ratio
+    log_ratio_high: float | None = None
+    documents: int = 0  # the group's documents using the term
+    top_share: float = 0.0  # share of the group's uses in its heaviest document
+    top_document: str = ""  # that document
+
+
+@dataclass(frozen=True)
+class DocumentTest:
+    """The document-level rule a term must pass to be listed as a group's emphasis: a permutation
+    q below ``alpha`` and use in at least ``min_documents`` of the group's documents."""
+
+    resamples: int = 1000
+    alpha: float = 0.05
+    min_documents: int = 3
+    seed: int = 42
+    max_resamples: int = 20000
+    # permutation p-values found so far, by comparison and term: a term's p depends only on its own
+    # counts and the comparison's seeded relabellings, so the robustness variants reuse it
+    _known: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def log_odds_z(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -115,7 +140,11 @@ def _compare(
     prior: np.ndarray,
     eligible: np.ndarray,
     top_n: int,
+    test: DocumentTest | None = None,
+    label: str = "",
 ) -> list[DistinctiveTerm]:
+    """The ``top_n`` terms by z that rows ``rows_i`` use more than rows ``rows_j``; with ``test``, only
+    those that pass it, with the document-level evidence (``label`` names the comparison for its seed)."""
     counts_i = dtm.counts[rows_i]
     y_i = np.asarray(counts_i.sum(axis=0), dtype=float).ravel()
     y_j = np.asarray(dtm.counts[rows_j].sum(axis=0), dtype=float).ravel()
@@ -130,11 +159,14 @@ def _compare(
     full = {name: np.zeros_like(y_i) for name in table}
     for name, values in table.items():
         full[name][tested] = values
-    candidates = [w for w in tested if y_i[w] > 0]
+    evidence = _document_evidence(dtm, rows_i, rows_j, tested, test, label) if test else None
+    candidates = [w for w in tested if y_i[w] > 0 and (evidence is None or evidence.passes(w))]
     order = sorted(candidates, key=lambda w: (-z[w], dtm.vocab[w]))[:top_n]
+    interval = evidence.interval(order) if evidence is not None else {}
     result = []
     for w in order:
         dp, share = dispersion(counts_i, w)
+        doc = evidence.of(w) if evidence is not None else {}
         result.append(
             DistinctiveTerm(
                 group=group,
@@ -152,28 +184,123 @@ def _compare(
                 log_ratio=round(float(full["log_ratio"][w]), 4),
                 dispersion=round(dp, 4),
                 doc_share=round(share, 4),
+                **doc,
+                **interval.get(w, {}),
             )
         )
     return result
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    """The document-level evidence of one comparison, for the terms it tested."""
+
+    dtm: DocTermMatrix
+    rows_i: np.ndarray
+    rows_j: np.ndarray
+    column: dict[int, int]  # vocabulary index -> position among the tested terms
+    p: np.ndarray
+    q: np.ndarray
+    concentration: Concentration
+    test: DocumentTest
+    rng: np.random.Generator
+
+    def passes(self, w: int) -> bool:
+        c = self.column[w]
+        return bool(self.q[c] < self.test.alpha and self.concentration.documents[c] >= self.test.min_documents)
+
+    def of(self, w: int) -> dict[str, object]:
+        c, conc = self.column[w], self.concentration
+        return {
+            "doc_p": float(f"{self.p[c]:.4g}"),
+            "doc_q": float(f"{self.q[c]:.4g}"),
+            "documents": int(conc.documents[c]),
+            "top_share": round(float(conc.top_share[c]), 4),
+            "top_document": self.dtm.doc_ids[self.rows_i[conc.top_row[c]]] if conc.documents[c] else "",
+        }
+
+    def interval(self, listed: list[int]) -> dict[int, dict[str, float]]:
+        """95 % bootstrap intervals of the log ratio, for the terms listed only (they are few)."""
+        if not listed:
+            return {}
+        rows_i, rows_j = self.dtm.counts[self.rows_i], self.dtm.counts[self.rows_j]
+        low, high = log_ratio_interval(
+            rows_i[:, listed],
+            rows_j[:, listed],
+            np.asarray(rows_i.sum(axis=1)).ravel(),
+            np.asarray(rows_j.sum(axis=1)).ravel(),
+            resamples=self.test.resamples,
+            rng=self.rng,
+        )
+        return {
+            w: {"log_ratio_low": round(float(a), 4), "log_ratio_high": round(float(b), 4)}
+            for w, a, b in zip(listed, low, high, strict=True)
+        }
+
+
+def _document_evidence(
+    dtm: DocTermMatrix, rows_i: np.ndarray, rows_j: np.ndarray, tested: np.ndarray, test: DocumentTest, label: str
+) -> _Evidence:
+    seed = [test.seed, zlib.crc32(label.encode("utf-8"))]
+    rows = np.concatenate([rows_i, rows_j])
+    in_group = np.zeros(len(rows), dtype=bool)
+    in_group[: len(rows_i)] = True
+    counts = dtm.counts[rows]
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    comparison = (label, rows_i.tobytes(), rows_j.tobytes(), lengths.tobytes(), test.resamples, test.max_resamples)
+    known = test._known.setdefault(comparison, {})
+    missing = [w for w in tested if dtm.vocab[w] not in known]
+    if missing:
+        found = permutation_p(
+            rates(counts)[:, missing],
+            in_group,
+            resamples=test.resamples,
+            max_resamples=test.max_resamples,
+            rng=np.random.default_rng([*seed, 0]),
+        )
+        known.update(zip((dtm.vocab[w] for w in missing), found.tolist(), strict=True))
+    p = np.array([known[dtm.vocab[w]] for w in tested])
+    return _Evidence(
+        dtm,
+        rows_i,
+        rows_j,
+        {int(w): c for c, w in enumerate(tested)},
+        p,
+        benjamini_hochberg(p),
+        concentration(dtm.counts[rows_i][:, tested]),
+        test,
+        np.random.default_rng([*seed, 1]),  # the bootstrap's own stream, whatever the permutations drew
+    )
+
+
 def distinctive_terms(
-    dtm: DocTermMatrix, *, prior_scale: float = 1000.0, min_freq: int = 10, top_n: int = 20
+    dtm: DocTermMatrix,
+    *,
+    prior_scale: float = 1000.0,
+    min_freq: int = 10,
+    top_n: int = 20,
+    test: DocumentTest | None = None,
 ) -> dict[str, list[DistinctiveTerm]]:
     """For each group, its ``top_n`` terms by z against all the other groups, among terms with
-    ``min_freq``+ occurrences in the corpus (the terms tested, for the q-values)."""
+    ``min_freq``+ occurrences in the corpus (the terms tested, for the q-values); with ``test``, only
+    the terms whose document-level evidence passes it."""
     total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
     prior = prior_scale * total / max(total.sum(), 1.0)
     eligible = total >= min_freq
     groups = np.asarray(dtm.groups)
     return {
-        g: _compare(dtm, g, np.flatnonzero(groups == g), np.flatnonzero(groups != g), prior, eligible, top_n)
+        g: _compare(dtm, g, np.flatnonzero(groups == g), np.flatnonzero(groups != g), prior, eligible, top_n, test, g)
         for g in dtm.group_names
     }
 
 
 def pairwise_terms(
-    dtm: DocTermMatrix, *, prior_scale: float = 1000.0, min_freq: int = 10, top_n: int = 20
+    dtm: DocTermMatrix,
+    *,
+    prior_scale: float = 1000.0,
+    min_freq: int = 10,
+    top_n: int = 20,
+    test: DocumentTest | None = None,
 ) -> dict[tuple[str, str], list[DistinctiveTerm]]:
     """For each ordered pair of groups (a, b), the ``top_n`` terms a uses more than b, by z."""
     total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
@@ -181,7 +308,9 @@ def pairwise_terms(
     eligible = total >= min_freq
     groups = np.asarray(dtm.groups)
     return {
-        (a, b): _compare(dtm, a, np.flatnonzero(groups == a), np.flatnonzero(groups == b), prior, eligible, top_n)
+        (a, b): _compare(
+            dtm, a, np.flatnonzero(groups == a), np.flatnonzero(groups == b), prior, eligible, top_n, test, f"{a}|{b}"
+        )
         for a in dtm.group_names
         for b in dtm.group_names
         if a != b
@@ -261,6 +390,7 @@ def change_terms(
     prior_scale: float = 1000.0,
     min_freq: int = 10,
     top_n: int = 20,
+    test: DocumentTest | None = None,
 ) -> list[Change]:
     """Terms rising and falling between consecutive periods (in ``order``), in the whole corpus and in
     each base group: the weighted log-odds of the later period against the earlier one, with the same
@@ -278,7 +408,8 @@ def change_terms(
             rows_e = np.flatnonzero(in_base & (periods == earlier))
             rows_l = np.flatnonzero(in_base & (periods == later))
             for direction, rows_i, rows_j in (("rising", rows_l, rows_e), ("falling", rows_e, rows_l)):
-                for term in _compare(dtm, base, rows_i, rows_j, prior, eligible, top_n):
+                label = f"{base}|{earlier}|{later}|{direction}"
+                for term in _compare(dtm, base, rows_i, rows_j, prior, eligible, top_n, test, label):
                     if term.z > 0:
                         changes.append(Change(base, earlier, later, direction, term, (len(rows_e), len(rows_l))))
     return changes

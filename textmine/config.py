@@ -168,6 +168,22 @@ class CompareConfig:
         1000.0, "pseudo-counts of the informative Dirichlet prior (alpha_0) in the weighted log-odds", min=0.001
     )
     min_freq: int = _opt(10, "terms with fewer occurrences in the whole corpus are not tested", min=1)
+    resamples: int = _opt(
+        1000,
+        "relabellings of the documents in the permutation test, and resamples in the bootstrap interval; 0 = no document-level test",
+        min=0,
+    )
+    max_resamples: int = _opt(
+        20000,
+        "a term with fewer than 10 relabellings as extreme as observed is relabelled further, up to this many (sequential p-values)",
+        min=0,
+    )
+    alpha: float = _opt(
+        0.05, "a term is listed as a group's emphasis only when its document-level BH q is below this", min=0.0
+    )
+    min_term_documents: int = _opt(
+        3, "a term is listed as a group's emphasis only when at least this many of the group's documents use it", min=1
+    )
     shipped_dimensions: bool = _opt(
         True, "score the three shipped dimension schemes (talent work chain, four pressures, policy instruments)"
     )

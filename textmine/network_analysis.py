@@ -116,16 +116,19 @@ def _partition(communities: dict[str, int]) -> list[set[str]]:
     return [groups[k] for k in sorted(groups)]
 
 
-def compare_groups(groups: dict[str, nx.Graph]) -> nx.Graph:
+def compare_groups(groups: dict[str, nx.Graph], small: frozenset[str] = frozenset()) -> nx.Graph:
     """One graph of every group's network on the shared keywords, so a single Gephi file shows which
     links each group stresses.
 
     Each node carries ``freq`` (all groups) and ``freq_<group>``; each edge ``count_<group>``, the
     ``rate_<group>`` (co-occurrences per 100 units of that group, so groups of different sizes
     compare), the ``strongest_group`` (highest rate) and the ``spread`` (highest rate minus lowest);
-    ``weight`` is the total count.
+    ``weight`` is the total count. A group in ``small`` (too few documents) is never the strongest
+    group: a rate per 100 units reaches 100 in a group of 10 documents on its own; the graph says
+    which groups were passed over (``small_groups``).
     """
-    combined = nx.Graph(name="comparison", groups=", ".join(groups))
+    eligible = [g for g in groups if g not in small] or list(groups)
+    combined = nx.Graph(name="comparison", groups=", ".join(groups), small_groups=", ".join(sorted(small)))
     for group, graph in groups.items():
         for node, data in graph.nodes(data=True):
             if node not in combined:
@@ -142,6 +145,6 @@ def compare_groups(groups: dict[str, nx.Graph]) -> nx.Graph:
         rates = {g: round(100 * data[f"count_{g}"] / units[g], 4) for g in groups}
         data.update({f"rate_{g}": r for g, r in rates.items()})
         data["weight"] = sum(data[f"count_{g}"] for g in groups)
-        data["strongest_group"] = min(rates, key=lambda g: (-rates[g], g))
+        data["strongest_group"] = min(eligible, key=lambda g: (-rates[g], g))
         data["spread"] = round(max(rates.values()) - min(rates.values()), 4)
     return combined

@@ -223,6 +223,13 @@ _KEYNESS = [
     "log_ratio",
     "dispersion",
     "doc_share",
+    "doc_p",
+    "doc_q",
+    "log_ratio_low",
+    "log_ratio_high",
+    "documents",
+    "top_share",
+    "top_document",
 ]
 
 

@@ -30,6 +30,7 @@ from .compare import (
     ALL,
     Change,
     DistinctiveTerm,
+    DocumentTest,
     change_terms,
     distinctive_terms,
     group_similarity,
@@ -258,10 +259,11 @@ def run(
                 not_run["topics"] = str(exc)
     with stages.stage("compare"):
         c = config.compare
-        distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
-        pairwise = pairwise_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n)
+        test = document_test(config)
+        distinctive = distinctive_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n, test=test)
+        pairwise = pairwise_terms(dtm, prior_scale=c.prior_scale, min_freq=c.min_freq, top_n=c.top_n, test=test)
         document_scores, group_scores = score(tokenized, schemes, min_hits=c.tag_min_hits)
-        robust = robustness(dtm, top_n=c.top_n, min_freq=c.min_freq, prior_scale=c.prior_scale)
+        robust = robustness(dtm, top_n=c.top_n, min_freq=c.min_freq, prior_scale=c.prior_scale, test=test)
         caution = small_groups(
             {g: (t.documents, t.tokens) for g, t in by_group.items()},
             min_documents=c.min_documents,
@@ -375,8 +377,12 @@ def build_networks(
         annotate(graph, seed=config.run.seed)
         graphs[name], matrices[name] = graph, co
     periods = {name: graphs[name] for name in bands}
+    small = frozenset(g for g, t in by_group.items() if t.documents < config.compare.min_documents)
     return Networks(
-        graphs, matrices, compare_groups({g: graphs[g] for g in by_group}), compare_groups(periods) if periods else None
+        graphs,
+        matrices,
+        compare_groups({g: graphs[g] for g in by_group}, small),
+        compare_groups(periods) if periods else None,
     )
 
 
@@ -398,7 +404,16 @@ def _changes(dtm: DocTermMatrix, documents: dict[str, Document], config: Config)
         prior_scale=c.prior_scale,
         min_freq=c.min_freq,
         top_n=c.top_n,
+        test=document_test(config),
     )
+
+
+def document_test(config: Config) -> DocumentTest | None:
+    """The document-level rule of ``config.compare`` (None when ``compare.resamples`` is 0)."""
+    c = config.compare
+    if not c.resamples:
+        return None
+    return DocumentTest(c.resamples, c.alpha, c.min_term_documents, config.run.seed, c.max_resamples)
 
 
 def _select(

@@ -28,6 +28,17 @@ _ENV = jinja2.Environment(
 )
 
 
+def pvalue(p: float | None) -> str:
+    """A p- or q-value as a reader should see it: three significant digits, "< 1e-16" below what a
+    double's arithmetic resolves (never 0, never 2.67e-86), empty when there is none."""
+    if p is None:
+        return ""
+    return "< 1e-16" if p < 1e-16 else f"{p:.3g}"
+
+
+_ENV.filters["pvalue"] = pvalue
+
+
 def overview(result: "RunResult") -> list[dict[str, Any]]:
     """Documents, tokens and year range per group."""
     years: dict[str, list[int]] = {}
@@ -238,6 +249,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
         ],
         "topics": topics,
         "not_run": result.not_run,
+        "small_groups": result.networks.comparison.graph.get("small_groups", "") if result.networks else "",
         "methods": methods(result),
         "config": result.config,
         "versions": library_versions(),
@@ -265,6 +277,12 @@ def _md_table(header: list[str], rows: list[list[Any]]) -> str:
     lines = ["| " + " | ".join(map(_md_cell, header)) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(map(_md_cell, row)) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def _interval(t: Any) -> str:
+    if t.log_ratio_low is None:
+        return f"{t.log_ratio}"
+    return f"{t.log_ratio} ({t.log_ratio_low} to {t.log_ratio_high})"
 
 
 def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
@@ -310,9 +328,33 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
             f"### {_md_cell(group)}",
             "",
             _md_table(
-                ["term", "count", "per 10k", "rest per 10k", "z", "G²", "q", "log ratio", "DP"],
                 [
-                    [t.term, t.count, t.per_10k, t.rest_per_10k, t.z, t.g2, f"{t.q:.3g}", t.log_ratio, t.dispersion]
+                    "term",
+                    "count",
+                    "per 10k",
+                    "rest per 10k",
+                    "z",
+                    "G²",
+                    "q",
+                    "documents",
+                    "top document",
+                    "doc q",
+                    "log ratio (95 % CI)",
+                ],
+                [
+                    [
+                        t.term,
+                        t.count,
+                        t.per_10k,
+                        t.rest_per_10k,
+                        t.z,
+                        t.g2,
+                        pvalue(t.q),
+                        t.documents,
+                        f"{t.top_document} ({t.top_share:.0%})",
+                        pvalue(t.doc_q),
+                        _interval(t),
+                    ]
                     for t in terms
                 ],
             ),

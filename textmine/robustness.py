@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .compare import distinctive_terms
+from .compare import DocumentTest, distinctive_terms
 from .counting import DocTermMatrix, keyword_table, keyword_tables_by_group
 
 
@@ -53,8 +53,11 @@ def _without(dtm: DocTermMatrix, terms: set[str]) -> DocTermMatrix:
     return DocTermMatrix(dtm.doc_ids, dtm.groups, tuple(dtm.vocab[j] for j in keep), dtm.counts[:, keep])
 
 
-def robustness(dtm: DocTermMatrix, *, top_n: int, min_freq: int, prior_scale: float) -> list[Robustness]:
-    """Every group's top keywords and distinctive terms under every variant, against the baseline."""
+def robustness(
+    dtm: DocTermMatrix, *, top_n: int, min_freq: int, prior_scale: float, test: DocumentTest | None = None
+) -> list[Robustness]:
+    """Every group's top keywords and distinctive terms under every variant, against the baseline;
+    distinctive terms pass the same document-level ``test`` in every variant."""
     extra = {t.term for t in keyword_table(dtm).top(10)}
     reduced = _without(dtm, extra)
     rows: list[Robustness] = []
@@ -74,7 +77,7 @@ def robustness(dtm: DocTermMatrix, *, top_n: int, min_freq: int, prior_scale: fl
             rows.append(Robustness(group, "top keywords", variant, *compare_lists(baseline, lists[group])))
 
     def distinctive(matrix: DocTermMatrix, freq: int, prior: float) -> dict[str, list[str]]:
-        found = distinctive_terms(matrix, prior_scale=prior, min_freq=freq, top_n=top_n)
+        found = distinctive_terms(matrix, prior_scale=prior, min_freq=freq, top_n=top_n, test=test)
         return {g: [t.term for t in terms] for g, terms in found.items()}
 
     base = distinctive(dtm, min_freq, prior_scale)

@@ -1,0 +1,172 @@
+"""Keyness with the document as the sampled unit: permutation p by hand, the rule on planted terms,
+BH against scipy, p-values printed with sense, and the whole test recounted from a run's tokens."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import sparse, stats
+
+from textmine.compare import DocumentTest, benjamini_hochberg, distinctive_terms
+from textmine.counting import TokenizedDocument, doc_term_matrix
+from textmine.report import pvalue
+from textmine.resampling import permutation_p, rates
+
+from conftest import FOUR_CITIES_TRUTH
+
+
+def test_exact_permutation_p_enumerated_by_hand():
+    # documents A, B (the group) and C, D; the term's counts over the documents' lengths
+    counts = sparse.csr_matrix(np.array([[2, 2], [1, 1], [0, 2], [1, 3]], dtype=float))
+    rate = rates(counts)[:, [0]]  # 0.5, 0.5, 0, 0.25
+    # T = mean(group) - mean(rest) over the 6 labellings: AB .375, AC -.125, AD .125, BC -.125, BD .125, CD -.375
+    p = permutation_p(rate, np.array([True, True, False, False]), resamples=1000, rng=np.random.default_rng(0))
+    assert p.tolist() == [1 / 6]
+    p = permutation_p(rate, np.array([True, False, False, True]), resamples=1000, rng=np.random.default_rng(0))
+    assert p.tolist() == [3 / 6]  # AD: T = .125; as large or larger: AB, AD, BD
+
+
+def planted() -> list[TokenizedDocument]:
+    """Group x (10 documents) and y (30): 单一 500 times in one document of x and once in five of y,
+    广泛 three times in every document of x and once in three of y, the rest shared filler."""
+    rng = np.random.default_rng(5)
+    filler = ["规定", "管理", "部门", "实施", "监督", "条例", "服务", "保障"]
+    docs = []
+    for i in range(40):
+        group = "x" if i < 10 else "y"
+        tokens = list(rng.choice(filler, size=300))
+        if group == "x":
+            tokens += ["广泛"] * 3
+        if i == 0:
+            tokens += ["单一"] * 500
+        if group == "y" and i % 10 == 0:
+            tokens += ["广泛"]  # the rest uses both too, rarely
+        if group == "y" and i % 6 == 0:
+            tokens += ["单一"]
+        docs.append(TokenizedDocument(f"{group}{i:02d}", group, 2020, [tokens]))
+    return docs
+
+
+def test_a_term_of_one_document_is_not_a_groups_emphasis_and_a_spread_term_is():
+    dtm = doc_term_matrix(planted())
+    token_level = distinctive_terms(dtm, prior_scale=10, min_freq=5, top_n=5)
+    assert token_level["x"][0].term == "单一"  # the token-level tests put it first: one document's habit
+    found = distinctive_terms(dtm, prior_scale=10, min_freq=5, top_n=5, test=DocumentTest(seed=1))
+    terms = {t.term: t for t in found["x"]}
+    assert "单一" not in terms and "广泛" in terms
+    spread = terms["广泛"]
+    assert spread.documents == 10 and spread.top_share == pytest.approx(0.1) and spread.doc_q < 0.05
+    assert spread.log_ratio_low < spread.log_ratio < spread.log_ratio_high
+    assert spread.log_ratio_low > 0  # the whole 95 % interval says x uses it more
+    # what the rule rejected, and why: 单一's permutation p is its one document's chance of falling in x
+    one = distinctive_terms(
+        dtm, prior_scale=10, min_freq=5, top_n=5, test=DocumentTest(seed=1, alpha=1.0, min_documents=1)
+    )
+    single = next(t for t in one["x"] if t.term == "单一")
+    assert single.documents == 1 and single.top_share == 1.0 and single.top_document == "x00"
+    # P(x00 among the 10 of 40 labelled x) = 0.25, estimated from 1,000 relabellings: within 4 standard errors
+    assert single.doc_p == pytest.approx(10 / 40, abs=4 * math.sqrt(0.25 * 0.75 / 1000))
+
+
+def test_sequential_relabelling_resolves_small_p():
+    dtm = doc_term_matrix(planted())
+    column = dtm.column("广泛")
+    in_x = np.asarray(dtm.groups) == "x"
+    rate = rates(dtm.counts)[:, [column]]
+    plain = permutation_p(rate, in_x, resamples=1000, rng=np.random.default_rng(2))
+    sequential = permutation_p(rate, in_x, resamples=1000, max_resamples=20000, rng=np.random.default_rng(2))
+    assert plain.tolist() == [1 / 1001]  # no relabelling as extreme: the floor of 1,000
+    assert sequential.tolist() == [1 / 20001]
+
+
+def test_benjamini_hochberg_by_hand_and_against_scipy():
+    p = np.array([0.01, 0.04, 0.03, 0.2])
+    # sorted .01 .03 .04 .2; p·m/rank .04 .06 .0533 .2; running minimum from the top: .04 .0533 .0533 .2
+    assert benjamini_hochberg(p) == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.2])
+    rng = np.random.default_rng(3)
+    family = rng.uniform(size=500) ** 3
+    assert benjamini_hochberg(family) == pytest.approx(stats.false_discovery_control(family, method="bh"))
+
+
+def test_p_values_are_printed_with_sense():
+    assert pvalue(2.67e-86) == "< 1e-16" and pvalue(0.0) == "< 1e-16"
+    assert pvalue(0.012345) == "0.0123" and pvalue(1.0) == "1" and pvalue(None) == ""
+
+
+@pytest.fixture(scope="module")
+def larger_run(tmp_path_factory) -> Path:
+    """Beijing's and Shanghai's first 40 regulations and Guangzhou's 10, as clean texts in folders."""
+    base = tmp_path_factory.mktemp("keyness")
+    names = sorted(p.name for p in FOUR_CITIES_TRUTH.glob("*.txt"))
+    for prefix, city, n in (("bj", "beijing", 40), ("sh", "shanghai", 40), ("gz", "guangzhou", 10)):
+        folder = base / "corpus" / city
+        folder.mkdir(parents=True)
+        for name in [x for x in names if x.startswith(prefix)][:n]:
+            shutil.copy(FOUR_CITIES_TRUTH / name, folder / name)
+    out = base / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "textmine", "run", str(base / "corpus"), "-o", str(out), "--no-topics", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_document_level_evidence_recounted_from_tokens(larger_run):
+    docs = [json.loads(line) for line in (larger_run / "tokens.jsonl").open(encoding="utf-8")]
+    counts = [Counter(t for s in d["sentences"] for t in s) for d in docs]
+    lengths = np.array([sum(c.values()) for c in counts], dtype=float)
+    groups = np.array([d["group"] for d in docs])
+    rows = read_csv(larger_run / "tables" / "distinctive_terms.csv")
+    assert {r["group"] for r in rows} >= {"beijing", "shanghai"}
+    rng = np.random.default_rng(2024)  # an independent stream
+    for row in rows:
+        group, term = row["group"], row["term"]
+        mine = [i for i in range(len(docs)) if groups[i] == group]
+        uses = {docs[i]["id"]: counts[i][term] for i in mine if counts[i][term]}
+        assert int(row["documents"]) == len(uses) >= 3  # the rule: at least compare.min_term_documents
+        assert float(row["doc_q"]) < 0.05
+        heaviest = max(sorted(uses), key=lambda d: uses[d])
+        assert row["top_document"] == heaviest
+        assert float(row["top_share"]) == pytest.approx(uses[heaviest] / sum(uses.values()), abs=1e-4)
+        # the permutation p, recomputed with 20,000 relabellings of an independent stream
+        rate = np.array([c[term] for c in counts]) / lengths
+        in_group = groups == group
+        observed = rate[in_group].mean() - rate[~in_group].mean()
+        labels = np.array([rng.permutation(in_group) for _ in range(20000)])
+        permuted = (labels * rate).sum(axis=1) / in_group.sum() - ((~labels) * rate).sum(axis=1) / (~in_group).sum()
+        p = (1 + np.sum(permuted >= observed - 1e-12)) / 20001
+        reported = float(row["doc_p"])
+        assert abs(p - reported) <= 4 * math.sqrt(max(p, 1 / 20001) / 20000) + 2 / 20001, (group, term, p, reported)
+        # the bootstrap interval holds the estimate
+        assert float(row["log_ratio_low"]) <= float(row["log_ratio"]) <= float(row["log_ratio_high"])
+
+
+def test_document_level_tables_are_reproducible(larger_run, tmp_path):
+    corpus = larger_run.parent / "corpus"
+    again = tmp_path / "again"
+    result = subprocess.run(
+        [sys.executable, "-m", "textmine", "run", str(corpus), "-o", str(again), "--no-topics", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    for name in ("distinctive_terms.csv", "pairwise_terms.csv", "robustness.csv"):
+        assert (again / "tables" / name).read_bytes() == (larger_run / "tables" / name).read_bytes(), name
