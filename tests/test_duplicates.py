@@ -1,6 +1,6 @@
 from textmine.duplicates import find_duplicates, jaccard
 
-from conftest import truth
+from conftest import manifest_rows, truth
 
 
 def test_exact_and_near_duplicates_form_clusters():
@@ -30,3 +30,22 @@ def test_amended_versions_below_the_threshold_stay_apart():
     original = truth("sh0010")
     amended = original[: len(original) // 2] + truth("bj0004")[: len(original) // 2]
     assert find_duplicates([("old", original), ("new", amended)], threshold=0.9) == []
+
+
+def test_versions_of_one_regulation_are_clustered_and_the_latest_kept():
+    from textmine.versions import Version, find_versions, normalise_title
+
+    rows = manifest_rows()
+    # 上海市检验检测条例 as adopted in 2016 (sh0155) and as revised in 2024 (sh0154), and 上海市音像制品管理条例
+    # of 2021 (sh0223) and 2024 (sh0224): the dates are the latest adoption dates their texts state
+    dates = {"sh0154": "2024-12-31", "sh0155": "2016-11-11", "sh0223": "2021-08-25", "sh0224": "2024-12-31"}
+    docs = [Version(i, rows[i]["title"], dates.get(i, rows[i]["year"]), truth(i)) for i in [*dates, "sh0151", "bj0025"]]
+    clusters = find_versions(docs, threshold=0.7)
+    assert [(c.members, c.kept) for c in clusters] == [
+        (("sh0155", "sh0154"), "sh0154"),
+        (("sh0223", "sh0224"), "sh0224"),
+    ]
+    assert clusters[0].basis.startswith("same title; similar text (Jaccard 0.9")
+    assert [c.kept for c in find_versions(docs, threshold=0.7, keep="earliest")] == ["sh0155", "sh0223"]
+    assert normalise_title("《北京市安全生产条例》（2022年修订）") == normalise_title("北京市安全生产条例")
+    assert find_versions([Version("a", "通知", "2020", "甲乙丙丁戊"), Version("b", "通知", "2021", "己庚辛壬癸")]) == []

@@ -327,3 +327,26 @@ def test_an_interrupted_topic_sweep_resumes_with_the_fits_it_finished(tmp_path, 
     again = fit_topics(documents, config)
     assert fitted == []  # was: all four fits again
     assert again.selection == first.selection and (again.lda.phi == first.lda.phi).all()
+
+
+@pytest.mark.parametrize(
+    ("keep", "analysed"),
+    [("latest", ["bj0025", "sh0154", "sh0224"]), ("earliest", ["bj0025", "sh0155", "sh0223"]), ("all", None)],
+)
+def test_versions_of_one_policy_count_once(tmp_path, keep, analysed):
+    ids = ["bj0025", "sh0154", "sh0155", "sh0223", "sh0224"]
+    corpus = make_corpus(tmp_path / "c", ids)
+    out = tmp_path / "out"
+    result = textmine("run", str(corpus), "-o", str(out), "--no-topics", "-q", "--set", f"corpus.versions={keep}")
+    assert result.returncode == 0, result.stderr
+    with (out / "tables" / "versions.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["policy"], r["document"], r["date"]) for r in rows] == [
+        ("1", "sh0155", "2016-11-11"),  # was: both versions analysed as two documents
+        ("1", "sh0154", "2024-12-31"),
+        ("2", "sh0223", "2021-08-25"),
+        ("2", "sh0224", "2024-12-31"),
+    ]
+    documents = [json.loads(line)["id"] for line in (out / "tokens.jsonl").open(encoding="utf-8")]
+    assert documents == (analysed or ids)
+    assert sorted(r["document"] for r in rows if r["analysed"] == "yes") == [d for d in documents if d.startswith("sh")]

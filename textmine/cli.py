@@ -510,6 +510,13 @@ def summary(result: RunResult) -> str:
         f"  tokens     {result.n_tokens:,} (vocabulary {len(result.dtm.vocab):,})",
         f"  duplicates {sum(len(c.dropped) for c in result.duplicates)} documents in {len(result.duplicates)} clusters "
         f"{'counted once' if result.config.corpus.duplicates == 'drop' else 'kept'} (tables/duplicates.csv)",
+        f"  versions   {len(result.versions)} policies in two or more versions, "
+        + (
+            "every version kept"
+            if result.config.corpus.versions == "all"
+            else f"the {result.config.corpus.versions} analysed: {sum(len(c.dropped) for c in result.versions)} left out"
+        )
+        + " (tables/versions.csv)",
     ]
     if result.topics is not None and result.topics.note:
         lines.append(f"  topics     {result.topics.note}")

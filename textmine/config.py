@@ -51,6 +51,16 @@ class CorpusConfig:
     near_duplicate_threshold: float = _opt(
         0.9, "Jaccard similarity of character 5-grams from which two documents are near-duplicates", min=0.5, max=1.0
     )
+    versions: Literal["latest", "earliest", "all"] = _opt(
+        "latest",
+        "versions of one policy (same normalised title, or similar text): analyse the latest, the earliest, or all",
+    )
+    version_threshold: float = _opt(
+        0.7,
+        "Jaccard similarity of character 5-grams from which two documents are versions of one policy",
+        min=0.3,
+        max=1.0,
+    )
 
 
 @dataclass

@@ -36,12 +36,30 @@ def jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x or y else 1.0
 
 
+def similar_pairs(
+    texts: dict[str, str], *, threshold: float, num_perm: int = 128, seed: int = 1
+) -> dict[frozenset[str], float]:
+    """The pairs of ``texts`` (id -> text) whose character 5-gram Jaccard similarity is at least
+    ``threshold``: candidates from MinHash LSH, each confirmed with the exact Jaccard similarity."""
+    from datasketch import MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    found = {}
+    for doc_id in sorted(texts):
+        signature = MinHash(num_perm=num_perm, seed=seed)
+        signature.update_batch([s.encode("utf-8") for s in _shingles(texts[doc_id])])
+        for other in sorted(lsh.query(signature)):
+            score = jaccard(texts[doc_id], texts[other])
+            if score >= threshold:
+                found[frozenset((other, doc_id))] = score
+        lsh.insert(doc_id, signature)
+    return found
+
+
 def find_duplicates(
     documents: Sequence[tuple[str, str]], *, threshold: float = 0.9, num_perm: int = 128, seed: int = 1
 ) -> list[DuplicateCluster]:
     """Clusters of duplicate documents among ``(id, text)`` pairs, in order of their kept id."""
-    from datasketch import MinHash, MinHashLSH
-
     texts = dict(documents)
     parent = {doc_id: doc_id for doc_id in texts}
 
@@ -65,16 +83,12 @@ def find_duplicates(
             similarity[frozenset((by_hash[digest], doc_id))] = 1.0
         else:
             by_hash[digest] = doc_id
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    for doc_id in sorted(by_hash.values()):
-        signature = MinHash(num_perm=num_perm, seed=seed)
-        signature.update_batch([s.encode("utf-8") for s in _shingles(texts[doc_id])])
-        for other in sorted(lsh.query(signature)):
-            score = jaccard(texts[doc_id], texts[other])
-            if score >= threshold:
-                link(other, doc_id)
-                similarity[frozenset((other, doc_id))] = score
-        lsh.insert(doc_id, signature)
+    for pair, score in similar_pairs(
+        {d: texts[d] for d in by_hash.values()}, threshold=threshold, num_perm=num_perm, seed=seed
+    ).items():
+        a, b = sorted(pair)
+        link(a, b)
+        similarity[pair] = score
     members: dict[str, list[str]] = {}
     for doc_id in sorted(texts):
         members.setdefault(root(doc_id), []).append(doc_id)

@@ -99,6 +99,7 @@ def build_tables(result: "RunResult") -> list[Table]:
             ],
         ),
         *extraction_tables(result.read, result.skipped, result.duplicates, result.dropped, timing=False),
+        version_table(result),
         Table(
             "top_keywords",
             f"Top {cfg.keywords.top_n} keywords of the corpus",
@@ -200,6 +201,22 @@ def build_tables(result: "RunResult") -> list[Table]:
 
         tables += topic_tables(result.topics, document_info(result), result.caution, result.config.topics)
     return tables
+
+
+def version_table(result: "RunResult") -> Table:
+    """Every version of each policy found in two or more, with its date and whether it was analysed."""
+    titles = {r.document.id: r.document.meta.get("title", "") for r in [*result.read, *result.dropped]}
+    analysed = {r.document.id for r in result.read}
+    return Table(
+        "versions",
+        f"Versions of one policy (same normalised title or similar text); corpus.versions = {result.config.corpus.versions}",
+        ["policy", "document", "date", "title", "analysed", "basis"],
+        [
+            [number, member, date, titles.get(member, ""), "yes" if member in analysed else "no", cluster.basis]
+            for number, cluster in enumerate(result.versions, 1)
+            for member, date in zip(cluster.members, cluster.dates, strict=True)
+        ],
+    )
 
 
 def document_info(result: "RunResult") -> dict[str, tuple[str, int | None, str]]:

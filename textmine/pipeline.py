@@ -61,6 +61,7 @@ from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .selection import parse_rules, select
 from .topic_stage import Topics, fit_topics
+from .versions import Version, VersionCluster, find_versions
 from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
 from .workers import IsolatedPool
 
@@ -97,7 +98,8 @@ class RunResult:
     topics: Topics | None
     distinctive: dict[str, list[DistinctiveTerm]]
     duplicates: list[DuplicateCluster] = field(default_factory=list)
-    dropped: list[ReadDocument] = field(default_factory=list)  # duplicates left out of the analysis
+    versions: list[VersionCluster] = field(default_factory=list)
+    dropped: list[ReadDocument] = field(default_factory=list)  # duplicates and other versions left out
     dictionary: SelfTest | None = None  # the user dictionaries' self-test
     merges: Counter[tuple[str, str]] = field(
         default_factory=Counter
@@ -235,6 +237,7 @@ def run(
 
     read, skipped = extract_corpus(found, config, stages=stages)
     everything = read
+    read, versions = drop_versions(read, config)
     read, duplicates = drop_duplicates(read, config)
     kept = {r.document.id for r in read}
     dropped = [r for r in everything if r.document.id not in kept]
@@ -293,6 +296,7 @@ def run(
         topics=topics,
         distinctive=distinctive,
         duplicates=duplicates,
+        versions=versions,
         dropped=dropped,
         dictionary=segmented.dictionary,
         merges=segmented.merges,
@@ -456,6 +460,7 @@ def _read_corpus(
     loaded segmenter whose dictionary has passed its self-test."""
     config = config or load_config(corpus=corpus)
     read, _ = extract_corpus(discover(corpus, config.corpus), config, stages=stages)
+    read, _ = drop_versions(read, config)
     read, _ = drop_duplicates(read, config)
     _, lexicon = self_test(Segmenter(schemes_and_lexicon(config)[1], config.segment))
     return config, read, Segmenter(lexicon, config.segment).load()
@@ -569,6 +574,29 @@ def extract_corpus(
             r.document = _infer_year(r.document, r.extracted)
         r.document = r.document.regrouped(config.corpus)  # a year or issuer found in the text may change it
     return read, skipped
+
+
+def drop_versions(read: list[ReadDocument], config: Config) -> tuple[list[ReadDocument], list[VersionCluster]]:
+    """Find the versions of one policy; unless ``corpus.versions = "all"``, keep one of each (the
+    latest by default, dated by the issue date its text states, else its year)."""
+    clusters = find_versions(
+        [
+            Version(
+                r.document.id,
+                r.document.meta.get("title", ""),
+                r.document.meta.get("issued") or (str(r.document.year) if r.document.year else ""),
+                r.extracted.text,
+            )
+            for r in read
+        ],
+        threshold=config.corpus.version_threshold,
+        keep="latest" if config.corpus.versions == "all" else config.corpus.versions,
+        seed=config.run.seed,
+    )
+    if config.corpus.versions == "all":
+        return read, clusters
+    dropped = {d for c in clusters for d in c.dropped}
+    return [r for r in read if r.document.id not in dropped], clusters
 
 
 def drop_duplicates(read: list[ReadDocument], config: Config) -> tuple[list[ReadDocument], list[DuplicateCluster]]:

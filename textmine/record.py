@@ -151,6 +151,12 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "per_fit": {f"K={f.k} seed={f.seed}": f.seconds for f in result.topics.selection.fits},
         }
     record["stages_not_run"] = result.not_run
+    record["counts"]["versions"] = {
+        "policies": len(result.versions),
+        "left_out": sorted(d for c in result.versions for d in c.dropped)
+        if result.config.corpus.versions != "all"
+        else [],
+    }
     record["counts"]["synonym_merges"] = sum(result.merges.values())
     record["resources"] = [
         {"kind": kind, "file": display_name(path), "sha256": digest} for kind, path, digest in result.lexicon.files
