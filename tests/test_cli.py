@@ -286,6 +286,27 @@ def test_report_is_self_contained_escaped_and_chinese(runs):
         assert (out / "charts" / f"{chart}.svg").read_text(encoding="utf-8").startswith("<?xml")
 
 
+def test_markdown_has_every_section_and_the_methods_name_what_was_used(runs):
+    out, _, _ = runs
+    html = (out / "report.html").read_text(encoding="utf-8")
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    titles = re.findall(r'<h2 id="[^"]+">([^<]+)</h2>', html)
+    assert len(titles) >= 10 and [t for t in titles if f"## {t}" not in markdown] == []  # was: no dimensions, robustness
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    versions = record["versions"]
+    assert f"segmented with rjieba {versions['rjieba']} (jieba-rs)" in html  # was: "jieba" whatever the engine
+    assert f"PDF text read with PDFium, pypdfium2 {versions['pypdfium2']}" in html  # was: "read with pdfplumber"
+    fired = read_csv(out / "tables" / "synonym_merges.csv")
+    from textmine.config import load_config
+    from textmine.resources import load_lexicon
+
+    listed = len(load_lexicon(load_config().segment).synonyms)
+    merged = sum(int(r["count"]) for r in fired)
+    assert f"{len(fired)} of the {listed} synonym pairs listed merged something ({merged:,} tokens)" in html
+    assert "ties by document frequency, then by term" in html and "ties going to the more frequent partner" in html
+    assert "No document-level test was made (compare.resamples = 0)" in html  # this run's setting, said
+
+
 def test_workbook_has_every_table(runs):
     out, _, _ = runs
     book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)

@@ -12,8 +12,10 @@ unit–term matrix with itself, not a loop over pairs.
 its occurrences under full counting) and ``N`` the number of units:
 
 - Jaccard ``c / (s_i + s_j − c)``; cosine (Salton) ``c / sqrt(s_i s_j)``; inclusion ``c / min(s_i, s_j)``
-- association strength (van Eck & Waltman 2009, as VOSviewer normalises) ``N c / (s_i s_j)``: observed
-  over expected co-occurrence, 1 = independence
+- association strength ``N c / (s_i s_j)`` (van Eck & Waltman 2009's formula, with ``s_i`` the units
+  holding term ``i``): observed over expected co-occurrence, 1 = independence. VOSviewer computes its
+  own association strength from total link strengths (Waltman, van Eck & Noyons 2010), so the
+  VOSviewer files carry the raw counts for it to normalise, not this measure
 - PMI ``log2(N c / (s_i s_j))``; NPMI ``PMI / −log2(c / N)``, in [−1, 1]
 
 Pure computation; writing the networks is :mod:`textmine.network_export`.

@@ -151,7 +151,7 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "per_fit": {f"K={f.k} seed={f.seed}": f.seconds for f in result.topics.selection.fits},
         }
     record["stages_not_run"] = result.not_run
-    record["counts"]["versions"] = {
+    record["counts"]["policy_versions"] = {
         "policies": len(result.versions),
         "left_out": sorted(d for c in result.versions for d in c.dropped)
         if result.config.corpus.versions != "all"

@@ -69,7 +69,7 @@ _MEASURE_ZH = {
     "jaccard": "Jaccard 系数",
     "cosine": "余弦（Salton）系数",
     "inclusion": "包含指数",
-    "association_strength": "关联强度（van Eck & Waltman, 2009）",
+    "association_strength": "关联强度（观测/期望共现，N·c/(sᵢsⱼ)，van Eck & Waltman, 2009）",
     "pmi": "点互信息（PMI）",
     "npmi": "标准化点互信息（NPMI）",
 }
@@ -78,7 +78,7 @@ _MEASURE_EN = {
     "jaccard": "the Jaccard index",
     "cosine": "Salton's cosine",
     "inclusion": "the inclusion index",
-    "association_strength": "association strength (van Eck & Waltman 2009)",
+    "association_strength": "association strength (observed over expected co-occurrence, N·c/(s_i s_j); van Eck & Waltman 2009)",
     "pmi": "pointwise mutual information",
     "npmi": "normalised pointwise mutual information",
 }
@@ -87,9 +87,44 @@ _MEASURE_EN = {
 def methods(result: "RunResult") -> dict[str, str]:
     """The methods paragraph, in Chinese and English, from the parameters of this run."""
     c, v = result.config, library_versions()
-    n_user = len(result.lexicon.user_words)
+    scheme_terms = {t for sc in result.schemes for t in sc.terms}
+    words = {w for w, _, _ in result.lexicon.user_words}
+    n_policy, n_dimension = len(words - scheme_terms), len(words & scheme_terms)
     n_stop = len(result.lexicon.stopwords)
-    n_syn = len(result.lexicon.synonyms)
+    n_syn, n_fired, n_merges = len(result.lexicon.synonyms), len(result.merges), sum(result.merges.values())
+    engine = f"rjieba {v['rjieba']}（jieba-rs）" if c.segment.engine == "rjieba" else f"jieba {v['jieba']}"
+    engine_en = f"rjieba {v['rjieba']} (jieba-rs)" if c.segment.engine == "rjieba" else f"jieba {v['jieba']}"
+    n_versions = sum(len(cl.dropped) for cl in result.versions) if c.corpus.versions != "all" else 0
+    versions_zh = (
+        f"同一政策的多个版本（{len(result.versions)} 项）仅保留{'最新' if c.corpus.versions == 'latest' else '最早'}版本，剔除 {n_versions} 篇；"
+        if n_versions
+        else ""
+    )
+    versions_en = (
+        f"Of each policy found in several versions ({len(result.versions)}), only the {c.corpus.versions} was analysed "
+        f"({n_versions} documents left out). "
+        if n_versions
+        else ""
+    )
+    cc = c.compare
+    if cc.resamples:
+        test_zh = (
+            f"以文档为抽样单位：对文档组别标签做置换检验（Lijffijt 等，2016；先置换 {cc.resamples} 次，极端者序贯加至 "
+            f"{cc.max_resamples} 次，Besag & Clifford，1991），对每项比较检验的全部词做 Benjamini–Hochberg 校正，"
+            f"doc q < {cc.alpha:g} 且该组至少 {cc.min_term_documents} 篇文档使用者方列为特征词，按 z 排序（同分按词序）；"
+            f"log ratio 附按文档自助抽样（{cc.resamples} 次）的 95% 区间。"
+        )
+        test_en = (
+            f" The document is the sampled unit: a term is listed as a group's emphasis only when a permutation test of the "
+            f"group labels over the documents (Lijffijt et al. 2016; {cc.resamples} relabellings, continued up to "
+            f"{cc.max_resamples} for the extreme terms, Besag & Clifford 1991), Benjamini–Hochberg over every term tested in "
+            f"the comparison, gives doc q < {cc.alpha:g}, and at least {cc.min_term_documents} of the group's documents use "
+            f"it; listed terms are ranked by z (ties by term), with a 95 % document-bootstrap interval of the log ratio "
+            f"({cc.resamples} resamples)."
+        )
+    else:
+        test_zh = "未做文档层面检验（compare.resamples = 0），z 为词次层面的统计。"
+        test_en = " No document-level test was made (compare.resamples = 0): z is a token-level statistic."
     groups_zh = "、".join(f"{g} {t.documents} 篇" for g, t in result.keywords_by_group.items())
     groups_en = ", ".join(f"{g} {t.documents}" for g, t in result.keywords_by_group.items())
     hmm_zh = "启用 HMM 新词识别" if c.segment.hmm else "不启用 HMM"
@@ -135,31 +170,37 @@ def methods(result: "RunResult") -> dict[str, str]:
         )
     zh = (
         f"样本为 {len(result.tokenized)} 份政策文本（{groups_zh}），由 textmine {v['textmine']} 自动抽取全文"
-        f"（PDF 以 pdfplumber {v['pdfplumber']} 读取，去除页眉、页脚与页码，并还原被换行截断的句子）。"
-        f"采用 jieba {v['jieba']} 分词（{hmm_zh}），加载政策领域用户词典 {n_user} 条，去除通用停用词与政策套话共 {n_stop} 个，"
-        f"合并同义词 {n_syn} 组，保留不少于 {c.segment.min_chars} 个字且含汉字的词，共得到 {result.n_tokens:,} 个词次、"
+        f"（PDF 文本以 PDFium（pypdfium2 {v['pypdfium2']}）读取，首页与含表格线的页以 pdfplumber {v['pdfplumber']} 读取，"
+        f"去除页眉、页脚与页码，并还原被换行截断的句子）。{versions_zh}"
+        f"采用 {engine} 分词（{hmm_zh}），加载用户词典 {n_policy + n_dimension} 条（政策术语 {n_policy} 条、政策维度词 "
+        f"{n_dimension} 条），去除通用停用词与政策套话共 {n_stop} 个，同义词表 {n_syn} 组中有 {n_fired} 组实际合并（共 "
+        f"{n_merges:,} 处），保留不少于 {c.segment.min_chars} 个字且含汉字的词，共得到 {result.n_tokens:,} 个词次、"
         f"{len(result.dtm.vocab):,} 个词型。以词频前 {c.network.top_n} 的关键词构建共词网络，{_UNIT_ZH[c.network.unit]}"
         f"（{'二值' if c.network.counting == 'binary' else '全'}计数，边权为{_MEASURE_ZH[c.network.measure]}，最小共现次数 "
         f"{c.network.min_weight}{f'，每个节点保留最强的 {c.network.top_k} 条边' if c.network.top_k else ''}），"
-        f"以 Louvain 算法划分社区（随机种子 {c.run.seed}）。{topic_zh}"
-        f"各组特征词以带信息性狄利克雷先验的加权对数优势比检验（Monroe 等，2008；α₀ = {c.compare.prior_scale:g}，"
-        f"仅检验全语料出现不少于 {c.compare.min_freq} 次的词），z > 1.96 视为显著高于其余各组。"
+        f"以 Louvain 算法划分社区（随机种子 {c.run.seed}）。关键词按词频排序，同频者按文档频次、再按词序；每个关键词的"
+        f"最强关联词取权重最大者，同权重者取词频较高者、再按词序。{topic_zh}"
+        f"各组特征词以带信息性狄利克雷先验的加权对数优势比排序（Monroe 等，2008；α₀ = {c.compare.prior_scale:g}，"
+        f"仅检验全语料出现不少于 {c.compare.min_freq} 次的词）。{test_zh}"
     )
     en = (
         f"The sample is {len(result.tokenized)} policy documents ({groups_en}). Their text was extracted with textmine "
-        f"{v['textmine']} (PDFs read with pdfplumber {v['pdfplumber']}, running headers, footers and page numbers removed, "
-        f"lines broken inside sentences re-joined) and segmented with jieba {v['jieba']} ({hmm_en} its HMM for unknown words), "
-        f"with a policy user dictionary of {n_user} entries; {n_stop} general stopwords and policy boilerplate terms were "
-        f"removed and {n_syn} synonym pairs merged, keeping words of {c.segment.min_chars} or more characters that contain a "
+        f"{v['textmine']} (PDF text read with PDFium, pypdfium2 {v['pypdfium2']}, first pages and pages with ruled tables "
+        f"with pdfplumber {v['pdfplumber']}; running headers, footers and page numbers removed, lines broken inside "
+        f"sentences re-joined). {versions_en}The texts were segmented with {engine_en} ({hmm_en} its HMM for unknown words), "
+        f"with a user dictionary of {n_policy + n_dimension} entries ({n_policy} policy terms, {n_dimension} policy-dimension "
+        f"terms); {n_stop} general stopwords and policy boilerplate terms were removed, and {n_fired} of the {n_syn} synonym "
+        f"pairs listed merged something ({n_merges:,} tokens), keeping words of {c.segment.min_chars} or more characters that contain a "
         f"Han character: {result.n_tokens:,} tokens of {len(result.dtm.vocab):,} distinct terms. The co-word network links "
         f"the {c.network.top_n} most frequent keywords: two keywords co-occur when they stand in the same "
         f"{c.network.unit if c.network.unit != 'window' else f'window of {c.network.window} tokens'} ({c.network.counting} "
         f"counting), links are weighted by {_MEASURE_EN[c.network.measure]} (minimum co-occurrence count "
         f"{c.network.min_weight}{f', each node keeping its {c.network.top_k} strongest links' if c.network.top_k else ''}), "
-        f"and communities are Louvain's (seed {c.run.seed}). {topic_en}Terms distinctive of each group were found with the weighted "
-        f"log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008; alpha_0 = "
-        f"{c.compare.prior_scale:g}; terms with at least {c.compare.min_freq} occurrences), each group against the others; "
-        f"z > 1.96 marks a term used significantly more."
+        f"and communities are Louvain's (seed {c.run.seed}). Keywords are ranked by frequency, ties by document frequency, "
+        f"then by term; a keyword's strongest associated keyword is its heaviest link, ties going to the more frequent "
+        f"partner, then by term. {topic_en}Terms distinctive of each group were ranked by the weighted log-odds ratio "
+        f"with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008; alpha_0 = {c.compare.prior_scale:g}; terms "
+        f"with at least {c.compare.min_freq} occurrences), each group against the others.{test_en}"
     )
     return {"zh": zh, "en": en}
 
@@ -360,6 +401,21 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
             ),
             "",
         ]
+    if ctx["dimensions"]:
+        parts += ["## 政策维度 Policy dimensions", ""]
+        for scheme in ctx["dimensions"]:
+            parts += [
+                f"### {_md_text(scheme['name'])}",
+                "",
+                f"Source: {_md_text(scheme['source'])}",
+                "",
+                f"![{_md_text(scheme['name'])}](charts/{scheme['image']}.png)",
+                "",
+            ]
+        parts += [
+            "Scores per group: `tables/dimension_scores.csv`; each document's dimensions: `tables/document_tags.csv`.",
+            "",
+        ]
     if "topics" in ctx["not_run"]:
         parts += ["## 主题模型 Topics", "", f"**Topic model not run:** {_md_text(ctx['not_run']['topics'])}", ""]
     if ctx["topics"]:
@@ -407,6 +463,19 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
     else:
         parts += ["No periods set: set `corpus.periods` to see which terms rise and fall over time.", ""]
     parts += [
+        "## 稳健性 Robustness",
+        "",
+        f"How the groups' top {result.config.compare.top_n} lists change when a setting changes: overlap with the "
+        "baseline list and Spearman's rho (1 = unchanged); per group in `tables/robustness.csv`.",
+        "",
+        _md_table(
+            ["list", "variant", "mean overlap", "lowest overlap", "mean rho"],
+            [
+                [r["list"], r["variant"], r["mean_overlap"], r["min_overlap"], r["mean_spearman"]]
+                for r in ctx["robustness"]
+            ],
+        ),
+        "",
         "## 研究方法 Methods",
         "",
         _md_text(ctx["methods"]["zh"]),
