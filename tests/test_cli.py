@@ -291,7 +291,9 @@ def test_markdown_has_every_section_and_the_methods_name_what_was_used(runs):
     html = (out / "report.html").read_text(encoding="utf-8")
     markdown = (out / "report.md").read_text(encoding="utf-8")
     titles = re.findall(r'<h2 id="[^"]+">([^<]+)</h2>', html)
-    assert len(titles) >= 10 and [t for t in titles if f"## {t}" not in markdown] == []  # was: no dimensions, robustness
+    assert (
+        len(titles) >= 10 and [t for t in titles if f"## {t}" not in markdown] == []
+    )  # was: no dimensions, robustness
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     versions = record["versions"]
     assert f"segmented with rjieba {versions['rjieba']} (jieba-rs)" in html  # was: "jieba" whatever the engine
