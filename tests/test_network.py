@@ -136,3 +136,19 @@ def test_networks_per_period_hold_only_their_years():
         build_networks(DOCS, keyword_table(dtm), tables, load_config(overrides={"network.periods": ["2030-2040"]}), dtm)
     with pytest.raises(ConfigError, match="year bands like"):
         build_networks(DOCS, keyword_table(dtm), tables, load_config(overrides={"network.periods": ["late"]}), dtm)
+
+
+def test_npmi_of_a_pair_in_every_unit_is_undefined_not_zero():
+    # 规定 and 管理 stand together in all three documents: PMI = log2(3·3 / (3·3)) = 0 and −log2 p = 0
+    docs = [
+        TokenizedDocument(f"d{i}", "X", 2020, [["规定", "管理", extra]])
+        for i, extra in enumerate(["人才", "公寓", "人才"])
+    ]
+    co = cooccurrence(docs, ["规定", "管理", "人才", "公寓"])
+    npmi = co.measure("npmi")
+    assert np.isnan(npmi[0, 1]) and npmi[0, 2] == pytest.approx(0.0)  # 规定–人才: p = 2/3 each, independent
+    graph = build_network(co, freq={"规定": 3, "管理": 3, "人才": 2, "公寓": 1})
+    assert "npmi" not in graph.edges["规定", "管理"] and graph.edges["规定", "管理"]["count"] == 3  # was: npmi 0
+    assert graph.graph["undefined_weights"] == 0
+    weighted = build_network(co, freq={"规定": 3, "管理": 3, "人才": 2, "公寓": 1}, measure="npmi")
+    assert not weighted.has_edge("规定", "管理") and weighted.graph["undefined_weights"] == 1

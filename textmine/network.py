@@ -49,7 +49,8 @@ class Cooccurrence:
     counting: str
 
     def measure(self, name: str) -> np.ndarray:
-        """The association ``name`` for every pair (the diagonal is meaningless and left at 0)."""
+        """The association ``name`` for every pair (the diagonal is meaningless and left at 0); NaN
+        where it is undefined (NPMI of a pair found in every unit), never a 0 that reads "independent"."""
         c = self.counts.astype(float)
         s = np.diag(c).copy()
         si, sj = s[:, None], s[None, :]
@@ -71,9 +72,11 @@ class Cooccurrence:
                 values = np.log2(n * c / (si * sj)) / -np.log2(c / n)
             else:
                 raise AnalysisError(f"The 'measure' must be one of {', '.join(MEASURES)}. Got {name!r} instead.")
-        values = np.where(c > 0, values, 0.0)
+        values = np.nan_to_num(np.where(c > 0, values, 0.0), nan=0.0, posinf=0.0, neginf=0.0)
+        if name == "npmi":  # a pair in every unit: PMI and −log2 p(i, j) are both 0, NPMI 0/0 is undefined
+            values[(c > 0) & (c >= n)] = np.nan
         np.fill_diagonal(values, 0.0)
-        return np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+        return values
 
 
 def unit_term_matrix(documents: Sequence[TokenizedDocument], terms: Sequence[str], unit: Unit) -> sparse.csr_matrix:
@@ -197,6 +200,8 @@ def build_network(
     present = [i for i, _ in enumerate(co.terms) if co.counts[i, i] > 0]
     keep = (co.counts >= min_weight) & (co.counts > 0)
     np.fill_diagonal(keep, False)
+    undefined = keep & np.isnan(strength)  # no weight to draw an edge with: left out, and counted
+    keep &= ~undefined
     if top_k > 0:
         ranked = np.where(keep, strength, -np.inf)
         best = np.zeros_like(keep)
@@ -212,6 +217,7 @@ def build_network(
         measure=measure,
         min_weight=min_weight,
         top_k=top_k,
+        undefined_weights=int(undefined.sum() // 2),
     )
     # every keyword is a node, in every group's network too: the files of the groups overlay in Gephi
     # node for node; a keyword the group's units never hold is kept with occurs = False and no edge
@@ -222,7 +228,9 @@ def build_network(
         for j in np.flatnonzero(keep[i]):
             if j > i:
                 attrs = {
-                    m: (int(values[m][i, j]) if m == "count" else round(float(values[m][i, j]), 6)) for m in MEASURES
+                    m: (int(values[m][i, j]) if m == "count" else round(float(values[m][i, j]), 6))
+                    for m in MEASURES
+                    if not np.isnan(values[m][i, j])  # an undefined measure is absent, shown empty
                 }
                 graph.add_edge(co.terms[i], co.terms[j], weight=attrs[measure], **attrs)
     return graph

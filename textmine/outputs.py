@@ -280,7 +280,7 @@ def network_tables(networks: "Networks") -> list[Table]:
     graphs = networks.graphs
     measures = list(MEASURES)
     edges = [
-        [name, u, v, *[graph.edges[u, v][m] for m in measures]]
+        [name, u, v, *[graph.edges[u, v].get(m, "") for m in measures]]
         for name, graph in graphs.items()
         for u, v, _ in edge_rows(graph)
     ]
