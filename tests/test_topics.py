@@ -129,3 +129,28 @@ def test_fixed_k_outputs_and_interactive_view(tmp_path):
     assert sum(t["share"] for t in data["topics"]) == pytest.approx(1.0, abs=1e-4)
     assert data == view_data(topics.lda, lam=0.6)
     assert (tmp_path / "nmf_topics.html").is_file()
+
+
+def test_the_published_model_is_scored_and_labelled_at_the_configured_lambda(tmp_path, monkeypatch):
+    from gensim.models import CoherenceModel
+
+    from textmine.topic_selection import _mean_sd
+
+    monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
+    documents = [TokenizedDocument(d, d.split("-")[0], 2020, [tokens]) for d, tokens in planted(20, 40)]
+    overrides = {"topics.k": 3, "topics.seeds": 2, "topics.passes": 5, "topics.min_df": 1, "topics.max_df": 1.0}
+    config = load_config(overrides={**overrides, "topics.relevance_lambda": 0.2, "extract.workers": 1})
+    topics = fit_topics(documents, config)
+    lda = topics.lda
+    top = [[lda.vocab[w] for w in np.argsort(-lda.phi[t], kind="stable")[:10]] for t in range(lda.k)]
+    c = corpus([(d.id, d.sentences[0]) for d in documents])
+    expected = CoherenceModel(
+        topics=top, dictionary=c.dictionary(), texts=c.texts, coherence="c_npmi", topn=10, processes=1
+    ).get_coherence_per_topic()
+    assert topics.published["c_npmi"] == pytest.approx(expected, abs=1e-6)  # was: the published model never scored
+    assert "topics with a negative C_NPMI" in topics.published_summary
+    assert lda.label(0) == "·".join(term for term, _, _ in lda.top_terms(0, 3, lam=0.2))  # was: always λ = 0.6
+    again = fit_topics(documents, config)  # from the cache: the same scores, the same λ
+    assert again.published == topics.published and again.lda.lam == 0.2
+    # the spread over seeds is the sample standard deviation (ddof = 1); one seed has none
+    assert _mean_sd([1.0, 2.0, 3.0]) == (2.0, 1.0) and math.isnan(_mean_sd([1.0])[1])

@@ -145,6 +145,7 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "rule": result.topics.selection.rule,
             "seeds": sorted({f.seed for f in result.topics.selection.fits}),
             "note": result.topics.note,
+            "published_coherence": {m: values for m, values in result.topics.published.items()},
         }
         record["timing"]["topic_fit_seconds"] = {
             **result.topics.seconds,

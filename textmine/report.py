@@ -256,6 +256,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
             "rule": sel.rule,
             "advice": sel.advice,
             "note": result.topics.note,
+            "published": result.topics.published_summary,
             "rows": [
                 {
                     "id": f"T{t + 1}",
@@ -426,7 +427,8 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
             "",
             f"K = {ctx['topics']['k']}: {ctx['topics']['rule']}. Interactive view: `topics.html`."
             + (f" **{ctx['topics']['advice']}.**" if ctx["topics"]["advice"] else "")
-            + (f" **K limited by the data: {_md_text(ctx['topics']['note'])}.**" if ctx["topics"]["note"] else ""),
+            + (f" **K limited by the data: {_md_text(ctx['topics']['note'])}.**" if ctx["topics"]["note"] else "")
+            + (f" Coherence of {_md_text(ctx['topics']['published'])}." if ctx["topics"]["published"] else ""),
             "",
             "![choosing K](charts/topic_selection.png)",
             "",

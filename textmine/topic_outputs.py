@@ -80,6 +80,19 @@ def topic_tables(
             ],
         ),
     ]
+    if topics.published:
+        published = topics.published
+        tables.append(
+            Table(
+                "topic_coherence",
+                "The published LDA model's own coherence per topic (top 10 terms by probability, as the sweep scores its fits)",
+                ["topic", "label", "c_npmi", "c_v"],
+                [
+                    [f"T{t + 1}", topics.lda.label(t), published["c_npmi"][t], published["c_v"][t]]
+                    for t in range(topics.lda.k)
+                ],
+            )
+        )
     for model in topics.models:
         tables += _model_tables(model, info, caution, settings)
     if topics.nmf is not None:

@@ -188,15 +188,7 @@ def sweep(
 
 def _with_coherence(corpus: TopicCorpus, fits: list[Fit]) -> list[Fit]:
     """The fits with the mean coherence of their topics, all topics scored in one pass per measure."""
-    from gensim.models import CoherenceModel
-
-    topics = [t for f in fits for t in f.top_terms]
-    dictionary = corpus.dictionary()
-    per_topic = {}
-    for measure in ("c_npmi", "c_v", "u_mass"):
-        data = {"corpus": corpus.bows()} if measure == "u_mass" else {"texts": corpus.texts}
-        model = CoherenceModel(topics=topics, dictionary=dictionary, coherence=measure, topn=TOP, processes=1, **data)
-        per_topic[measure] = model.get_coherence_per_topic()
+    per_topic = coherence_per_topic(corpus, [t for f in fits for t in f.top_terms])
     result, start = [], 0
     for f in fits:
         end = start + len(f.top_terms)
@@ -206,8 +198,25 @@ def _with_coherence(corpus: TopicCorpus, fits: list[Fit]) -> list[Fit]:
     return result
 
 
+def coherence_per_topic(
+    corpus: TopicCorpus, topics: list[list[str]], measures: tuple[str, ...] = ("c_npmi", "c_v", "u_mass")
+) -> dict[str, list[float]]:
+    """gensim's coherence of each topic's terms (C_NPMI and C_V over sliding windows of the segmented
+    texts, U_Mass over document co-occurrence), one pass per measure for all the topics."""
+    from gensim.models import CoherenceModel
+
+    dictionary = corpus.dictionary()
+    scores = {}
+    for measure in measures:
+        data = {"corpus": corpus.bows()} if measure == "u_mass" else {"texts": corpus.texts}
+        model = CoherenceModel(topics=topics, dictionary=dictionary, coherence=measure, topn=TOP, processes=1, **data)
+        scores[measure] = [float(v) for v in model.get_coherence_per_topic()]
+    return scores
+
+
 def _mean_sd(values: list[float]) -> tuple[float, float]:
     array = np.asarray(values, dtype=float)
     if np.isnan(array).all():
         return math.nan, math.nan
-    return round(float(np.nanmean(array)), 6), round(float(np.nanstd(array)), 6)
+    known = int(np.sum(~np.isnan(array)))  # the sample standard deviation over the seeds (ddof = 1)
+    return round(float(np.nanmean(array)), 6), round(float(np.nanstd(array, ddof=1)), 6) if known > 1 else math.nan

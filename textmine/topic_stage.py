@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
+
+import numpy as np
 
 from .cache import JsonCache, code_digest
 from .config import Config, TopicsConfig
@@ -17,7 +19,7 @@ from .counting import TokenizedDocument
 from .errors import AnalysisError, ConfigError
 from .record import library_versions
 from .resources import cache_dir
-from .topic_selection import Fit, Selection, sweep
+from .topic_selection import TOP, Fit, Selection, coherence_per_topic, sweep
 from .topics import TopicCorpus, TopicModel, fit_lda, fit_nmf, topic_corpus
 
 
@@ -30,6 +32,20 @@ class Topics:
     nmf: TopicModel | None
     seconds: dict[str, float]  # fit times: sweep, lda, nmf
     note: str = ""  # how the data limited the numbers of topics tried, when it did
+    # the published LDA model's own coherence, per topic (top 10 terms by probability, as the sweep scores)
+    published: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def published_summary(self) -> str:
+        """One line on the published model's coherence: its means, and how many topics score below 0."""
+        if not self.published:
+            return ""
+        npmi, cv = self.published["c_npmi"], self.published["c_v"]
+        negative = sum(v < 0 for v in npmi)
+        return (
+            f"the published model (all documents, seed {self.lda.seed}): mean C_NPMI {np.mean(npmi):.3f}, "
+            f"mean C_V {np.mean(cv):.3f}; {negative} of {len(npmi)} topics with a negative C_NPMI"
+        )
 
     @property
     def models(self) -> list[TopicModel]:
@@ -79,12 +95,16 @@ def fit_topics(documents: Sequence[TokenizedDocument], config: Config, *, worker
     cache = _cache(t, seed) if config.extract.cache else None
     key = _digest(pairs)
     if cache is not None and (hit := cache.get_json(key)) is not None:
-        return Topics(
-            Selection.from_json(hit["selection"]),
-            TopicModel.from_json(hit["lda"]),
-            TopicModel.from_json(hit["nmf"]) if hit["nmf"] else None,
-            hit["seconds"],
-            note,
+        return _at_lambda(
+            Topics(
+                Selection.from_json(hit["selection"]),
+                TopicModel.from_json(hit["lda"]),
+                TopicModel.from_json(hit["nmf"]) if hit["nmf"] else None,
+                hit["seconds"],
+                note,
+                hit["published"],
+            ),
+            t.relevance_lambda,
         )
     fits = _fit_cache(t, key) if config.extract.cache else None
     topics = replace(_fit(corpus, ks, t, seed, workers, fits), note=note)
@@ -96,9 +116,16 @@ def fit_topics(documents: Sequence[TokenizedDocument], config: Config, *, worker
                 "lda": topics.lda.to_json(),
                 "nmf": topics.nmf.to_json() if topics.nmf else None,
                 "seconds": topics.seconds,
+                "published": topics.published,
             },
         )
-    return topics
+    return _at_lambda(topics, t.relevance_lambda)
+
+
+def _at_lambda(topics: Topics, lam: float) -> Topics:
+    """The models ranking terms and labelling topics at the configured relevance λ."""
+    nmf = replace(topics.nmf, lam=lam) if topics.nmf is not None else None
+    return replace(topics, lda=replace(topics.lda, lam=lam), nmf=nmf)
 
 
 def _fit(
@@ -113,13 +140,17 @@ def _fit(
     seconds = {"sweep": round(time.perf_counter() - started, 3)}
     started = time.perf_counter()
     lda = fit_lda(corpus, k=selection.chosen, seed=seed, **settings)
+    top = [[lda.vocab[w] for w in np.argsort(-lda.phi[t], kind="stable")[:TOP]] for t in range(lda.k)]
+    published = {
+        m: [round(v, 6) for v in values] for m, values in coherence_per_topic(corpus, top, ("c_npmi", "c_v")).items()
+    }
     seconds["lda"] = round(time.perf_counter() - started, 3)
     nmf = None
     if t.nmf:
         started = time.perf_counter()
         nmf = fit_nmf(corpus, k=selection.chosen, seed=seed)
         seconds["nmf"] = round(time.perf_counter() - started, 3)
-    return Topics(selection, lda, nmf, seconds)
+    return Topics(selection, lda, nmf, seconds, published=published)
 
 
 def _cache(t: TopicsConfig, seed: int) -> JsonCache:

@@ -118,22 +118,25 @@ class TopicModel:
     dropped: tuple[str, ...]  # documents left with no term after filtering
     term_freq: np.ndarray  # each term's count in the documents modelled
     doc_lengths: np.ndarray  # each document's count of terms modelled
+    lam: float = RELEVANCE_LAMBDA  # the relevance λ that ranks terms and makes labels (topics.relevance_lambda)
 
-    def relevance(self, lam: float = RELEVANCE_LAMBDA) -> np.ndarray:
-        """Relevance of every term to every topic (topics × terms)."""
+    def relevance(self, lam: float | None = None) -> np.ndarray:
+        """Relevance of every term to every topic (topics × terms), at ``lam`` (default: the model's λ)."""
+        lam = self.lam if lam is None else lam
         p = self.term_freq / self.term_freq.sum()
         with np.errstate(divide="ignore"):
             log_phi = np.log(self.phi)
         return lam * log_phi + (1 - lam) * (log_phi - np.log(p))
 
-    def top_terms(self, topic: int, n: int = 20, lam: float = RELEVANCE_LAMBDA) -> list[tuple[str, float, float]]:
-        """The topic's ``n`` most relevant terms at ``lam``: (term, probability, relevance); ties by term."""
+    def top_terms(self, topic: int, n: int = 20, lam: float | None = None) -> list[tuple[str, float, float]]:
+        """The topic's ``n`` most relevant terms at ``lam`` (default: the model's λ): (term, probability,
+        relevance); ties by term."""
         relevance = self.relevance(lam)[topic]
         order = sorted(np.flatnonzero(self.phi[topic] > 0), key=lambda w: (-relevance[w], self.vocab[w]))[:n]
         return [(self.vocab[w], float(self.phi[topic, w]), float(relevance[w])) for w in order]
 
     def label(self, topic: int, n: int = 3) -> str:
-        """A short label: the topic's ``n`` most relevant terms."""
+        """A short label: the topic's ``n`` most relevant terms at the model's λ."""
         return "·".join(term for term, _, _ in self.top_terms(topic, n))
 
     @property

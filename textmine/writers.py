@@ -17,6 +17,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -66,9 +67,12 @@ _FORMULA_START = tuple("=+-@＝＋－＠\t\r")
 
 
 def spreadsheet_safe(value: Any) -> Any:
-    """A text cell that a spreadsheet would evaluate, made inert with a leading apostrophe."""
+    """A text cell that a spreadsheet would evaluate, made inert with a leading apostrophe; a value
+    that is undefined (a float NaN: the spread of one seed, NPMI of a pair in every unit) empty."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    if isinstance(value, float) and math.isnan(value):
+        return ""
     return value
 
 
