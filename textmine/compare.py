@@ -145,9 +145,9 @@ def _compare(
 ) -> list[DistinctiveTerm]:
     """The ``top_n`` terms by z that rows ``rows_i`` use more than rows ``rows_j``; with ``test``, only
     those that pass it, with the document-level evidence (``label`` names the comparison for its seed)."""
-    counts_i = dtm.counts[rows_i]
+    counts_i, counts_j = dtm.counts[rows_i], dtm.counts[rows_j]
     y_i = np.asarray(counts_i.sum(axis=0), dtype=float).ravel()
-    y_j = np.asarray(dtm.counts[rows_j].sum(axis=0), dtype=float).ravel()
+    y_j = np.asarray(counts_j.sum(axis=0), dtype=float).ravel()
     n_i, n_j = y_i.sum(), y_j.sum()
     if not n_i or not n_j:  # one side holds no token (a single group, an empty period): nothing to compare
         return []
@@ -159,7 +159,7 @@ def _compare(
     full = {name: np.zeros_like(y_i) for name in table}
     for name, values in table.items():
         full[name][tested] = values
-    evidence = _document_evidence(dtm, rows_i, rows_j, tested, test, label) if test else None
+    evidence = _document_evidence(dtm, (rows_i, rows_j), (counts_i, counts_j), tested, test, label) if test else None
     candidates = [w for w in tested if y_i[w] > 0 and (evidence is None or evidence.passes(w))]
     order = sorted(candidates, key=lambda w: (-z[w], dtm.vocab[w]))[:top_n]
     interval = evidence.interval(order) if evidence is not None else {}
@@ -197,7 +197,8 @@ class _Evidence:
 
     dtm: DocTermMatrix
     rows_i: np.ndarray
-    rows_j: np.ndarray
+    counts_i: sparse.csr_matrix  # the group's rows of the matrix
+    counts_j: sparse.csr_matrix  # the other side's
     column: dict[int, int]  # vocabulary index -> position among the tested terms
     p: np.ndarray
     q: np.ndarray
@@ -223,12 +224,11 @@ class _Evidence:
         """95 % bootstrap intervals of the log ratio, for the terms listed only (they are few)."""
         if not listed:
             return {}
-        rows_i, rows_j = self.dtm.counts[self.rows_i], self.dtm.counts[self.rows_j]
         low, high = log_ratio_interval(
-            rows_i[:, listed],
-            rows_j[:, listed],
-            np.asarray(rows_i.sum(axis=1)).ravel(),
-            np.asarray(rows_j.sum(axis=1)).ravel(),
+            self.counts_i[:, listed],
+            self.counts_j[:, listed],
+            np.asarray(self.counts_i.sum(axis=1)).ravel(),
+            np.asarray(self.counts_j.sum(axis=1)).ravel(),
             resamples=self.test.resamples,
             rng=self.rng,
         )
@@ -239,20 +239,26 @@ class _Evidence:
 
 
 def _document_evidence(
-    dtm: DocTermMatrix, rows_i: np.ndarray, rows_j: np.ndarray, tested: np.ndarray, test: DocumentTest, label: str
+    dtm: DocTermMatrix,
+    rows: tuple[np.ndarray, np.ndarray],
+    counts: tuple[sparse.csr_matrix, sparse.csr_matrix],
+    tested: np.ndarray,
+    test: DocumentTest,
+    label: str,
 ) -> _Evidence:
+    """The evidence for rows ``rows[0]`` (counts ``counts[0]``) against rows ``rows[1]``."""
+    (rows_i, rows_j), (counts_i, counts_j) = rows, counts
     seed = [test.seed, zlib.crc32(label.encode("utf-8"))]
-    rows = np.concatenate([rows_i, rows_j])
-    in_group = np.zeros(len(rows), dtype=bool)
-    in_group[: len(rows_i)] = True
-    counts = dtm.counts[rows]
-    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    both = sparse.vstack([counts_i, counts_j], format="csr")
+    in_group = np.zeros(both.shape[0], dtype=bool)
+    in_group[: counts_i.shape[0]] = True
+    lengths = np.asarray(both.sum(axis=1)).ravel()
     comparison = (label, rows_i.tobytes(), rows_j.tobytes(), lengths.tobytes(), test.resamples, test.max_resamples)
     known = test._known.setdefault(comparison, {})
     missing = [w for w in tested if dtm.vocab[w] not in known]
     if missing:
         found = permutation_p(
-            rates(counts)[:, missing],
+            rates(both)[:, missing],
             in_group,
             resamples=test.resamples,
             max_resamples=test.max_resamples,
@@ -263,11 +269,12 @@ def _document_evidence(
     return _Evidence(
         dtm,
         rows_i,
-        rows_j,
+        counts_i,
+        counts_j,
         {int(w): c for c, w in enumerate(tested)},
         p,
         benjamini_hochberg(p),
-        concentration(dtm.counts[rows_i][:, tested]),
+        concentration(counts_i[:, tested]),
         test,
         np.random.default_rng([*seed, 1]),  # the bootstrap's own stream, whatever the permutations drew
     )
