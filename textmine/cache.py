@@ -129,7 +129,8 @@ class SegmentationCache(JsonCache):
         data = self.get_json(text_sha256)
         try:
             merged = Counter({(v, c): n for v, c, n in data["merged"]})
-            return Segmentation(data["sentences"], data["paragraphs"], data["articles"], merged)
+            numerals = Counter(dict(data["numerals"]))
+            return Segmentation(data["sentences"], data["paragraphs"], data["articles"], merged, numerals)
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -140,5 +141,6 @@ class SegmentationCache(JsonCache):
             "paragraphs": segmentation.paragraphs,
             "articles": segmentation.articles,
             "merged": merged,
+            "numerals": sorted([t, n] for t, n in segmentation.numerals.items()),
         }
         self.put_json(text_sha256, value)

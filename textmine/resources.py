@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .config import CompareConfig, SegmentConfig
+from .config import CompareConfig, KeywordsConfig, SegmentConfig
 from .errors import ResourceError
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -32,6 +32,7 @@ def shipped_stopwords_dir() -> Path:
 
 SHIPPED_USER_DICTS = ("policy_dict.txt",)
 SHIPPED_SYNONYMS = ("synonyms.tsv",)
+SHIPPED_DRAFTING = ("drafting.txt",)
 
 
 def shipped_files() -> dict[str, list[Path]]:
@@ -98,6 +99,15 @@ class Lexicon:
     stopwords: frozenset[str]
     synonyms: dict[str, str]
     files: tuple[tuple[str, str, str], ...]  # (kind, path, sha256)
+    drafting: frozenset[str] = frozenset()  # drafting vocabulary: counted apart, not by the segmenter
+
+
+def with_drafting(lexicon: Lexicon, config: KeywordsConfig, *, shipped: bool) -> Lexicon:
+    """The lexicon with the drafting lists read (textmine's when ``shipped``, then the user's) and recorded."""
+    paths = [*(_PACKAGE / "data" / name for name in SHIPPED_DRAFTING if shipped), *map(Path, config.drafting_lists)]
+    words = frozenset(w for path in paths for w in read_word_list(path))
+    recorded = tuple(("drafting", str(p), sha256_of(p)) for p in paths)
+    return replace(lexicon, drafting=words, files=lexicon.files + recorded)
 
 
 def load_lexicon(config: SegmentConfig) -> Lexicon:

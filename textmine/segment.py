@@ -5,7 +5,11 @@ loads the user dictionaries once, and turns a text into sentences of tokens. Sen
 Chinese and Western sentence punctuation and at paragraph breaks, so that co-occurrence windows
 never cross a sentence. A token is kept when it has at least ``min_chars`` characters, contains a
 Han character, its part of speech is among ``pos_keep`` (when set), and, after synonym merging, it
-is not a stopword; article and chapter numbers (第十一条, 第三章) are structure and never kept.
+is not a stopword; article and chapter numbers (第十一条, 第三章, 第四届, 第二次) are structure and never
+kept. Numeral-plus-unit tokens — amounts, durations, multiples and counts written in Chinese numerals
+(一万元, 三十日, 五倍, 四十八条) and the bare money units left when a figure in Arabic digits is cut
+off (5万元 → 万元) — are numeral spelling, not vocabulary: with ``numerals = "drop"`` (the default)
+they are dropped and counted, so that 万元 in one city and 一万元 in another are not a difference.
 
 :func:`self_test` checks that every user-dictionary entry comes out as one token in context, raises
 the frequency of those that do not, and reports the ones no frequency can save.
@@ -17,7 +21,7 @@ import fnmatch
 import re
 import sys
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .config import SegmentConfig
 from .engines import Engine, make_engine
@@ -27,7 +31,13 @@ _SENTENCE_END = re.compile(r"[。！？!?…]+|\n+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两\d]+条")
 # Structure, not content: 第十一条, 第三章, 第二款 — numbering that every regulation repeats.
-_NUMBERING = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条章节款项编目部]$")
+_NUMBERING = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条章节款项编目部届次]$")
+_NUMERAL = "零〇一二三四五六七八九十百千万亿两半"
+_UNITS = (
+    "元|万元|亿元|千元|百元|日|天|年|个月|月|周|小时|分钟|周岁|岁|倍|人|名|个|次|项|户|家|条|款|章|节"
+    "|米|平方米|公里|千米|公斤|千克|吨|亩|公顷|层|份"
+)
+_NUMERAL_UNIT = re.compile(rf"^(?:[{_NUMERAL}]+(?:{_UNITS})|[万亿千百]元)$")
 _NOT_ONE_TOKEN = re.compile(r"[\s\u3000，。、；：！？,.;:!?（）()《》“”\"'\[\]【】]")
 
 
@@ -79,15 +89,27 @@ class Segmenter:
         token = self.lexicon.synonyms.get(token, token)
         if len(token) < self.config.min_chars or token in self.lexicon.stopwords or not _HAN.search(token):
             return None
-        if _NUMBERING.match(token):
+        if _NUMBERING.match(token) or (self.config.numerals == "drop" and _NUMERAL_UNIT.match(token)):
             return None
         return sys.intern(token)
 
+    def numeral(self, token: str) -> bool:
+        """Whether ``token`` (synonyms merged) is a numeral-plus-unit token this segmenter drops."""
+        token = self.lexicon.synonyms.get(token, token)
+        return (
+            self.config.numerals == "drop"
+            and len(token) >= self.config.min_chars
+            and token not in self.lexicon.stopwords
+            and bool(_NUMERAL_UNIT.match(token))
+        )
+
     def segment(self, text: str) -> "Segmentation":
         """The text as sentences of kept tokens (sentences left empty dropped), each with the paragraph
-        and the article (条) it stands in, and how often each synonym merge was applied."""
+        and the article (条) it stands in, how often each synonym merge was applied, and the
+        numeral-plus-unit tokens dropped."""
         synonyms = self.lexicon.synonyms
         merged: Counter[tuple[str, str]] = Counter()
+        numerals: Counter[str] = Counter()
         sentences, paragraphs, articles = [], [], []
         article = 0  # 0: the text before the first 第…条 (title, adoption lines, preamble)
         for number, paragraph in enumerate(p for p in text.split("\n") if p.strip()):
@@ -102,11 +124,13 @@ class Segmenter:
                         tokens.append(kept)
                         if token in synonyms:
                             merged[(token, kept)] += 1
+                    elif self.numeral(token):
+                        numerals[synonyms.get(token, token)] += 1
                 if tokens:
                     sentences.append(tokens)
                     paragraphs.append(number)
                     articles.append(article)
-        return Segmentation(sentences, paragraphs, articles, merged)
+        return Segmentation(sentences, paragraphs, articles, merged, numerals)
 
     def sentences(self, text: str) -> list[list[str]]:
         """The text as sentences of kept tokens; sentences left with no token are dropped."""
@@ -115,13 +139,14 @@ class Segmenter:
 
 @dataclass(frozen=True)
 class Segmentation:
-    """One text segmented: sentences of kept tokens, the paragraph and article of each sentence, and
-    the synonym merges applied ``(variant, canonical) -> count``."""
+    """One text segmented: sentences of kept tokens, the paragraph and article of each sentence, the
+    synonym merges applied ``(variant, canonical) -> count`` and the numeral tokens dropped ``token -> count``."""
 
     sentences: list[list[str]]
     paragraphs: list[int]
     articles: list[int]
     merged: Counter[tuple[str, str]]
+    numerals: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
