@@ -26,7 +26,7 @@ def test_charts_render_chinese_without_missing_glyphs(tmp_path):
     graph = nx.Graph()
     graph.add_node("高层次人才", freq=5, df=2, label="高层次人才")
     graph.add_node("人才公寓", freq=3, df=2, label="人才公寓")
-    graph.add_edge("高层次人才", "人才公寓", weight=2)
+    graph.add_edge("高层次人才", "人才公寓", weight=2, count=2, backbone=1)
     png = charts.save(
         charts.keyword_bars(tables(), top_n=3, title="各组高频关键词", flagged=frozenset({"深圳"})), tmp_path / "bars"
     )
@@ -47,15 +47,37 @@ def test_same_chart_same_bytes(tmp_path):
     assert (tmp_path / "a.svg").read_bytes() == (tmp_path / "b.svg").read_bytes()
 
 
-def test_backbone_keeps_each_nodes_strongest_links():
-    graph = nx.Graph()
-    graph.add_weighted_edges_from([("a", "b", 5), ("a", "c", 4), ("a", "d", 1), ("d", "e", 2)])
-    kept = charts.backbone(graph, per_node=1)
-    assert sorted(tuple(sorted(e)) for e in kept.edges) == [
-        ("a", "b"),
-        ("a", "c"),
-        ("d", "e"),
-    ]  # a–d is no one's strongest
+def crowded_network(n=60):
+    """Long Chinese labels on nodes packed into a small square: their labels overlap where drawn."""
+    rng = np.random.default_rng(7)
+    graph = nx.Graph(backbone="top_k", top_k=2, measure="npmi")
+    names = [f"高质量发展{i}号人才政策" for i in range(n)]
+    for i, name in enumerate(names):
+        graph.add_node(name, label=name, freq=int(100 - i), community=1 + i % 4, occurs=True)
+    for i in range(n):
+        graph.add_edge(names[i], names[(i + 1) % n], weight=0.2, count=3, backbone=1)
+    positions = {name: tuple(rng.uniform(-1, 1, 2)) for name in names}
+    return graph, positions
+
+
+def test_network_labels_never_overlap_and_the_picture_is_the_same_each_time(tmp_path):
+    graph, positions = crowded_network()
+    fig = charts.network_picture(graph, positions, title="共词网络")
+    labels = fig.axes[0].texts
+    assert charts.overlapping_labels(fig) == 0
+    assert sum(t.get_visible() for t in labels) >= 20  # moved apart, not all hidden
+    assert fig.get_size_inches()[0] == pytest.approx(charts.A4)
+    a = charts.save(fig, tmp_path / "a")
+    b = charts.save(charts.network_picture(graph, positions, title="共词网络"), tmp_path / "b")
+    assert a == b
+
+
+def test_only_backbone_links_are_drawn():
+    graph, positions = crowded_network(6)
+    graph.add_edge("高质量发展0号人才政策", "高质量发展3号人才政策", weight=0.1, count=1, backbone=0)
+    fig = charts.network_picture(graph, positions, title="共词网络")
+    drawn = [c for c in fig.axes[0].collections if c.__class__.__name__ == "LineCollection"]
+    assert len(drawn[0].get_segments()) == 6  # the ring, not the seventh, non-backbone link
 
 
 def test_no_cjk_font_is_a_clear_error(monkeypatch):

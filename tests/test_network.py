@@ -84,32 +84,84 @@ def test_association_measures_by_hand():
 
 def test_network_edges_measures_and_strongest_links():
     co = cooccurrence(DOCS, TERMS)
-    graph = build_network(co, freq={"人才": 3, "公寓": 2, "补贴": 2, "创新": 1})
-    assert edge_rows(graph) == [("人才", "补贴", 2), ("人才", "公寓", 1), ("公寓", "创新", 1), ("公寓", "补贴", 1)]
+    graph = build_network(co, freq={"人才": 3, "公寓": 2, "补贴": 2, "创新": 1}, measure="association_strength")
+    # association strength N c / (s_i s_j), N = 3: 人才–补贴 3·2/(2·2), 公寓–创新 3·1/(2·1), the others 3·1/(2·2)
+    assert edge_rows(graph) == [
+        ("人才", "补贴", 1.5),
+        ("公寓", "创新", 1.5),
+        ("人才", "公寓", 0.75),
+        ("公寓", "补贴", 0.75),
+    ]
     assert dict(graph.nodes["人才"]) == {"label": "人才", "freq": 3, "units": 2, "occurs": True}
     edge = graph.edges["人才", "补贴"]
     assert (edge["count"], edge["jaccard"], edge["association_strength"]) == (2, 1.0, 1.5)
-    assert [(r.keyword, r.freq, r.partner, r.weight) for r in strongest_links(graph)] == [
-        ("人才", 3, "补贴", 2),
-        ("公寓", 2, "人才", 1),
-        ("补贴", 2, "人才", 2),
-        ("创新", 1, "公寓", 1),
+    # by count (the reference study's column) 公寓's three partners tie at 1: the most frequent, 人才, wins;
+    # by association strength 公寓's partner is 创新 (1.5)
+    assert [(r.keyword, r.freq, r.partner, r.weight, r.associated, r.association) for r in strongest_links(graph)] == [
+        ("人才", 3, "补贴", 2, "补贴", 1.5),
+        ("公寓", 2, "人才", 1, "创新", 1.5),
+        ("补贴", 2, "人才", 2, "人才", 1.5),
+        ("创新", 1, "公寓", 1, "公寓", 1.5),
     ]
     assert graph.graph["unit"] == "document" and graph.graph["counting"] == "binary"
 
 
-def test_pruning_by_weight_and_by_each_nodes_strongest_edges():
+def test_pruning_by_weight_and_the_backbone_of_each_nodes_strongest_edges():
     co = cooccurrence(DOCS, TERMS)
     freq = {t: 1 for t in TERMS}
-    assert edge_rows(build_network(co, freq=freq, min_weight=2)) == [("人才", "补贴", 2)]
-    # by NPMI each node keeps its single strongest edge: 人才–补贴 (1.0), 公寓–创新 (0.63); 公寓–补贴 goes
-    pruned = build_network(co, freq=freq, measure="npmi", top_k=1)
-    assert sorted(tuple(sorted(e)) for e in pruned.edges) == [("人才", "补贴"), ("公寓", "创新")]
-    assert pruned.edges["人才", "补贴"]["weight"] == pytest.approx(1.0)
+    assert edge_rows(build_network(co, freq=freq, measure="count", min_weight=2)) == [("人才", "补贴", 2)]
+    # by NPMI each node's single strongest edge: 人才–补贴 (1.0), 公寓–创新 (0.63); 公寓–补贴 is no one's,
+    # and 人才–公寓 (NPMI < 0) can be in no backbone. Every edge stays in the network, flagged.
+    graph = build_network(co, freq=freq, measure="npmi", backbone="top_k", top_k=1)
+    assert graph.number_of_edges() == 4
+    assert sorted(tuple(sorted(e)) for e, on in nx_flags(graph).items() if on) == [("人才", "补贴"), ("公寓", "创新")]
+    assert graph.edges["人才", "补贴"]["weight"] == pytest.approx(1.0)
+    assert graph.edges["人才", "公寓"]["npmi"] < 0 and graph.edges["人才", "公寓"]["backbone"] == 0
+
+
+def nx_flags(graph):
+    return {(u, v): d["backbone"] for u, v, d in graph.edges(data=True)}
+
+
+def test_disparity_filter_by_hand_and_against_its_integral():
+    from scipy.integrate import quad
+
+    from textmine.network import disparity
+
+    # a–b 8, a–c 1, a–d 1, b–c 1
+    w = np.zeros((4, 4))
+    for i, j, x in [(0, 1, 8), (0, 2, 1), (0, 3, 1), (1, 2, 1)]:
+        w[i, j] = w[j, i] = x
+    alpha = disparity(w)
+    # a: k = 3, s = 10: a–b (1 − 0.8)² = 0.04, a–c and a–d (1 − 0.1)² = 0.81
+    # b: k = 2, s = 9: b–a 1/9, b–c 8/9;  c: k = 2, s = 2: 0.5 each;  d: one edge, says nothing (1)
+    # an edge's α is the smaller of its two ends'
+    assert alpha[0, 1] == pytest.approx(0.04)
+    assert alpha[0, 2] == pytest.approx(0.5) and alpha[1, 2] == pytest.approx(0.5)
+    assert alpha[0, 3] == pytest.approx(0.81)
+    assert alpha[2, 3] == 1.0  # no edge
+    # Serrano et al.'s definition: α = 1 − (k − 1) ∫₀^p (1 − x)^(k − 2) dx
+    k, p = 3, 0.8
+    assert alpha[0, 1] == pytest.approx(1 - (k - 1) * quad(lambda x: (1 - x) ** (k - 2), 0, p)[0])
+    graph = build_network(
+        cooccurrence(DOCS, TERMS),
+        freq={t: 1 for t in TERMS},
+        measure="association_strength",
+        backbone="disparity",
+        alpha=0.6,
+    )
+    # 公寓 (k = 3, s = 3): 公寓–创新 α = (1 − 0.5)² = 0.25; 创新 has one edge. 人才 (k = 2, s = 2.25):
+    # 人才–补贴 α = 1 − 1.5/2.25 = 1/3; 补贴 the same. 公寓–人才 and 公寓–补贴: min((1 − 0.25)², 1 − 0.75/2.25) = 0.5625
+    assert {e: graph.edges[e]["disparity"] for e in [("人才", "补贴"), ("公寓", "创新"), ("人才", "公寓")]} == {
+        ("人才", "补贴"): pytest.approx(1 / 3, abs=1e-6),
+        ("公寓", "创新"): 0.25,
+        ("人才", "公寓"): 0.5625,
+    }
+    assert all(d["backbone"] for _, _, d in graph.edges(data=True))  # every α < 0.6
 
 
 def test_group_networks_on_the_shared_vocabulary():
-    x = build_network(cooccurrence(DOCS[:2], TERMS), freq={"人才": 3, "公寓": 1, "补贴": 2}, name="X")
+    x = build_network(cooccurrence(DOCS[:2], TERMS), freq={"人才": 3, "公寓": 1, "补贴": 2}, measure="count", name="X")
     # every group's network holds every keyword, so the files overlay node for node; 创新 does not occur in X
     assert sorted(x.nodes) == sorted(TERMS)
     assert dict(x.nodes["创新"]) == {"label": "创新", "freq": 0, "units": 0, "occurs": False}

@@ -17,7 +17,8 @@ from test_network import DOCS, TERMS
 @pytest.fixture
 def network():
     co = cooccurrence(DOCS, TERMS)
-    graph = build_network(co, freq={"人才": 3, "公寓": 2, "补贴": 2, "创新": 1})
+    # every link in the backbone, so the node measures below are those of the whole graph
+    graph = build_network(co, freq={"人才": 3, "公寓": 2, "补贴": 2, "创新": 1}, backbone="none")
     annotate(graph, seed=1)
     return graph, co
 
@@ -102,7 +103,7 @@ def test_node_measures_and_communities(network):
 def test_comparison_graph_carries_each_groups_weights():
     groups = {}
     for name, docs in (("X", DOCS[:2]), ("Y", DOCS[2:])):
-        g = build_network(cooccurrence(docs, TERMS), freq={t: 1 for t in TERMS}, name=name)
+        g = build_network(cooccurrence(docs, TERMS), freq={t: 1 for t in TERMS}, measure="count", name=name)
         groups[name] = g
     combined = compare_groups(groups)
     edge = combined.edges["人才", "补贴"]

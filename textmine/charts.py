@@ -95,30 +95,30 @@ def keyword_bars(
     return fig
 
 
-def backbone(graph: nx.Graph, per_node: int) -> nx.Graph:
-    """The graph with each node's ``per_node`` heaviest edges only (ties by partner name), for drawing."""
-    kept = nx.Graph()
-    kept.add_nodes_from(graph.nodes(data=True))
-    for node in graph.nodes:
-        ranked = sorted(graph[node].items(), key=lambda kv: (-kv[1]["weight"], kv[0]))[:per_node]
-        kept.add_edges_from((node, other, data) for other, data in ranked)
-    return kept
+A4 = 8.27  # inches: a picture as wide as an A4 page, its labels legible at that width
+ADJUST_STEPS = 50
 
 
-def _draw_network(ax, graph: nx.Graph, positions: dict, *, per_node: int, label_size: float) -> None:
+def _draw_network(ax, graph: nx.Graph, positions: dict, *, label_size: float) -> list:
+    """The backbone of ``graph`` on ``ax``: node area by frequency, colour by community, link width by
+    the network's measure, labels moved apart (adjustText) so that none overlaps another. Returns the
+    labels drawn."""
+    from adjustText import adjust_text
+
+    from .network import backbone_of
     from .network_export import community_colour
 
-    shown = backbone(graph, per_node)
-    if not shown.number_of_nodes():
-        return
-    nodes = sorted(shown.nodes)
+    nodes = sorted(n for n, occurs in graph.nodes(data="occurs", default=True) if occurs)
+    if not nodes:
+        return []
+    shown = backbone_of(graph, nodes)
     freq = np.array([shown.nodes[n]["freq"] for n in nodes], dtype=float)
-    sizes = 60 + 1200 * np.sqrt(freq / max(freq.max(), 1))
+    sizes = 30 + 600 * np.sqrt(freq / max(freq.max(), 1))
     colours = [community_colour(int(shown.nodes[n].get("community", 1))) for n in nodes]
-    edges = sorted(shown.edges(data=True), key=lambda e: e[2]["weight"])
+    edges = sorted(shown.edges(data=True), key=lambda e: (e[2]["weight"], e[0], e[1]))
     if edges:
         weights = np.array([d["weight"] for _, _, d in edges], dtype=float)
-        widths = 0.4 + 4.0 * (weights - weights.min()) / max(weights.max() - weights.min(), 1e-9)
+        widths = 0.3 + 2.5 * (weights - weights.min()) / max(weights.max() - weights.min(), 1e-9)
         nx.draw_networkx_edges(
             shown,
             positions,
@@ -126,7 +126,7 @@ def _draw_network(ax, graph: nx.Graph, positions: dict, *, per_node: int, label_
             ax=ax,
             width=widths,
             edge_color="#7d8fa3",
-            alpha=0.5,
+            alpha=0.55,
         )
     nx.draw_networkx_nodes(
         shown,
@@ -139,42 +139,83 @@ def _draw_network(ax, graph: nx.Graph, positions: dict, *, per_node: int, label_
         linewidths=0.4,
         alpha=0.9,
     )
-    nx.draw_networkx_labels(shown, positions, ax=ax, font_family=cjk_font(), font_size=label_size)
-
-
-def network_picture(graph: nx.Graph, positions: dict, *, title: str, per_node: int = 3) -> Figure:
-    """A co-word network drawn with each node's ``per_node`` strongest links (every link stays in the
-    files): node size by frequency, colour by community, edge width by weight."""
-    _style()
-    fig, ax = plt.subplots(figsize=(12, 10))
-    _draw_network(ax, graph, positions, per_node=per_node, label_size=10 if graph.number_of_nodes() <= 80 else 8)
-    ax.set_title(
-        f"{title}\n颜色 = 社区，每个节点显示最强的 {per_node} 条连线 · colour = community, each node's {per_node} strongest links",
-        fontsize=12,
+    xs = np.array([positions[n][0] for n in nodes])
+    ys = np.array([positions[n][1] for n in nodes])
+    pad = 0.08 * max(np.ptp(xs), np.ptp(ys), 1.0)
+    ax.set_xlim(xs.min() - pad, xs.max() + pad)
+    ax.set_ylim(ys.min() - pad, ys.max() + pad)
+    labels = [
+        ax.text(x, y, n, fontsize=label_size, ha="center", va="center", family=cjk_font(), zorder=5)
+        for n, x, y in zip(nodes, xs, ys, strict=True)
+    ]
+    adjust_text(
+        labels,
+        x=xs,
+        y=ys,
+        ax=ax,
+        expand=(1.15, 1.35),
+        force_text=(0.4, 0.6),
+        ensure_inside_axes=True,
+        iter_lim=ADJUST_STEPS,  # a step count, never adjustText's default time limit: the same picture on any machine
+        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.4},
     )
+    # whatever the steps left overlapping: the less frequent keyword's label gives way (hidden), so
+    # no label ever covers another
+    renderer = ax.figure.canvas.get_renderer()
+    order = sorted(range(len(nodes)), key=lambda i: (-freq[i], nodes[i]))
+    kept: list = []
+    for i in order:
+        box = labels[i].get_window_extent(renderer=renderer)
+        if any(box.overlaps(other) for other in kept):
+            labels[i].set_visible(False)
+        else:
+            kept.append(box)
+    return [t for t in labels if t.get_visible()]
+
+
+def overlapping_labels(fig: Figure) -> int:
+    """How many pairs of the visible labels on ``fig``'s axes overlap as drawn (their rendered boxes)."""
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer=renderer) for ax in fig.axes for t in ax.texts if t.get_visible()]
+    return sum(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def _backbone_caption(graph: nx.Graph) -> str:
+    info = graph.graph
+    rule = {
+        "disparity": f"显著性 α = {info.get('alpha')} 的骨干 disparity-filter backbone (α = {info.get('alpha')})",
+        "top_k": f"每个节点最强的 {info.get('top_k')} 条连线 each node's {info.get('top_k')} strongest links",
+        "none": "全部连线 every link",
+    }[info.get("backbone", "none")]
+    return f"颜色 = 社区 colour = community · 面积 = 词频 area = frequency · {rule} ({info.get('measure', '')})"
+
+
+def network_picture(graph: nx.Graph, positions: dict, *, title: str) -> Figure:
+    """A co-word network as a researcher can publish it: A4 wide, its backbone only (every link stays
+    in the files), node area by frequency, colour by community, labels that do not overlap."""
+    _style()
+    fig, ax = plt.subplots(figsize=(A4, A4 * 0.85))
+    _draw_network(ax, graph, positions, label_size=8 if graph.number_of_nodes() <= 80 else 6.5)
+    ax.set_title(f"{title}\n{_backbone_caption(graph)}", fontsize=9)
     ax.axis("off")
     fig.tight_layout()
     return fig
 
 
-def network_panel(graphs: dict[str, nx.Graph], positions: dict, *, title: str, per_node: int = 3) -> Figure:
+def network_panel(graphs: dict[str, nx.Graph], positions: dict, *, title: str) -> Figure:
     """The groups' networks side by side on one layout (the corpus network's), so the same keyword
-    stands in the same place in every panel."""
+    stands in the same place in every panel; each panel its own backbone."""
     _style()
     cols = min(len(graphs), 2)
     rows = -(-len(graphs) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(8 * cols, 7 * rows), squeeze=False)
-    xs = [x for x, _ in positions.values()] or [0]
-    ys = [y for _, y in positions.values()] or [0]
+    fig, axes = plt.subplots(rows, cols, figsize=(A4 * cols / 2 * 1.3, A4 * 0.6 * rows), squeeze=False)
     for ax, (name, graph) in zip(axes.flat, graphs.items(), strict=False):  # the grid may have spare axes
-        _draw_network(ax, graph, positions, per_node=per_node, label_size=8)
-        ax.set_title(f"{name} ({graph.graph.get('units', 0)} units)", fontsize=12)
-        ax.set_xlim(min(xs) * 1.15, max(xs) * 1.15)
-        ax.set_ylim(min(ys) * 1.15, max(ys) * 1.15)
+        _draw_network(ax, graph, positions, label_size=6.5)
+        ax.set_title(f"{name} ({graph.graph.get('units', 0)} units)", fontsize=9)
         ax.axis("off")
     for ax in list(axes.flat)[len(graphs) :]:
         ax.axis("off")
-    fig.suptitle(title, fontsize=14)
+    fig.suptitle(f"{title}\n{_backbone_caption(next(iter(graphs.values())))}", fontsize=10)
     fig.tight_layout()
     return fig
 

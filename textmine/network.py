@@ -177,24 +177,57 @@ def _window_counts(
     return counts, n_units
 
 
+BACKBONES = ("disparity", "top_k", "none")
+
+
+def disparity(weights: np.ndarray) -> np.ndarray:
+    """The disparity filter's significance of every edge (Serrano, Boguñá & Vespignani 2009, PNAS 106:6483).
+
+    For node ``i`` with ``k_i`` edges and strength ``s_i = Σ_j w_ij``, an edge's share ``p_ij = w_ij / s_i``
+    is tested against the null that the node's strength is spread uniformly at random over its edges:
+    ``α_ij = (1 − p_ij)^(k_i − 1)``, the probability of a share at least as large. A node with one edge
+    says nothing (``α = 1`` from its side). An edge's ``α`` is the smaller of its two ends' (it is kept
+    when significant for either). ``weights``: symmetric, non-negative, 0 where there is no edge; the
+    result is 1 where there is none.
+    """
+    w = np.where(np.isfinite(weights) & (weights > 0), weights, 0.0)
+    k = (w > 0).sum(axis=1)
+    s = w.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(s[:, None] > 0, w / s[:, None], 0.0)
+    alpha = np.where((w > 0) & (k[:, None] > 1), (1.0 - share) ** (k[:, None] - 1), 1.0)
+    return np.minimum(alpha, alpha.T)
+
+
 def build_network(
     co: Cooccurrence,
     *,
     freq: dict[str, int],
-    measure: str = "count",
+    measure: str = "association_strength",
     min_weight: int = 1,
-    top_k: int = 0,
+    backbone: str = "disparity",
+    alpha: float = 0.05,
+    top_k: int = 3,
     name: str = "all",
 ) -> nx.Graph:
-    """The network of a co-occurrence matrix.
+    """The network of a co-occurrence matrix, with its backbone marked.
 
     Nodes: every term, with ``label``, ``freq`` (occurrences), ``units`` (units holding it) and
-    ``occurs`` (False for a term no unit holds, which has no edge). Edges: pairs with a raw count of at least ``min_weight``, and, when ``top_k`` > 0,
-    among the ``top_k`` strongest edges (by ``measure``) of at least one of their ends. Each edge
-    carries ``count`` and every measure; ``weight`` is the chosen ``measure``.
+    ``occurs`` (False for a term no unit holds, which has no edge). Edges: every pair with a raw count
+    of at least ``min_weight``; each carries ``count`` and every measure, ``weight`` (the chosen
+    ``measure``), ``disparity`` (its disparity-filter α on that measure) and ``backbone`` (1 or 0).
+
+    The backbone is what the analysis reads (communities, centralities, pictures): a count network
+    of frequent keywords links nearly every pair, and its counts mostly repeat how common each term
+    is. ``backbone = "disparity"``: edges whose α is below ``alpha`` (see :func:`disparity`);
+    ``"top_k"``: edges among the ``top_k`` strongest (by the measure) of at least one of their ends;
+    ``"none"``: every edge. Only edges of positive weight can be in it (a PMI below 0 says the pair
+    co-occurs less than chance).
     """
     if min_weight < 1:
         raise AnalysisError(f"The 'min_weight' parameter must be an int >= 1. Got {min_weight} instead.")
+    if backbone not in BACKBONES:
+        raise AnalysisError(f"The 'backbone' must be one of {', '.join(BACKBONES)}. Got {backbone!r} instead.")
     values = {m: co.measure(m) for m in MEASURES}
     strength = values[measure] if measure in values else co.measure(measure)
     present = [i for i, _ in enumerate(co.terms) if co.counts[i, i] > 0]
@@ -202,13 +235,18 @@ def build_network(
     np.fill_diagonal(keep, False)
     undefined = keep & np.isnan(strength)  # no weight to draw an edge with: left out, and counted
     keep &= ~undefined
-    if top_k > 0:
-        ranked = np.where(keep, strength, -np.inf)
+    positive = np.where(keep & (strength > 0), strength, 0.0)
+    alphas = disparity(positive)
+    if backbone == "disparity":
+        spine = (positive > 0) & (alphas < alpha)
+    elif backbone == "top_k":
         best = np.zeros_like(keep)
         for i in present:
-            order = sorted((j for j in np.flatnonzero(keep[i])), key=lambda j: (-ranked[i, j], co.terms[j]))[:top_k]
+            order = sorted(np.flatnonzero(positive[i] > 0), key=lambda j: (-positive[i, j], co.terms[j]))[:top_k]
             best[i, order] = True
-        keep &= best | best.T
+        spine = best | best.T
+    else:
+        spine = positive > 0
     graph = nx.Graph(
         name=name,
         unit=co.unit,
@@ -216,6 +254,8 @@ def build_network(
         units=co.n_units,
         measure=measure,
         min_weight=min_weight,
+        backbone=backbone,
+        alpha=alpha,
         top_k=top_k,
         undefined_weights=int(undefined.sum() // 2),
     )
@@ -232,31 +272,75 @@ def build_network(
                     for m in MEASURES
                     if not np.isnan(values[m][i, j])  # an undefined measure is absent, shown empty
                 }
-                graph.add_edge(co.terms[i], co.terms[j], weight=attrs[measure], **attrs)
+                graph.add_edge(
+                    co.terms[i],
+                    co.terms[j],
+                    weight=attrs[measure],
+                    disparity=round(float(alphas[i, j]), 6),
+                    backbone=int(spine[i, j]),
+                    **attrs,
+                )
     return graph
+
+
+def backbone_of(graph: nx.Graph, nodes: Sequence[str] | None = None) -> nx.Graph:
+    """A new graph of ``graph``'s backbone links among ``nodes`` (default: every node, each kept even
+    when left with no link), built in a fixed order — nodes as given, links sorted with their ends
+    sorted — so that what is computed or drawn from it never depends on set or hash order (a
+    networkx subgraph view iterates a set of its nodes)."""
+    chosen = list(graph.nodes if nodes is None else nodes)
+    inside = set(chosen)
+    spine = nx.Graph(**graph.graph)
+    spine.add_nodes_from((n, graph.nodes[n]) for n in chosen)
+    links = sorted(
+        (*sorted((u, v)), d)
+        for u, v, d in graph.edges(data=True)
+        if d.get("backbone", 1) and u in inside and v in inside
+    )
+    spine.add_edges_from(links)
+    return spine
 
 
 @dataclass(frozen=True)
 class StrongestLink:
-    """A row of the reference study's table: keyword | frequency | strongest associated keyword | weight."""
+    """A row of the reference study's table — keyword | frequency | strongest associated keyword |
+    weight (the co-occurrence count) — and the strongest partner by the association measure."""
 
     keyword: str
     freq: int
-    partner: str | None
-    weight: float
+    partner: str | None  # by count
+    weight: float  # the count
+    associated: str | None  # by the network's measure
+    association: float | None
 
 
 def strongest_links(graph: nx.Graph) -> list[StrongestLink]:
-    """For each node, in order of frequency, its heaviest edge (ties: the more frequent partner, then by name)."""
+    """For each node, in order of frequency, its heaviest edge by count (the reference study's column)
+    and by the network's measure. Ties: the more frequent partner, then by name."""
     rows = []
     for node in sorted(graph.nodes, key=lambda n: (-graph.nodes[n]["freq"], n)):
-        edges = [(graph.edges[node, other]["weight"], graph.nodes[other]["freq"], other) for other in graph[node]]
-        if edges:
-            weight, _, partner = min(edges, key=lambda e: (-e[0], -e[1], e[2]))
-            rows.append(StrongestLink(node, graph.nodes[node]["freq"], partner, weight))
-        else:
-            rows.append(StrongestLink(node, graph.nodes[node]["freq"], None, 0))
+        freq = graph.nodes[node]["freq"]
+        by_count = _strongest(graph, node, "count")
+        by_measure = _strongest(graph, node, "weight")
+        rows.append(
+            StrongestLink(
+                node,
+                freq,
+                by_count[0] if by_count else None,
+                by_count[1] if by_count else 0,
+                by_measure[0] if by_measure else None,
+                by_measure[1] if by_measure else None,
+            )
+        )
     return rows
+
+
+def _strongest(graph: nx.Graph, node: str, key: str) -> tuple[str, float] | None:
+    edges = [(graph.edges[node, other][key], graph.nodes[other]["freq"], other) for other in graph[node]]
+    if not edges:
+        return None
+    weight, _, partner = min(edges, key=lambda e: (-e[0], -e[1], e[2]))
+    return partner, weight
 
 
 def edge_rows(graph: nx.Graph) -> list[tuple[str, str, float]]:

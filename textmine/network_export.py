@@ -21,7 +21,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import TextmineError
-from .network import Cooccurrence, edge_rows
+from .network import Cooccurrence, backbone_of, edge_rows
 from .writers import atomic_path, write_csv, write_text, write_xlsx, xml_safe
 
 # Tableau's 20 colours, by community number (community 1 gets the first).
@@ -54,10 +54,11 @@ def community_colour(community: int) -> str:
 
 
 def layout(graph: nx.Graph, *, seed: int) -> dict[str, tuple[float, float]]:
-    """A force-directed layout (Fruchterman–Reingold, weighted by count), seeded, in ±500 units."""
+    """A force-directed layout (Fruchterman–Reingold) of the backbone, weighted by the network's
+    measure, seeded, in ±500 units: the links drawn are the links that place the nodes."""
     if graph.number_of_nodes() == 0:
         return {}
-    positions = nx.spring_layout(graph, weight="count", seed=seed, iterations=100)
+    positions = nx.spring_layout(backbone_of(graph), weight="weight", seed=seed, iterations=200)
     return {n: (round(float(x) * 500, 3), round(float(y) * 500, 3)) for n, (x, y) in positions.items()}
 
 
@@ -202,20 +203,33 @@ def write_all(
     """Every format for one network; returns the layout used, for the pictures."""
     positions = layout(graph, seed=seed)
     stem = prefix or "coword"
-    write_gexf(folder / f"{stem}.gexf", graph, positions=positions)
-    write_graphml(folder / f"{stem}.graphml", graph)
-    write_pajek(folder / f"{stem}.net", graph)
-    write_gephi_csv(folder, graph, prefix=f"{prefix}_" if prefix else "")
-    write_vosviewer(folder, graph, positions, prefix=f"{prefix}_" if prefix else "")
+    files = counts_as_weight(graph)
+    write_gexf(folder / f"{stem}.gexf", files, positions=positions)
+    write_graphml(folder / f"{stem}.graphml", files)
+    write_pajek(folder / f"{stem}.net", files)
+    write_gephi_csv(folder, files, prefix=f"{prefix}_" if prefix else "")
+    write_vosviewer(folder, files, positions, prefix=f"{prefix}_" if prefix else "")
     write_matrix(folder, co, prefix=f"{prefix}_" if prefix else "")
     name = graph.graph.get("name", "all")
     write_text(folder / f"{stem}.html", interactive_html(graph, positions, title=f"共词网络 Co-word network: {name}"))
     return positions
 
 
+def counts_as_weight(graph: nx.Graph) -> nx.Graph:
+    """A copy whose links weigh their co-occurrence count, the reference study's link weight and one
+    every tool's layouts accept (an association measure can be negative); every measure, the
+    disparity α and the backbone flag stay as link attributes, so Gephi can filter on ``backbone``."""
+    files = graph.copy()
+    for _, _, data in files.edges(data=True):
+        data["weight"] = data["count"]
+    return files
+
+
 def interactive_html(graph: nx.Graph, positions: dict[str, tuple[float, float]], *, title: str) -> str:
-    """One self-contained HTML page for a network: zoom and pan, details on hover, search by keyword,
-    and a slider that hides links below a weight. The script is textmine's own, inlined; no CDN."""
+    """One self-contained HTML page for a network: the backbone's links (all links on request), labels
+    placed so that none overlaps another (a label with no free place shows on hover), zoom and pan,
+    details on hover, search by keyword, and a slider that hides links below a weight. The script is
+    textmine's own, inlined; no CDN."""
     import jinja2
 
     from .record import library_versions
@@ -244,13 +258,20 @@ def interactive_html(graph: nx.Graph, positions: dict[str, tuple[float, float]],
             }
         )
     edges = [
-        {"source": u, "target": v, "weight": w, "count": graph.edges[u, v].get("count", w)}
+        {
+            "source": u,
+            "target": v,
+            "weight": w,
+            "count": graph.edges[u, v].get("count", w),
+            "backbone": graph.edges[u, v].get("backbone", 1),
+        }
         for u, v, w in edge_rows(graph)
     ]
     info = graph.graph
     subtitle = (
         f"{graph.number_of_nodes()} 个关键词 keywords · 单元 unit: {info.get('unit', '')} · "
-        f"权重 weight: {info.get('measure', '')} · 社区 communities: {info.get('communities', '')}"
+        f"权重 weight: {info.get('measure', '')} · 骨干 backbone: {info.get('backbone', '')} "
+        f"({info.get('backbone_edges', '')} 条连线 links) · 社区 communities: {info.get('communities', '')}"
     )
     environment = jinja2.Environment(loader=jinja2.PackageLoader("textmine", "templates"), autoescape=True)
     return environment.get_template("network.html.j2").render(
