@@ -1,5 +1,6 @@
 """The K-selection rule on corpora with a known number of planted themes."""
 
+import math
 import random
 
 import numpy as np
@@ -61,7 +62,37 @@ def test_the_rule_is_near_but_not_always_on_the_planted_number_when_themes_are_w
         topic_corpus(documents), list(range(2, 10)), [1, 2, 3], passes=20, iterations=200, chunksize=50, workers=2
     )
     assert selection.chosen in (5, 6, 7)
-    assert selection.chosen == max(selection.scores, key=lambda s: s.c_npmi).k
+    # the rule: the smallest K within one standard error of the best mean C_NPMI whose topics are stable
+    best = max(selection.scores, key=lambda s: s.c_npmi)
+    chosen = next(s for s in selection.scores if s.k == selection.chosen)
+    assert chosen.c_npmi >= best.c_npmi - best.c_npmi_sd / 3**0.5 and chosen.stability >= 0.6
+    assert all(
+        s.c_npmi < best.c_npmi - best.c_npmi_sd / 3**0.5 or s.stability < 0.6
+        for s in selection.scores
+        if s.k < chosen.k
+    )
+
+
+def test_the_one_standard_error_rule_by_hand():
+    from textmine.topic_selection import KScore, choose
+
+    def score(k, c, sd, stability):
+        return KScore(k, c, sd, 0, 0, 0, 0, 0, 0, stability, stability)
+
+    # best: K = 8 (0.30, sd 0.06, SE 0.06 / √3 = 0.0346): K = 6 (0.27) is within it, K = 4 (0.20) is not
+    scores = [score(4, 0.20, 0.01, 0.9), score(6, 0.27, 0.01, 0.8), score(8, 0.30, 0.06, 0.7)]
+    assert choose(scores, seeds=3, min_stability=0.6)[0] == 6
+    # K = 6 unstable: the next K within one SE that is stable, the best itself
+    scores[1] = score(6, 0.27, 0.01, 0.5)
+    assert choose(scores, seeds=3, min_stability=0.6)[0] == 8
+    # nothing stable: the best, and the rule says the topics are not stable
+    k, rule = choose([score(4, 0.2, 0.01, 0.3), score(6, 0.25, 0.01, 0.3)], seeds=3, min_stability=0.6)
+    assert k == 6 and "not stable" in rule
+    # one seed: no standard error, no stability: the best
+    assert (
+        choose([score(4, 0.2, math.nan, math.nan), score(6, 0.25, math.nan, math.nan)], seeds=1, min_stability=0.6)[0]
+        == 6
+    )
 
 
 def test_a_k_at_the_end_of_the_range_is_flagged():

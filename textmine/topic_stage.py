@@ -136,7 +136,17 @@ def _fit(
     settings = {"passes": t.passes, "iterations": t.iterations, "chunksize": t.chunksize}
     done = fits.get(ks, seeds) if fits is not None else {}
     on_fit = fits.put if fits is not None else None
-    selection = sweep(corpus, ks, seeds, workers=workers, fixed=bool(t.k), done=done, on_fit=on_fit, **settings)
+    selection = sweep(
+        corpus,
+        ks,
+        seeds,
+        workers=workers,
+        fixed=bool(t.k),
+        min_stability=t.min_stability,
+        done=done,
+        on_fit=on_fit,
+        **settings,
+    )
     seconds = {"sweep": round(time.perf_counter() - started, 3)}
     started = time.perf_counter()
     lda = fit_lda(corpus, k=selection.chosen, seed=seed, **settings)
