@@ -268,8 +268,11 @@ def test_report_is_self_contained_escaped_and_chinese(runs):
     assert html.count("data:image/png;base64,") == 9
     assert "政策维度 Policy dimensions" in html and "人才工作链 Talent work chain" in html
     assert "样本为 15 份政策文本" in html and "The sample is 15 policy documents" in html
-    assert "两词出现在同一文档中即为共现（二值计数，边权为共现次数" in html  # the methods state the settings used
-    assert "co-occur when they stand in the same document (binary counting)" in html
+    assert (
+        "两词出现在同一文档中即为共现（二值计数，最小共现次数 1），连线以标准化点互信息" in html
+    )  # the methods state the settings used
+    assert "每个关键词保留标准化点互信息最强的 3 条连线作为骨干" in html
+    assert "co-occur when they stand in the same document (binary counting; minimum co-occurrence count 1)" in html
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "## 共词网络 Co-word network" in md and "![network](charts/network.png)" in md
     for chart in (
@@ -353,8 +356,8 @@ def test_a_bad_config_key_is_one_line_and_no_traceback(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "textmine: error: command line: unknown config key 'topics.kk'; known in [topics]: "
-        "chunksize, enabled, iterations, k, k_max, k_min, k_step, max_df, min_df, nmf, passes, relevance_lambda, "
-        "representative, seeds, top_terms"
+        "chunksize, enabled, iterations, k, k_max, k_min, k_step, max_df, min_df, min_stability, nmf, passes, "
+        "relevance_lambda, representative, seeds, top_terms"
     ]
 
 
@@ -485,17 +488,17 @@ def test_documents_selected_by_a_keyword_rule(runs, tmp_path):
         "--no-topics",
         "-q",
         "--set",
-        'corpus.select=["人民政府>=3"]',
+        'corpus.select=["企业>=3"]',
     )
     assert result.returncode == 0, result.stderr
     docs = tokens(out)
-    expected = {d["id"] for d in docs if sum(t == "人民政府" for s in d["sentences"] for t in s) >= 3}
+    expected = {d["id"] for d in docs if sum(t == "企业" for s in d["sentences"] for t in s) >= 3}
     kept = {r["id"] for r in read_csv(tmp_path / "sel" / "tables" / "documents.csv")}
     left_out = {r["id"] for r in read_csv(tmp_path / "sel" / "tables" / "selection.csv")}
     assert kept == expected and left_out == {d["id"] for d in docs} - expected and kept
     record = json.loads((tmp_path / "sel" / "run.json").read_text(encoding="utf-8"))
     assert record["counts"]["documents_analysed"] == len(expected)
-    assert record["counts"]["selection"]["rules"] == ["人民政府>=3"]
+    assert record["counts"]["selection"]["rules"] == ["企业>=3"]
 
 
 def test_compare_by_city_and_period_recounted_from_tokens(runs, tmp_path):
@@ -545,3 +548,45 @@ def test_compare_by_city_and_period_recounted_from_tokens(runs, tmp_path):
     )  # texts from the earlier run's cache
     report = (tmp_path / "cmp" / "report.html").read_text(encoding="utf-8")
     assert "随时间的变化 Change over time" in report and f"{rising[0]['term']}" in report
+
+
+def test_drafting_vocabulary_is_reported_apart_and_counted_nowhere_else(runs):
+    out, _, _ = runs
+    drafting = read_csv(out / "tables" / "drafting_terms.csv")
+    words = {r["term"] for r in drafting}
+    assert {"依法", "违反", "人民政府"} <= words  # on the shipped list, and in the subset's regulations
+    assert all(r["rule"] in ("list", "document share", "list, document share") for r in drafting)
+    counted = Counter(t for d in tokens(out) for s in d["sentences"] for t in s)
+    assert not words & set(counted)
+    assert not words & {r["keyword"] for r in read_csv(out / "tables" / "top_keywords.csv")}
+    assert not words & {r["term"] for r in read_csv(out / "tables" / "distinctive_terms.csv")}
+    assert not words & {r["Id"] for r in read_csv(out / "network" / "nodes.csv")}
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["counts"]["drafting"]["terms"] == len(drafting)
+    assert record["counts"]["drafting"]["tokens"] == sum(int(r["freq"]) for r in drafting)
+    assert record["counts"]["tokens"] == sum(counted.values())
+    assert record["counts"]["numerals_dropped"]["tokens"] > 0
+    assert not any(re.fullmatch(r"[一二三四五六七八九十百千两]+(万元|日|倍)|万元", t) for t in counted)
+    assert any(r["kind"] == "drafting" and r["file"] == "textmine:data/drafting.txt" for r in record["resources"])
+
+
+def test_network_structure_is_read_on_the_backbone_against_its_null(runs):
+    out, _, _ = runs
+    rows = {r["group"]: r for r in read_csv(out / "tables" / "network_structure.csv")}
+    assert set(rows) == {"all", "beijing", "guangzhou", "shanghai", "shenzhen"}
+    edges = read_csv(out / "network" / "edges.csv")
+    backbone = [e for e in edges if e["backbone"] == "1"]
+    assert int(rows["all"]["backbone_links"]) == len(backbone) < len(edges)
+    # each node keeps its 3 strongest links by NPMI: every node has at least one backbone link
+    degree = Counter(x for e in backbone for x in (e["Source"], e["Target"]))
+    assert {r["Id"] for r in read_csv(out / "network" / "nodes.csv")} == set(degree)
+    assert all(int(r["degree"]) == degree[r["Id"]] for r in read_csv(out / "network" / "nodes.csv"))
+    p = float(rows["all"]["modularity_p"])
+    assert 1 / 50 <= p <= 1 and rows["all"]["reading"]
+    links = read_csv(out / "tables" / "strongest_links.csv")
+    npmi = {(e["Source"], e["Target"]): float(e["npmi"]) for e in edges if e["npmi"]}
+    for row in links[:10]:
+        best = max(v for (u, w), v in npmi.items() if row["keyword"] in (u, w))
+        assert float(row["npmi"]) == pytest.approx(best)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert rows["all"]["reading"].split(";")[0] in html  # the report says what the structure allows

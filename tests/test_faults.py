@@ -49,7 +49,7 @@ def test_a_six_document_corpus_fits_the_topics_the_data_allows(tmp_path):
     assert result.returncode == 0, result.stderr  # was: ValueError from scikit-learn's NMF, no outputs
     assert result.stderr == ""  # no library warning either (was: scipy's ConstantInputWarning)
     note = (
-        "K = 4..20 asked, K = 4..6 fitted: the data has 34 terms and 6 documents holding them after filtering "
+        "K = 4..20 asked, K = 4..6 fitted: the data has 28 terms and 6 documents holding them after filtering "
         "(topics.min_df=3, topics.max_df=0.5; 6 documents in all), and K cannot exceed either"
     )
     record = json.loads((out / "run.json").read_text("utf-8"))

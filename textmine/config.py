@@ -105,16 +105,38 @@ class SegmentConfig:
     pos_keep: list[str] = _opt(
         [], "parts of speech kept, as jieba tags or patterns (e.g. n*, v, vn, i, l); empty = all"
     )
-    shipped_lists: bool = _opt(True, "use textmine's policy dictionary, stopwords and synonyms")
+    shipped_lists: bool = _opt(
+        True, "use textmine's policy dictionary, stopwords, synonyms and drafting-vocabulary list"
+    )
     user_dicts: list[str] = _opt([], "extra user dictionaries (jieba format: word [freq] [tag] per line)")
     stopwords: list[str] = _opt([], "extra stopword files (one word per line)")
     synonyms: list[str] = _opt([], "extra synonym files (variant<TAB>canonical per line)")
     min_chars: int = _opt(2, "shortest token kept, in characters", min=1)
+    numerals: Literal["drop", "keep"] = _opt(
+        "drop",
+        "numeral-plus-unit tokens (一万元, 万元, 三十日, 五倍): dropped and counted in run.json, or kept as terms",
+    )
 
 
 @dataclass
 class KeywordsConfig:
     top_n: int = _opt(50, "number of top keywords in the keyword tables", min=1)
+    drafting: Literal["apart", "keep"] = _opt(
+        "apart",
+        "drafting vocabulary (依法, 责令, 罚款, 主管部门 …): reported apart and left out of keywords, networks, topics and comparisons, or kept",
+    )
+    drafting_lists: list[str] = _opt(
+        [], "extra drafting-vocabulary lists (one word per line), besides textmine's when segment.shipped_lists"
+    )
+    drafting_df_share: float = _opt(
+        0.8,
+        "a term in at least this share of the documents is drafting vocabulary too; 0 = the lists alone",
+        min=0.0,
+        max=1.0,
+    )
+    drafting_min_documents: int = _opt(
+        10, "the document-share rule applies only to corpora of at least this many documents", min=1
+    )
 
 
 @dataclass
@@ -130,12 +152,34 @@ class NetworkConfig:
         "binary", "binary: a pair counts once per unit holding both; full: every pair of occurrences counts"
     )
     measure: Literal["count", "jaccard", "cosine", "inclusion", "association_strength", "pmi", "npmi"] = _opt(
-        "count", "edge weight: raw count or an association measure (all are written on every edge)"
+        "npmi",
+        "link weight of the backbone, communities and pictures: raw count or an association measure (every measure is written on every link)",
     )
     top_n: int = _opt(50, "number of top keywords that become nodes", min=2)
     rank_by: Literal["freq", "df"] = _opt("freq", "choose the nodes by frequency or by document frequency")
-    min_weight: int = _opt(1, "edges whose raw count is below this are dropped", min=1)
-    top_k: int = _opt(0, "keep only each node's k strongest edges (by the measure); 0 = keep all", min=0)
+    min_weight: int = _opt(1, "links whose raw count is below this are dropped", min=1)
+    backbone: Literal["disparity", "top_k", "none"] = _opt(
+        "top_k",
+        "the links the analysis reads: the disparity filter's significant ones, each node's top_k strongest, or all",
+    )
+    alpha: float = _opt(
+        0.05,
+        "significance level of the disparity filter (Serrano et al. 2009) for backbone = disparity",
+        min=0.0,
+        max=1.0,
+    )
+    top_k: int = _opt(3, "for backbone = top_k: each node's k strongest links (by the measure)", min=1)
+    null_draws: int = _opt(
+        49,
+        "degree-preserving randomisations of each backbone that modularity is compared with; 0 = no comparison",
+        min=0,
+    )
+    readable_density: float = _opt(
+        0.25,
+        "a network linking more than this share of its pairs of keywords is reported as too dense to read",
+        min=0.0,
+        max=1.0,
+    )
     periods: list[str] = _opt(
         [], 'year bands with a network each, like the groups\' (e.g. ["-2017", "2018-2023"]); empty = corpus.periods'
     )
@@ -144,11 +188,21 @@ class NetworkConfig:
 @dataclass
 class TopicsConfig:
     enabled: bool = _opt(True, "fit topic models")
-    k: int = _opt(0, "number of topics; 0 = choose it from k_min..k_max by the highest mean C_NPMI across seeds", min=0)
+    k: int = _opt(
+        0,
+        "number of topics; 0 = choose it from k_min..k_max: the smallest K within one standard error of the best mean C_NPMI whose topics are stable",
+        min=0,
+    )
     k_min: int = _opt(4, "smallest number of topics tried when k = 0", min=2)
     k_max: int = _opt(20, "largest number of topics tried when k = 0", min=2)
     k_step: int = _opt(2, "step between the numbers of topics tried", min=1)
     seeds: int = _opt(3, "seeds fitted per number of topics, for the spread of the scores and the stability", min=1)
+    min_stability: float = _opt(
+        0.6,
+        "a K is chosen only when its topics are this stable across seeds (mean matched top-10 Jaccard)",
+        min=0.0,
+        max=1.0,
+    )
     passes: int = _opt(20, "passes of gensim LDA over the corpus", min=1)
     iterations: int = _opt(200, "gensim LDA iterations per document and pass", min=1)
     chunksize: int = _opt(
@@ -242,6 +296,7 @@ PATH_KEYS = {
     ("segment", "stopwords"),
     ("segment", "synonyms"),
     ("compare", "dimension_schemes"),
+    ("keywords", "drafting_lists"),
 }
 
 

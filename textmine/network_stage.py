@@ -17,7 +17,7 @@ from .corpus import file_sha256
 from .counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
 from .errors import CorpusError
 from .network import strongest_links
-from .outputs import Table, network_tables, publish, write_networks
+from .outputs import links_table, network_tables, publish, write_networks
 from .pipeline import Networks, build_networks
 from .record import library_versions
 from .writers import write_csv, write_json, write_xlsx
@@ -54,13 +54,9 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
 
     def build(staging: Path) -> None:
         positions = write_networks(staging, networks, seed=config.run.seed)
-        links = Table(
-            "strongest_links",
-            "Keyword | frequency | strongest associated keyword | weight",
-            ["keyword", "freq", "strongest_associated_keyword", "weight"],
-            [[x.keyword, x.freq, x.partner or "", x.weight] for x in strongest_links(networks.graphs["all"])],
-        )
-        tables = [links, *network_tables(networks)]
+        graph = networks.graphs["all"]
+        links = links_table(strongest_links(graph), graph.graph)
+        tables = [links, *network_tables(networks, readable_density=config.network.readable_density)]
         for table in tables:
             write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
         write_xlsx(staging / "networks.xlsx", {t.name: (t.header, t.rows) for t in tables})

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .corpus import Corpus, Skipped
     from .duplicates import DuplicateCluster
+    from .network import StrongestLink
     from .pipeline import Networks, ReadDocument, RunResult, Stages
 
 
@@ -100,9 +101,10 @@ def build_tables(result: "RunResult") -> list[Table]:
         ),
         *extraction_tables(result.read, result.skipped, result.duplicates, result.dropped, timing=False),
         version_table(result),
+        drafting_table(result),
         Table(
             "top_keywords",
-            f"Top {cfg.keywords.top_n} keywords of the corpus",
+            f"Top {cfg.keywords.top_n} keywords of the corpus, by frequency (ties: document frequency, then term)",
             ["rank", "keyword", "freq", "df", "per_10k", "doc_share"],
             [
                 [i, t.term, t.freq, t.df, t.per_10k, t.doc_share]
@@ -111,7 +113,7 @@ def build_tables(result: "RunResult") -> list[Table]:
         ),
         Table(
             "keywords_by_group",
-            f"Top {cfg.keywords.top_n} keywords of each group",
+            f"Top {cfg.keywords.top_n} keywords of each group, by frequency (ties: document frequency, then term)",
             ["group", "rank", "keyword", "freq", "df", "per_10k", "doc_share", "caution"],
             [
                 [g, i, t.term, t.freq, t.df, t.per_10k, t.doc_share, result.caution.get(g, "")]
@@ -131,16 +133,12 @@ def build_tables(result: "RunResult") -> list[Table]:
             ["term", "freq", "df", "per_10k", "doc_share", *[f"{g} freq" for g in groups]],
             _all_frequencies(result),
         ),
-        Table(
-            "strongest_links",
-            "Keyword | frequency | strongest associated keyword | weight (documents shared)",
-            ["keyword", "freq", "strongest_associated_keyword", "weight"],
-            [[link.keyword, link.freq, link.partner or "", link.weight] for link in result.links],
-        ),
-        *network_tables(result.networks),
+        links_table(result.links, result.networks.graphs["all"].graph),
+        *network_tables(result.networks, readable_density=cfg.network.readable_density),
         Table(
             "distinctive_terms",
-            "Terms most distinctive of each group against the others (weighted log-odds z; G², BH q, log ratio, DP)",
+            "Terms most distinctive of each group against the others (weighted log-odds z; G², BH q, log ratio, DP), "
+            "by z (ties: term)",
             ["group", "rank", *_KEYNESS, "caution"],
             [
                 [t.group, i, *[getattr(t, c) for c in _KEYNESS], result.caution.get(t.group, "")]
@@ -150,7 +148,7 @@ def build_tables(result: "RunResult") -> list[Table]:
         ),
         Table(
             "pairwise_terms",
-            "Terms each group uses more than each other group (ordered pairs; same statistics)",
+            "Terms each group uses more than each other group (ordered pairs; same statistics), by z (ties: term)",
             ["group", "against", "rank", *_KEYNESS, "caution"],
             [
                 [
@@ -219,6 +217,23 @@ def version_table(result: "RunResult") -> Table:
     )
 
 
+def drafting_table(result: "RunResult") -> Table:
+    """The drafting vocabulary found: frequency, documents, and the rule that listed each term."""
+    k = result.config.keywords
+    how = (
+        "reported apart, not counted in keywords, networks, topics or comparisons" if k.drafting == "apart" else "kept"
+    )
+    return Table(
+        "drafting_terms",
+        f"Drafting vocabulary (keywords.drafting = {k.drafting}: {how}); most frequent first",
+        ["term", "freq", "df", "doc_share", "share_of_tokens", "rule"],
+        [
+            [t.term, t.freq, t.df, t.doc_share, round(t.freq / result.drafting.tokens, 6), t.rule]
+            for t in result.drafting.terms
+        ],
+    )
+
+
 def document_info(result: "RunResult") -> dict[str, tuple[str, int | None, str]]:
     """Each analysed document's group, year and title."""
     titles = {r.document.id: r.document.meta.get("title", "") for r in result.read}
@@ -275,12 +290,57 @@ def change_table(changes: list["Change"], min_documents: int) -> Table:
     )
 
 
-def network_tables(networks: "Networks") -> list[Table]:
-    """Edges with every measure, nodes with every measure, and communities, for the corpus and each group."""
+def links_table(links: list["StrongestLink"], info: dict[str, Any]) -> Table:
+    """The reference study's table — keyword, frequency, strongest associated keyword and the count —
+    with the strongest partner by the network's association measure beside it."""
+    measure = info.get("measure", "count")
+    return Table(
+        "strongest_links",
+        f"Keyword | frequency | strongest associated keyword by co-occurrence count ({info.get('unit', '')}s shared) "
+        f"and by {measure}; ties: the more frequent partner, then by term",
+        ["keyword", "freq", "strongest_associated_keyword", "weight", f"strongest_by_{measure}", measure],
+        [
+            [
+                x.keyword,
+                x.freq,
+                x.partner or "",
+                x.weight,
+                x.associated or "",
+                "" if x.association is None else x.association,
+            ]
+            for x in links
+        ],
+    )
+
+
+def structure_verdict(info: dict[str, Any], readable_density: float) -> str:
+    """What a network's densities and modularity against its null allow a reader to say, in one line."""
+    parts = []
+    if info.get("density", 0) > readable_density:
+        parts.append(f"too dense to read whole ({info['density']:.0%} of pairs linked); read the backbone")
+    if info.get("backbone_density", 0) > readable_density:
+        parts.append(f"backbone too dense to read ({info['backbone_density']:.0%} of pairs linked)")
+    p = info.get("modularity_p", "")
+    if p == "":
+        parts.append("modularity not compared with a null (network.null_draws = 0)")
+    elif p < 0.05 and info["modularity"] > info["null_modularity_mean"]:
+        parts.append(
+            f"communities beyond chance (Q {info['modularity']:.3f} vs null {info['null_modularity_mean']:.3f}, p = {p:.2g})"
+        )
+    else:
+        parts.append(
+            f"communities not beyond chance (Q {info['modularity']:.3f} vs null {info['null_modularity_mean']:.3f}, p = {p:.2g})"
+        )
+    return "; ".join(parts)
+
+
+def network_tables(networks: "Networks", *, readable_density: float) -> list[Table]:
+    """Edges with every measure, nodes with every measure, communities, and each network's structure
+    against its null, for the corpus and each group."""
     graphs = networks.graphs
     measures = list(MEASURES)
     edges = [
-        [name, u, v, *[graph.edges[u, v].get(m, "") for m in measures]]
+        [name, u, v, *[graph.edges[u, v].get(m, "") for m in [*measures, "disparity", "backbone"]]]
         for name, graph in graphs.items()
         for u, v, _ in edge_rows(graph)
     ]
@@ -302,11 +362,34 @@ def network_tables(networks: "Networks") -> list[Table]:
         ]
     unit = graphs["all"].graph
     how = f"unit {unit['unit']}, {unit['counting']} counting, weight = {unit['measure']}"
+    spine = {
+        "disparity": f"disparity filter, alpha {unit['alpha']}",
+        "top_k": f"each node's {unit['top_k']} strongest links",
+        "none": "every link",
+    }[unit["backbone"]]
+    structure = [
+        [
+            name,
+            sum(1 for _, occurs in graph.nodes(data="occurs", default=True) if occurs),
+            graph.number_of_edges(),
+            info["density"],
+            info["backbone_edges"],
+            info["backbone_density"],
+            info["communities"],
+            info["modularity"],
+            info["null_modularity_mean"],
+            info["null_modularity_sd"],
+            info["modularity_p"],
+            structure_verdict(info, readable_density),
+        ]
+        for name, graph in graphs.items()
+        for info in [graph.graph]
+    ]
     return [
         Table(
             "network_edges",
-            f"Co-word network edges ({how}; min count {unit['min_weight']}, top k {unit['top_k'] or 'all'})",
-            ["group", "source", "target", *measures],
+            f"Co-word network edges ({how}; min count {unit['min_weight']}; backbone: {spine}; backbone = 1 marks its links)",
+            ["group", "source", "target", *measures, "disparity", "backbone"],
             edges,
         ),
         Table(
@@ -316,8 +399,29 @@ def network_tables(networks: "Networks") -> list[Table]:
             nodes,
         ),
         Table(
+            "network_structure",
+            f"Each network's density, its backbone ({spine}) and its communities' modularity against "
+            f"{unit['null_draws']} degree-preserving randomisations (p = (1 + #null Q >= Q) / (1 + draws)); "
+            f"a network linking more than {readable_density:.0%} of its pairs is too dense to read",
+            [
+                "group",
+                "keywords",
+                "links",
+                "density",
+                "backbone_links",
+                "backbone_density",
+                "communities",
+                "modularity",
+                "null_modularity_mean",
+                "null_modularity_sd",
+                "modularity_p",
+                "reading",
+            ],
+            structure,
+        ),
+        Table(
             "communities",
-            "Communities (Louvain on association strength, seeded): size, modularity, top members",
+            f"Communities (Louvain on the backbone weighted by {unit['measure']}, seeded): size, modularity, top members",
             ["group", "community", "size", "modularity", "top_members"],
             communities,
         ),

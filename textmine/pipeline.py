@@ -49,6 +49,7 @@ from .counting import (
     keyword_tables_by_group,
 )
 from .dimensions import DocumentScore, GroupScore, Scheme, read_scheme, score
+from .drafting import Drafting, find_drafting, without_columns, without_terms
 from .duplicates import DuplicateCluster, find_duplicates
 from .errors import AnalysisError, ExtractionError
 from .extract import Extracted, extract_file
@@ -56,7 +57,7 @@ from .grouping import DERIVED, group_name, parse_group_by, period_of, year_bands
 from .metadata import policy_metadata
 from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
 from .network_analysis import annotate, compare_groups
-from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon, with_terms
+from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon, with_drafting, with_terms
 from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .selection import parse_rules, select
@@ -90,6 +91,7 @@ class RunResult:
     lexicon: Lexicon
     tokenized: list[TokenizedDocument]
     dtm: DocTermMatrix
+    drafting: Drafting  # the drafting vocabulary found, set apart unless keywords.drafting = "keep"
     keywords: KeywordTable
     keywords_by_group: dict[str, KeywordTable]
     network: nx.Graph
@@ -104,6 +106,7 @@ class RunResult:
     merges: Counter[tuple[str, str]] = field(
         default_factory=Counter
     )  # synonym merges applied: (variant, canonical) -> n
+    numerals: Counter[str] = field(default_factory=Counter)  # numeral-plus-unit tokens dropped: token -> n
     synonym_candidates: list = field(default_factory=list)  # SynonymCandidate pairs worth a look
     networks: Networks | None = None
     pairwise: dict[tuple[str, str], list[DistinctiveTerm]] = field(default_factory=dict)
@@ -246,6 +249,17 @@ def run(
 
     with stages.stage("count"):
         dtm = doc_term_matrix(tokenized)
+        k = config.keywords
+        drafting = find_drafting(
+            dtm,
+            lexicon.drafting,
+            df_share=k.drafting_df_share,
+            min_documents=k.drafting_min_documents,
+            protected=frozenset(t for sc in schemes for t in sc.terms),
+        )
+        if k.drafting == "apart":
+            tokenized = without_terms(tokenized, drafting.words)
+            dtm = without_columns(dtm, drafting.words)
         keywords = keyword_table(dtm)
         by_group = keyword_tables_by_group(dtm)
     with stages.stage("network"):
@@ -288,6 +302,7 @@ def run(
         lexicon=lexicon,
         tokenized=tokenized,
         dtm=dtm,
+        drafting=drafting,
         keywords=keywords,
         keywords_by_group=by_group,
         network=graph,
@@ -300,6 +315,7 @@ def run(
         dropped=dropped,
         dictionary=segmented.dictionary,
         merges=segmented.merges,
+        numerals=segmented.numerals,
         synonym_candidates=synonym_candidates(tokenized, known=lexicon.synonyms),
         networks=networks,
         pairwise=pairwise,
@@ -375,10 +391,12 @@ def build_networks(
             freq={t.term: t.freq for t in table.terms},
             measure=n.measure,
             min_weight=n.min_weight,
+            backbone=n.backbone,
+            alpha=n.alpha,
             top_k=n.top_k,
             name=name,
         )
-        annotate(graph, seed=config.run.seed)
+        annotate(graph, seed=config.run.seed, null_draws=n.null_draws)
         graphs[name], matrices[name] = graph, co
     periods = {name: graphs[name] for name in bands}
     small = frozenset(g for g, t in by_group.items() if t.documents < config.compare.min_documents)
@@ -450,7 +468,7 @@ def schemes_and_lexicon(config: Config) -> tuple[list[Scheme], Lexicon]:
     files = dimension_scheme_files(config.compare)
     schemes = [read_scheme(path) for path in files]
     lexicon = with_terms(load_lexicon(config.segment), {t for s in schemes for t in s.terms}, files, "dimensions")
-    return schemes, lexicon
+    return schemes, with_drafting(lexicon, config.keywords, shipped=config.segment.shipped_lists)
 
 
 def _read_corpus(
@@ -652,6 +670,7 @@ class Segmented:
     documents: list[TokenizedDocument]
     merges: Counter[tuple[str, str]]
     dictionary: SelfTest
+    numerals: Counter[str]  # numeral-plus-unit tokens dropped (segment.numerals = "drop")
 
 
 def segment_corpus(
@@ -679,13 +698,15 @@ def segment_corpus(
             if cache:
                 cache.put(digests[i], outcome.value)
     merges: Counter[tuple[str, str]] = Counter()
+    numerals: Counter[str] = Counter()
     documents = []
     for i, r in enumerate(read):
         result = done[i]
         merges.update(result.merged)
+        numerals.update(result.numerals)
         documents.append(
             TokenizedDocument(
                 r.document.id, r.document.group, r.document.year, result.sentences, result.paragraphs, result.articles
             )
         )
-    return Segmented(documents, merges, dictionary)
+    return Segmented(documents, merges, dictionary, numerals)

@@ -159,6 +159,19 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
         else [],
     }
     record["counts"]["synonym_merges"] = sum(result.merges.values())
+    record["counts"]["numerals_dropped"] = {
+        "tokens": sum(result.numerals.values()),
+        "distinct": len(result.numerals),
+        "most_frequent": [[t, n] for t, n in sorted(result.numerals.items(), key=lambda kv: (-kv[1], kv[0]))[:20]],
+    }
+    d = result.drafting
+    record["counts"]["drafting"] = {
+        "treatment": result.config.keywords.drafting,
+        "terms": len(d.terms),
+        "tokens": d.drafting_tokens,
+        "share_of_tokens": round(d.share, 4),
+        "document_share_rule": d.df_rule,
+    }
     record["resources"] = [
         {"kind": kind, "file": display_name(path), "sha256": digest} for kind, path, digest in result.lexicon.files
     ]

@@ -71,7 +71,7 @@ _MEASURE_ZH = {
     "inclusion": "包含指数",
     "association_strength": "关联强度（观测/期望共现，N·c/(sᵢsⱼ)，van Eck & Waltman, 2009）",
     "pmi": "点互信息（PMI）",
-    "npmi": "标准化点互信息（NPMI）",
+    "npmi": "标准化点互信息（NPMI，Bouma, 2009）",
 }
 _MEASURE_EN = {
     "count": "the number of co-occurrences",
@@ -80,7 +80,7 @@ _MEASURE_EN = {
     "inclusion": "the inclusion index",
     "association_strength": "association strength (observed over expected co-occurrence, N·c/(s_i s_j); van Eck & Waltman 2009)",
     "pmi": "pointwise mutual information",
-    "npmi": "normalised pointwise mutual information",
+    "npmi": "normalised pointwise mutual information (NPMI; Bouma 2009)",
 }
 
 
@@ -125,6 +125,8 @@ def methods(result: "RunResult") -> dict[str, str]:
     else:
         test_zh = "未做文档层面检验（compare.resamples = 0），z 为词次层面的统计。"
         test_en = " No document-level test was made (compare.resamples = 0): z is a token-level statistic."
+    drafting_zh, drafting_en = _drafting_sentences(result)
+    network_zh, network_en = _network_sentences(result)
     groups_zh = "、".join(f"{g} {t.documents} 篇" for g, t in result.keywords_by_group.items())
     groups_en = ", ".join(f"{g} {t.documents}" for g, t in result.keywords_by_group.items())
     hmm_zh = "启用 HMM 新词识别" if c.segment.hmm else "不启用 HMM"
@@ -140,11 +142,12 @@ def methods(result: "RunResult") -> dict[str, str]:
         else:
             chosen_zh = (
                 f"在 K={ks[0]}–{ks[-1]}（步长 {t.k_step}）之间每个 K 以 {seeds} 个随机种子各拟合一次（留出每第十篇文档计算困惑度），"
-                f"取各种子平均 C_NPMI 一致性最高的 K={sel.chosen}"
+                f"按“一个标准误”规则选 K={sel.chosen}：平均 C_NPMI 与最高者相差不超过其一个标准误、且跨种子主题稳定性不低于 "
+                f"{t.min_stability} 的最小 K（Breiman 等，1984）{'；无满足稳定性要求的 K，取 C_NPMI 最高者，主题跨种子不稳定' if 'not stable' in sel.rule else ''}"
             )
             chosen_en = (
                 f"K = {sel.chosen} was chosen from K = {ks[0]}–{ks[-1]} (step {t.k_step}), each fitted with {seeds} seeds on 90 % of "
-                f"the documents, as the K with the highest mean C_NPMI coherence across seeds"
+                f"the documents, by the rule: {sel.rule} (the one-standard-error rule, Breiman et al. 1984)"
             )
         score = next(x for x in sel.scores if x.k == sel.chosen)
         stable_zh = (
@@ -175,11 +178,10 @@ def methods(result: "RunResult") -> dict[str, str]:
         f"采用 {engine} 分词（{hmm_zh}），加载用户词典 {n_policy + n_dimension} 条（政策术语 {n_policy} 条、政策维度词 "
         f"{n_dimension} 条），去除通用停用词与政策套话共 {n_stop} 个，同义词表 {n_syn} 组中有 {n_fired} 组实际合并（共 "
         f"{n_merges:,} 处），保留不少于 {c.segment.min_chars} 个字且含汉字的词，共得到 {result.n_tokens:,} 个词次、"
-        f"{len(result.dtm.vocab):,} 个词型。以词频前 {c.network.top_n} 的关键词构建共词网络，{_UNIT_ZH[c.network.unit]}"
-        f"（{'二值' if c.network.counting == 'binary' else '全'}计数，边权为{_MEASURE_ZH[c.network.measure]}，最小共现次数 "
-        f"{c.network.min_weight}{f'，每个节点保留最强的 {c.network.top_k} 条边' if c.network.top_k else ''}），"
-        f"以 Louvain 算法划分社区（随机种子 {c.run.seed}）。关键词按词频排序，同频者按文档频次、再按词序；每个关键词的"
-        f"最强关联词取权重最大者，同权重者取词频较高者、再按词序。{topic_zh}"
+        f"{len(result.dtm.vocab):,} 个词型。{drafting_zh}以词频前 {c.network.top_n} 的关键词构建共词网络，{_UNIT_ZH[c.network.unit]}"
+        f"（{'二值' if c.network.counting == 'binary' else '全'}计数，最小共现次数 {c.network.min_weight}），"
+        f"{network_zh}关键词按词频排序，同频者按文档频次、再按词序；每个关键词的"
+        f"最强关联词按共现次数与按{_MEASURE_ZH[c.network.measure].split('（')[0]}各取最大者，同值者取词频较高者、再按词序。{topic_zh}"
         f"各组特征词以带信息性狄利克雷先验的加权对数优势比排序（Monroe 等，2008；α₀ = {c.compare.prior_scale:g}，"
         f"仅检验全语料出现不少于 {c.compare.min_freq} 次的词）。{test_zh}"
     )
@@ -191,18 +193,79 @@ def methods(result: "RunResult") -> dict[str, str]:
         f"with a user dictionary of {n_policy + n_dimension} entries ({n_policy} policy terms, {n_dimension} policy-dimension "
         f"terms); {n_stop} general stopwords and policy boilerplate terms were removed, and {n_fired} of the {n_syn} synonym "
         f"pairs listed merged something ({n_merges:,} tokens), keeping words of {c.segment.min_chars} or more characters that contain a "
-        f"Han character: {result.n_tokens:,} tokens of {len(result.dtm.vocab):,} distinct terms. The co-word network links "
+        f"Han character: {result.n_tokens:,} tokens of {len(result.dtm.vocab):,} distinct terms. {drafting_en}The co-word network links "
         f"the {c.network.top_n} most frequent keywords: two keywords co-occur when they stand in the same "
         f"{c.network.unit if c.network.unit != 'window' else f'window of {c.network.window} tokens'} ({c.network.counting} "
-        f"counting), links are weighted by {_MEASURE_EN[c.network.measure]} (minimum co-occurrence count "
-        f"{c.network.min_weight}{f', each node keeping its {c.network.top_k} strongest links' if c.network.top_k else ''}), "
-        f"and communities are Louvain's (seed {c.run.seed}). Keywords are ranked by frequency, ties by document frequency, "
-        f"then by term; a keyword's strongest associated keyword is its heaviest link, ties going to the more frequent "
-        f"partner, then by term. {topic_en}Terms distinctive of each group were ranked by the weighted log-odds ratio "
+        f"counting; minimum co-occurrence count {c.network.min_weight}). {network_en}Keywords are ranked by frequency, ties by document frequency, "
+        f"then by term; a keyword's strongest associated keyword is its link with the highest count, and beside it the "
+        f"one with the highest {c.network.measure}, ties going to the more frequent partner, then by term. {topic_en}Terms distinctive of each group were ranked by the weighted log-odds ratio "
         f"with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008; alpha_0 = {c.compare.prior_scale:g}; terms "
         f"with at least {c.compare.min_freq} occurrences), each group against the others.{test_en}"
     )
     return {"zh": zh, "en": en}
+
+
+def _network_sentences(result: "RunResult") -> tuple[str, str]:
+    """How the backbone, communities and their null were made, and what they show, in Chinese and English."""
+    n, seed = result.config.network, result.config.run.seed
+    measure_zh, measure_en = _MEASURE_ZH[n.measure], _MEASURE_EN[n.measure]
+    rule_zh = {
+        "disparity": f"以差异性过滤（disparity filter，Serrano 等，2009；α = {n.alpha}）提取骨干",
+        "top_k": f"每个关键词保留{measure_zh.split('（')[0]}最强的 {n.top_k} 条连线作为骨干",
+        "none": "以全部连线为骨干",
+    }[n.backbone]
+    rule_en = {
+        "disparity": f"its backbone is the disparity filter's (Serrano, Boguñá & Vespignani 2009; alpha = {n.alpha})",
+        "top_k": f"its backbone is each keyword's {n.top_k} strongest links",
+        "none": "its backbone is every link",
+    }[n.backbone]
+    zh = f"连线以{measure_zh}标准化，{rule_zh}；社区划分（Louvain，随机种子 {seed}）与中心性均在骨干上计算" + (
+        f"，模块度与 {n.null_draws} 个保持度序列的随机重连网络（Maslov & Sneppen, 2002；权重随机置换）比较，"
+        f"p = (1 + 随机网络模块度不低于观测值的个数)/(1 + {n.null_draws})。"
+        if n.null_draws
+        else "。"
+    )
+    en = (
+        f"Links are normalised by {measure_en}; {rule_en}, and communities (Louvain, seed {seed}) and centralities are "
+        f"computed on it"
+        + (
+            f", the modularity being compared with {n.null_draws} degree-preserving rewirings of the backbone (Maslov & "
+            f"Sneppen 2002) with its weights shuffled: p = (1 + rewirings with a modularity at least as high) / "
+            f"(1 + {n.null_draws}). "
+            if n.null_draws
+            else ". "
+        )
+    )
+    return zh, en
+
+
+def _drafting_sentences(result: "RunResult") -> tuple[str, str]:
+    """What was set apart as drafting vocabulary and dropped as numeral spelling, in Chinese and English."""
+    k, d = result.config.keywords, result.drafting
+    numerals = sum(result.numerals.values())
+    numerals_zh = f"以汉字数字书写的数量词（一万元、三十日等）{numerals:,} 处已删除。" if numerals else ""
+    numerals_en = (
+        f"{numerals:,} numeral-plus-unit tokens (一万元, 三十日 …) were dropped as numeral spelling. "
+        if numerals
+        else ""
+    )
+    if k.drafting == "keep" or not d.terms:
+        return numerals_zh, numerals_en
+    n_list = len(result.lexicon.drafting)
+    rule_zh = f"，以及出现于不少于 {k.drafting_df_share:.0%} 文档的词" if d.df_rule else ""
+    rule_en = f", and the terms in at least {k.drafting_df_share:.0%} of the documents" if d.df_rule else ""
+    zh = (
+        f"法律行政起草用语（依法、责令、罚款、主管部门等：词表 {n_list} 条{rule_zh}）共 {len(d.terms)} 个词、"
+        f"{d.drafting_tokens:,} 个词次（占全部词次的 {d.share:.1%}），单列于 drafting_terms 表，"
+        f"不计入关键词、共词网络、主题与比较（以上词次已不含它们）。{numerals_zh}"
+    )
+    en = (
+        f"Legal-administrative drafting vocabulary (依法, 责令, 罚款, 主管部门 …: a list of {n_list} words{rule_en}), "
+        f"{len(d.terms)} terms and {d.drafting_tokens:,} tokens ({d.share:.1%} of all tokens), is reported apart "
+        f"(tables/drafting_terms.csv) and left out of keywords, networks, topics and comparisons (the token counts above "
+        f"exclude it). {numerals_en}"
+    )
+    return zh, en
 
 
 def _robustness_summary(result: "RunResult") -> list[dict[str, Any]]:
@@ -283,6 +346,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
         "skipped": result.skipped,
         "side_by_side": by_name["side_by_side"],
         "links": by_name["strongest_links"],
+        "structure": by_name["network_structure"],
         "distinctive": result.distinctive,
         "robustness": _robustness_summary(result),
         "change": _change_summary(result),
@@ -357,10 +421,15 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
         "",
         "![network](charts/network.png)",
         "",
-        _md_table(
-            ["关键词 keyword", "频次 frequency", "最强关联词 strongest associated keyword", "权重 weight"],
-            ctx["links"].rows,
-        ),
+        "网络结构 Structure — "
+        + "; ".join(f"**{_md_text(row[0])}**: {_md_text(row[11])}" for row in ctx["structure"].rows)
+        + ".",
+        "",
+        _md_table(ctx["structure"].header, ctx["structure"].rows),
+        "",
+        _md_table(ctx["links"].header, ctx["links"].rows),
+        "",
+        "Ties: the more frequent partner, then by term.",
         "",
         "## 各组特征词 Distinctive terms",
         "",
