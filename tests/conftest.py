@@ -38,6 +38,26 @@ def comparable(text: str) -> str:
     return _IGNORED.sub("", folded)
 
 
+def analysed_tokens(out: Path, *, whole: bool = False) -> list[dict]:
+    """A run's documents from its ``tokens.jsonl`` (the whole segmentation with ``whole``), else as the
+    analysis counts them: the drafting vocabulary its ``tables/drafting_terms.csv`` lists taken out,
+    sentences left empty dropped with their paragraph and article — rebuilt here with plain Python."""
+    import json
+
+    docs = [json.loads(line) for line in (out / "tokens.jsonl").read_text(encoding="utf-8").splitlines()]
+    if whole:
+        return docs
+    with (out / "tables" / "drafting_terms.csv").open(encoding="utf-8-sig", newline="") as fh:
+        drafting = {row["term"] for row in csv.DictReader(fh)}
+    for d in docs:
+        kept = [i for i, s in enumerate(d["sentences"]) if any(t not in drafting for t in s)]
+        for key in ("paragraphs", "articles"):
+            if d.get(key) is not None:
+                d[key] = [d[key][i] for i in kept]
+        d["sentences"] = [[t for t in d["sentences"][i] if t not in drafting] for i in kept]
+    return docs
+
+
 def make_corpus(root: Path, ids: list[str], extra_files: dict[str, bytes] | None = None) -> Path:
     """A corpus folder holding copies of the given four-cities documents and their manifest rows.
 

@@ -19,7 +19,7 @@ import pytest
 
 from textmine.cli import main
 
-from conftest import SUBSET, make_corpus
+from conftest import SUBSET, analysed_tokens, make_corpus
 
 BAD = {"docs/beijing/empty.pdf": b"", "docs/shanghai/portal-page.pdf": b"<!DOCTYPE html><html><body>404</body></html>"}
 TITLE = "<script>alert(1)</script> 四城市"
@@ -61,8 +61,9 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def tokens(out: Path) -> list[dict]:
-    return [json.loads(line) for line in (out / "tokens.jsonl").read_text(encoding="utf-8").splitlines()]
+def tokens(out: Path, *, whole: bool = False) -> list[dict]:
+    """The documents as the analysis counts them (drafting vocabulary out), or ``whole`` as segmented."""
+    return analysed_tokens(out, whole=whole)
 
 
 def test_summary_and_run_record(runs):
@@ -184,7 +185,7 @@ def test_distinctive_terms_recomputed_from_tokens(runs):
 
 def test_dimension_scores_recomputed_from_tokens(runs):
     out, _, _ = runs
-    docs = tokens(out)
+    docs = tokens(out, whole=True)  # a scheme counts every term it names, drafting or not
     rows = read_csv(out / "tables" / "dimension_scores.csv")
     terms = ["资金", "资助", "经费", "专项资金", "培训", "人才培养", "基础设施", "信息服务", "公共服务平台", "技术支持"]
     for group in ("beijing", "shanghai"):
@@ -556,18 +557,30 @@ def test_drafting_vocabulary_is_reported_apart_and_counted_nowhere_else(runs):
     words = {r["term"] for r in drafting}
     assert {"依法", "违反", "人民政府"} <= words  # on the shipped list, and in the subset's regulations
     assert all(r["rule"] in ("list", "document share", "list, document share") for r in drafting)
-    counted = Counter(t for d in tokens(out) for s in d["sentences"] for t in s)
-    assert not words & set(counted)
+    # the drafting table recounted from the whole segmentation, and the document-share rule by hand
+    whole = tokens(out, whole=True)
+    tf = Counter(t for d in whole for s in d["sentences"] for t in s)
+    df = Counter(t for d in whole for t in {t for s in d["sentences"] for t in s})
+    assert {r["term"]: (int(r["freq"]), int(r["df"])) for r in drafting} == {w: (tf[w], df[w]) for w in words}
+    shared = {t for t, n in df.items() if n >= 0.8 * len(whole)}
+    assert {r["term"] for r in drafting if "document share" in r["rule"]} == shared
     assert not words & {r["keyword"] for r in read_csv(out / "tables" / "top_keywords.csv")}
+    assert not words & {r["term"] for r in read_csv(out / "tables" / "frequencies.csv")}
     assert not words & {r["term"] for r in read_csv(out / "tables" / "distinctive_terms.csv")}
     assert not words & {r["Id"] for r in read_csv(out / "network" / "nodes.csv")}
+    assert not words & {r["term"] for r in read_csv(out / "tables" / "topic_terms.csv")}
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert record["counts"]["drafting"]["terms"] == len(drafting)
     assert record["counts"]["drafting"]["tokens"] == sum(int(r["freq"]) for r in drafting)
-    assert record["counts"]["tokens"] == sum(counted.values())
+    assert record["counts"]["tokens"] == sum(tf.values()) - record["counts"]["drafting"]["tokens"]
     assert record["counts"]["numerals_dropped"]["tokens"] > 0
-    assert not any(re.fullmatch(r"[一二三四五六七八九十百千两]+(万元|日|倍)|万元", t) for t in counted)
+    assert not any(re.fullmatch(r"[一二三四五六七八九十百千两]+(万元|日|倍)|万元", t) for t in tf)
     assert any(r["kind"] == "drafting" and r["file"] == "textmine:data/drafting.txt" for r in record["resources"])
+    top = max(drafting, key=lambda r: (int(r["freq"]), r["term"]))["term"]
+    for report in ("report.html", "report.md"):
+        text = (out / report).read_text(encoding="utf-8")
+        assert f"Drafting vocabulary, reported apart and not counted above: {len(drafting)} terms" in text
+        assert top in text.split("Drafting vocabulary")[1][:200]
 
 
 def test_network_structure_is_read_on_the_backbone_against_its_null(runs):

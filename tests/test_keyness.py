@@ -4,7 +4,6 @@ BH against scipy, p-values printed with sense, and the whole test recounted from
 from __future__ import annotations
 
 import csv
-import json
 import math
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from textmine.counting import TokenizedDocument, doc_term_matrix
 from textmine.report import pvalue
 from textmine.resampling import permutation_p, rates
 
-from conftest import FOUR_CITIES_TRUTH
+from conftest import FOUR_CITIES_TRUTH, analysed_tokens
 
 
 def test_exact_permutation_p_enumerated_by_hand():
@@ -129,7 +128,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def test_document_level_evidence_recounted_from_tokens(larger_run):
-    docs = [json.loads(line) for line in (larger_run / "tokens.jsonl").open(encoding="utf-8")]
+    docs = analysed_tokens(larger_run)
     counts = [Counter(t for s in d["sentences"] for t in s) for d in docs]
     lengths = np.array([sum(c.values()) for c in counts], dtype=float)
     groups = np.array([d["group"] for d in docs])

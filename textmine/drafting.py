@@ -13,14 +13,14 @@ A term is drafting vocabulary when
   user's ``keywords.drafting_lists``; or
 - it stands in at least ``keywords.drafting_df_share`` of the documents, in a corpus of at least
   ``keywords.drafting_min_documents`` documents (in a handful of documents nearly every word is
-  shared, and the share says nothing);
-
-and no dimension scheme names it (a term a scheme counts is policy vocabulary by the user's choice).
+  shared, and the share says nothing).
 
 With ``keywords.drafting = "apart"`` these terms leave the tokens that keyword tables, networks,
-topics and comparisons count (as stopwords do), and the run reports them in a table of their own
-with their frequency, document frequency and the rule that listed them; ``"keep"`` counts them with
-the rest. Pure computation.
+topics and comparisons count (as stopwords do: a window of co-occurrence spans the tokens left), and
+the run reports them in a table of their own with their frequency, document frequency and the rule
+that listed them; ``"keep"`` counts them with the rest. The segmentation itself (``tokens.jsonl``)
+keeps them, and dimension schemes count every term they name, drafting or not (a scheme that names
+法规 counts it). Pure computation.
 """
 
 from __future__ import annotations
@@ -65,17 +65,9 @@ class Drafting:
         return self.drafting_tokens / self.tokens if self.tokens else 0.0
 
 
-def find_drafting(
-    dtm: DocTermMatrix,
-    listed: frozenset[str],
-    *,
-    df_share: float,
-    min_documents: int,
-    protected: frozenset[str] = frozenset(),
-) -> Drafting:
+def find_drafting(dtm: DocTermMatrix, listed: frozenset[str], *, df_share: float, min_documents: int) -> Drafting:
     """The terms of ``dtm`` that are on a drafting list (``listed``) or stand in at least ``df_share``
-    of its documents (when it has ``min_documents`` or more, and ``df_share`` > 0). A term in
-    ``protected`` (one a dimension scheme names) is policy vocabulary by the user's choice, never drafting."""
+    of its documents (when it has ``min_documents`` or more, and ``df_share`` > 0)."""
     tf = np.asarray(dtm.counts.sum(axis=0)).ravel()
     df = np.asarray((dtm.counts > 0).sum(axis=0)).ravel()
     n = dtm.counts.shape[0]
@@ -83,8 +75,6 @@ def find_drafting(
     found = []
     for j, term in enumerate(dtm.vocab):
         rules = []
-        if term in protected:
-            continue
         if term in listed:
             rules.append("list")
         if df_rule and df[j] >= df_share * n:

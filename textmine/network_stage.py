@@ -14,12 +14,13 @@ from pathlib import Path
 from . import charts
 from .config import Config
 from .corpus import file_sha256
-from .counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
+from .counting import TokenizedDocument, keyword_table, keyword_tables_by_group
 from .errors import CorpusError
 from .network import strongest_links
 from .outputs import links_table, network_tables, publish, write_networks
-from .pipeline import Networks, build_networks
+from .pipeline import Networks, build_networks, set_apart
 from .record import library_versions
+from .resources import drafting_lists
 from .writers import write_csv, write_json, write_xlsx
 
 
@@ -49,8 +50,10 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
     them, their tables, pictures and a run record to ``output``."""
     started = time.perf_counter()
     documents = load_tokens(tokens)
-    dtm = doc_term_matrix(documents)
-    networks = build_networks(documents, keyword_table(dtm), keyword_tables_by_group(dtm), config, dtm)
+    _, analysed, dtm = set_apart(
+        documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
+    )
+    networks = build_networks(analysed, keyword_table(dtm), keyword_tables_by_group(dtm), config, dtm)
 
     def build(staging: Path) -> None:
         positions = write_networks(staging, networks, seed=config.run.seed)

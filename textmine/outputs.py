@@ -63,7 +63,8 @@ def build_tables(result: "RunResult") -> list[Table]:
     """Every table of a run, in the order the workbook shows them."""
     cfg = result.config
     groups = list(result.keywords_by_group)
-    tokens_of = {d.id: d.n_tokens for d in result.tokenized}
+    counted = np.asarray(result.dtm.counts.sum(axis=1)).ravel()  # the tokens the analysis counts
+    tokens_of = {doc_id: int(n) for doc_id, n in zip(result.dtm.doc_ids, counted, strict=True)}
     tables = [
         Table(
             "documents",

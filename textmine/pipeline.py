@@ -89,8 +89,8 @@ class RunResult:
     read: list[ReadDocument]
     skipped: list[Skipped]
     lexicon: Lexicon
-    tokenized: list[TokenizedDocument]
-    dtm: DocTermMatrix
+    tokenized: list[TokenizedDocument]  # as segmented, drafting vocabulary included (tokens.jsonl)
+    dtm: DocTermMatrix  # as the analysis counts: without the drafting vocabulary unless keywords.drafting = "keep"
     drafting: Drafting  # the drafting vocabulary found, set apart unless keywords.drafting = "keep"
     keywords: KeywordTable
     keywords_by_group: dict[str, KeywordTable]
@@ -248,22 +248,11 @@ def run(
     tokenized, unselected = _select(segmented.documents, schemes, config)
 
     with stages.stage("count"):
-        dtm = doc_term_matrix(tokenized)
-        k = config.keywords
-        drafting = find_drafting(
-            dtm,
-            lexicon.drafting,
-            df_share=k.drafting_df_share,
-            min_documents=k.drafting_min_documents,
-            protected=frozenset(t for sc in schemes for t in sc.terms),
-        )
-        if k.drafting == "apart":
-            tokenized = without_terms(tokenized, drafting.words)
-            dtm = without_columns(dtm, drafting.words)
+        drafting, analysed, dtm = set_apart(tokenized, lexicon.drafting, config)
         keywords = keyword_table(dtm)
         by_group = keyword_tables_by_group(dtm)
     with stages.stage("network"):
-        networks = build_networks(tokenized, keywords, by_group, config, dtm)
+        networks = build_networks(analysed, keywords, by_group, config, dtm)
         graph = networks.graphs["all"]
         group_graphs = {g: networks.graphs[g] for g in by_group}
         links = strongest_links(graph)
@@ -271,7 +260,7 @@ def run(
     if config.topics.enabled:
         with stages.stage("topics"):
             try:
-                topics = fit_topics(tokenized, config, workers=_workers(config))
+                topics = fit_topics(analysed, config, workers=_workers(config))
             except AnalysisError as exc:  # too little data: the other stages' results still stand
                 not_run["topics"] = str(exc)
     with stages.stage("compare"):
@@ -316,7 +305,7 @@ def run(
         dictionary=segmented.dictionary,
         merges=segmented.merges,
         numerals=segmented.numerals,
-        synonym_candidates=synonym_candidates(tokenized, known=lexicon.synonyms),
+        synonym_candidates=synonym_candidates(analysed, known=lexicon.synonyms),
         networks=networks,
         pairwise=pairwise,
         schemes=schemes,
@@ -349,6 +338,21 @@ class Networks:
         if kind == "period":
             return periods
         return {name: g for name, g in self.graphs.items() if name != "all" and name not in periods}
+
+
+def set_apart(
+    documents: list[TokenizedDocument], listed: frozenset[str], config: Config
+) -> tuple[Drafting, list[TokenizedDocument], DocTermMatrix]:
+    """The drafting vocabulary of ``documents`` (on the ``listed`` words or above the document share),
+    and the documents and their document–term matrix as the analysis counts them: without it when
+    ``keywords.drafting = "apart"``, whole when ``"keep"``. The same for a run and for the stages run
+    alone from its ``tokens.jsonl``, which holds the whole segmentation."""
+    k = config.keywords
+    dtm = doc_term_matrix(documents)
+    drafting = find_drafting(dtm, listed, df_share=k.drafting_df_share, min_documents=k.drafting_min_documents)
+    if k.drafting == "keep":
+        return drafting, documents, dtm
+    return drafting, without_terms(documents, drafting.words), without_columns(dtm, drafting.words)
 
 
 def build_networks(

@@ -205,6 +205,18 @@ def methods(result: "RunResult") -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
+def drafting_line(result: "RunResult", n: int = 15) -> str:
+    """One line under the keyword tables: the drafting vocabulary set apart, its most frequent terms."""
+    d = result.drafting
+    if result.config.keywords.drafting == "keep" or not d.terms:
+        return ""
+    top = "、".join(f"{t.term} {t.freq:,}" for t in d.terms[:n])
+    return (
+        f"起草用语单列，不计入以上关键词 Drafting vocabulary, reported apart and not counted above: {len(d.terms)} terms, "
+        f"{d.drafting_tokens:,} tokens ({d.share:.1%}) — {top} … (tables/drafting_terms.csv)"
+    )
+
+
 def _network_sentences(result: "RunResult") -> tuple[str, str]:
     """How the backbone, communities and their null were made, and what they show, in Chinese and English."""
     n, seed = result.config.network, result.config.run.seed
@@ -347,6 +359,7 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
         "side_by_side": by_name["side_by_side"],
         "links": by_name["strongest_links"],
         "structure": by_name["network_structure"],
+        "drafting": drafting_line(result),
         "distinctive": result.distinctive,
         "robustness": _robustness_summary(result),
         "change": _change_summary(result),
@@ -417,6 +430,7 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
         "",
         _md_table(sbs.header, sbs.rows),
         "",
+        *([_md_text(ctx["drafting"]), ""] if ctx["drafting"] else []),
         "## 共词网络 Co-word network",
         "",
         "![network](charts/network.png)",

@@ -102,10 +102,15 @@ class Lexicon:
     drafting: frozenset[str] = frozenset()  # drafting vocabulary: counted apart, not by the segmenter
 
 
-def with_drafting(lexicon: Lexicon, config: KeywordsConfig, *, shipped: bool) -> Lexicon:
-    """The lexicon with the drafting lists read (textmine's when ``shipped``, then the user's) and recorded."""
+def drafting_lists(config: KeywordsConfig, *, shipped: bool) -> tuple[frozenset[str], list[Path]]:
+    """The words of the drafting lists (textmine's when ``shipped``, then the user's), and their files."""
     paths = [*(_PACKAGE / "data" / name for name in SHIPPED_DRAFTING if shipped), *map(Path, config.drafting_lists)]
-    words = frozenset(w for path in paths for w in read_word_list(path))
+    return frozenset(w for path in paths for w in read_word_list(path)), paths
+
+
+def with_drafting(lexicon: Lexicon, config: KeywordsConfig, *, shipped: bool) -> Lexicon:
+    """The lexicon with the drafting lists read and recorded."""
+    words, paths = drafting_lists(config, shipped=shipped)
     recorded = tuple(("drafting", str(p), sha256_of(p)) for p in paths)
     return replace(lexicon, drafting=words, files=lexicon.files + recorded)
 

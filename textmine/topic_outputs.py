@@ -290,6 +290,8 @@ def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
     from .corpus import file_sha256
     from .network_stage import load_tokens
     from .outputs import publish
+    from .pipeline import set_apart
+    from .resources import drafting_lists
     from .topic_stage import fit_topics
     from .writers import write_csv, write_json, write_xlsx
 
@@ -297,7 +299,10 @@ def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
     titles: dict[str, str] = {}
     documents = load_tokens(tokens, titles=titles)
     info = {d.id: (d.group, d.year, titles.get(d.id, "")) for d in documents}
-    topics = fit_topics(documents, config, workers=config.extract.workers or os.cpu_count() or 1)
+    _, analysed, _ = set_apart(
+        documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
+    )
+    topics = fit_topics(analysed, config, workers=config.extract.workers or os.cpu_count() or 1)
     t = config.topics
 
     def build(staging: Path) -> None:
