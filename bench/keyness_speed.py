@@ -14,14 +14,18 @@ import sys
 import time
 
 from textmine.compare import DocumentTest, distinctive_terms, pairwise_terms
-from textmine.counting import TokenizedDocument, doc_term_matrix
+from textmine.config import load_config
+from textmine.counting import TokenizedDocument
+from textmine.pipeline import set_apart
+from textmine.resources import drafting_lists
 from textmine.robustness import robustness
 
 
 def main(path: str) -> None:
     with open(path, encoding="utf-8") as fh:
         docs = [TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in map(json.loads, fh)]
-    dtm = doc_term_matrix(docs)
+    config = load_config()  # as textmine run counts: the drafting vocabulary set apart
+    _, _, dtm = set_apart(docs, drafting_lists(config.keywords, shipped=True)[0], config)
     print(f"{len(docs)} documents, {dtm.counts.sum():,} tokens, groups {', '.join(dtm.group_names)}")
     test = DocumentTest()
     steps = {

@@ -272,7 +272,7 @@ def test_report_is_self_contained_escaped_and_chinese(runs):
     assert (
         "两词出现在同一文档中即为共现（二值计数，最小共现次数 1），连线以标准化点互信息" in html
     )  # the methods state the settings used
-    assert "每个关键词保留标准化点互信息最强的 3 条连线作为骨干" in html
+    assert "每个关键词保留标准化点互信息最强的 4 条连线作为骨干" in html
     assert "co-occur when they stand in the same document (binary counting; minimum co-occurrence count 1)" in html
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "## 共词网络 Co-word network" in md and "![network](charts/network.png)" in md
@@ -477,6 +477,21 @@ def test_report_renders_in_headless_chromium(runs, tmp_path):
     shot = tmp_path / "first-screen.png"
     subprocess.run([browser, *flags, f"--screenshot={shot}", page], capture_output=True, timeout=120, check=True)
     assert shot.stat().st_size > 50_000  # a page of text, tables and charts, not a blank one
+    # the interactive network: backbone links shown, labels placed by its script so that none overlaps another
+    view = (out / "network" / "coword.html").resolve().as_uri()
+    dom = subprocess.run([browser, *flags, "--dump-dom", view], capture_output=True, text=True, timeout=120).stdout
+    labels = re.findall(r'<text x="([-\d.e]+)" y="([-\d.e]+)"( class="[^"]*")?>([^<]+)</text>', dom)
+    shown = [(float(x), float(y), text) for x, y, cls, text in labels if "crowded" not in cls]
+    assert len(labels) == 50 and len(shown) >= 25
+    boxes = [(x, y - 11, x + 11 * len(text), y) for x, y, text in shown]  # 11px a character, as the page sets
+    assert not [
+        (a, b)
+        for a, b in itertools.combinations(boxes, 2)
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
+    lines = re.findall(r'<line [^>]*style="display: none;"', dom)
+    backbone = sum(1 for e in read_csv(out / "network" / "edges.csv") if e["backbone"] == "1")
+    assert len(re.findall(r"<line ", dom)) - len(lines) == backbone  # only the backbone until asked for all
 
 
 def test_documents_selected_by_a_keyword_rule(runs, tmp_path):
@@ -590,7 +605,7 @@ def test_network_structure_is_read_on_the_backbone_against_its_null(runs):
     edges = read_csv(out / "network" / "edges.csv")
     backbone = [e for e in edges if e["backbone"] == "1"]
     assert int(rows["all"]["backbone_links"]) == len(backbone) < len(edges)
-    # each node keeps its 3 strongest links by NPMI: every node has at least one backbone link
+    # each node keeps its 4 strongest links by NPMI: every node has at least one backbone link
     degree = Counter(x for e in backbone for x in (e["Source"], e["Target"]))
     assert {r["Id"] for r in read_csv(out / "network" / "nodes.csv")} == set(degree)
     assert all(int(r["degree"]) == degree[r["Id"]] for r in read_csv(out / "network" / "nodes.csv"))

@@ -168,7 +168,7 @@ class NetworkConfig:
         min=0.0,
         max=1.0,
     )
-    top_k: int = _opt(3, "for backbone = top_k: each node's k strongest links (by the measure)", min=1)
+    top_k: int = _opt(4, "for backbone = top_k: each node's k strongest links (by the measure)", min=1)
     null_draws: int = _opt(
         49,
         "degree-preserving randomisations of each backbone that modularity is compared with; 0 = no comparison",
