@@ -42,6 +42,7 @@ def test_planted_communities_beat_their_null_and_a_complete_graph_does_not():
     assert info["null_modularity_mean"] < info["modularity"] - 0.1
     assert info["modularity_p"] == pytest.approx(1 / 50)  # no rewiring reaches it: the smallest p 49 draws allow
     assert "communities beyond chance" in structure_verdict(info, 0.25)
+    assert "p = 0.02 (none of the 49 as high)" in structure_verdict(info, 0.25)
 
     dense = complete()
     annotate(dense, seed=3, null_draws=49)

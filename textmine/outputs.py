@@ -324,14 +324,20 @@ def structure_verdict(info: dict[str, Any], readable_density: float) -> str:
     p = info.get("modularity_p", "")
     if p == "":
         parts.append("modularity not compared with a null (network.null_draws = 0)")
-    elif p < 0.05 and info["modularity"] > info["null_modularity_mean"]:
-        parts.append(
-            f"communities beyond chance (Q {info['modularity']:.3f} vs null {info['null_modularity_mean']:.3f}, p = {p:.2g})"
-        )
-    else:
-        parts.append(
-            f"communities not beyond chance (Q {info['modularity']:.3f} vs null {info['null_modularity_mean']:.3f}, p = {p:.2g})"
-        )
+        return "; ".join(parts)
+    q, mean, sd, draws = (
+        info["modularity"],
+        info["null_modularity_mean"],
+        info["null_modularity_sd"],
+        info["null_draws"],
+    )
+    against = f"Q {q:.3f} vs {mean:.3f} ± {sd:.3f} in {draws} rewirings"
+    if sd > 0:
+        against += f", z = {(q - mean) / sd:.1f}"
+    none_as_high = round(p * (1 + draws)) == 1
+    against += f", p = {p:.2g}" + (f" (none of the {draws} as high)" if none_as_high else "")
+    beyond = p < 0.05 and q > mean
+    parts.append(f"communities {'beyond' if beyond else 'not beyond'} chance ({against})")
     return "; ".join(parts)
 
 
