@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+import networkx as nx
+
 _SPACE = re.compile(r"\s+")
 SHINGLE = 5
 
@@ -61,37 +63,24 @@ def find_duplicates(
 ) -> list[DuplicateCluster]:
     """Clusters of duplicate documents among ``(id, text)`` pairs, in order of their kept id."""
     texts = dict(documents)
-    parent = {doc_id: doc_id for doc_id in texts}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def link(a: str, b: str) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
+    links = nx.Graph()
+    links.add_nodes_from(sorted(texts))
     by_hash: dict[str, str] = {}
     similarity: dict[frozenset[str], float] = {}
     for doc_id, text in sorted(texts.items()):
         digest = hashlib.sha256(_SPACE.sub("", text).encode("utf-8")).hexdigest()
         if digest in by_hash:
-            link(by_hash[digest], doc_id)
+            links.add_edge(by_hash[digest], doc_id)
             similarity[frozenset((by_hash[digest], doc_id))] = 1.0
         else:
             by_hash[digest] = doc_id
     for pair, score in similar_pairs(
         {d: texts[d] for d in by_hash.values()}, threshold=threshold, num_perm=num_perm, seed=seed
     ).items():
-        a, b = sorted(pair)
-        link(a, b)
+        links.add_edge(*sorted(pair))
         similarity[pair] = score
-    members: dict[str, list[str]] = {}
-    for doc_id in sorted(texts):
-        members.setdefault(root(doc_id), []).append(doc_id)
+    # each cluster is kept as its first document by id
+    members = {group[0]: group for group in (sorted(c) for c in nx.connected_components(links))}
     clusters = []
     for kept, group in sorted(members.items()):
         if len(group) < 2:
