@@ -57,6 +57,22 @@ def test_relevance_by_hand():
     assert model.top_terms(0, 6, lam=1.0) == sorted(model.top_terms(0, 6, lam=1.0), key=lambda x: (-x[1], x[0]))
 
 
+def test_top_terms_equal_the_full_sort_with_ties_at_the_cut():
+    from textmine.topics import TopicModel
+
+    # topic 0: 甲 .4, then 乙 丙 丁 tied at .15, 戊 .1, 己 .05; equal frequencies, so relevance follows phi
+    vocab = ("丁", "丙", "乙", "己", "戊", "甲")
+    phi = np.array([[0.15, 0.15, 0.15, 0.05, 0.1, 0.4], [0.2, 0.2, 0.2, 0.2, 0.1, 0.1]])
+    model = TopicModel("lda", 2, 1, vocab, phi, ("d",), np.array([[1.0, 0.0]]), (), np.ones(6), np.array([6.0]))
+    for topic in (0, 1):
+        for n in range(1, 7):
+            relevance = model.relevance()[topic]
+            full = sorted(range(6), key=lambda w: (-relevance[w], vocab[w]))[:n]
+            assert [t for t, _, _ in model.top_terms(topic, n)] == [vocab[w] for w in full]
+    assert [t for t, _, _ in model.top_terms(0, 2)] == ["甲", "丁"]  # the three-way tie at the cut: by term
+    assert model.relevance() is model.relevance()  # computed once per λ
+
+
 def test_same_seed_same_model():
     a = fit_lda(corpus(), k=3, seed=5, passes=5)
     b = fit_lda(corpus(), k=3, seed=5, passes=5)

@@ -169,9 +169,16 @@ def _model_tables(
 def alignment_table(lda: "TopicModel", nmf: "TopicModel") -> Table:
     """LDA's topics matched one to one with NMF's (Hungarian, on top-10 term overlap), with the overlap
     and the correlation of their document shares: do the two models find the same topics?"""
-    top = lambda m, t: {term for term, _, _ in m.top_terms(t, 10)}  # noqa: E731
+    tops = {
+        (kind, t): {term for term, _, _ in model.top_terms(t, 10)}
+        for kind, model in (("lda", lda), ("nmf", nmf))
+        for t in range(model.k)
+    }
     overlap = np.array(
-        [[len(top(lda, a) & top(nmf, b)) / len(top(lda, a) | top(nmf, b)) for b in range(nmf.k)] for a in range(lda.k)]
+        [
+            [len(tops["lda", a] & tops["nmf", b]) / len(tops["lda", a] | tops["nmf", b]) for b in range(nmf.k)]
+            for a in range(lda.k)
+        ]
     )
     rows, cols = linear_sum_assignment(-overlap)
     common = [nmf.doc_ids.index(d) for d in lda.doc_ids]

@@ -121,18 +121,29 @@ class TopicModel:
     lam: float = RELEVANCE_LAMBDA  # the relevance λ that ranks terms and makes labels (topics.relevance_lambda)
 
     def relevance(self, lam: float | None = None) -> np.ndarray:
-        """Relevance of every term to every topic (topics × terms), at ``lam`` (default: the model's λ)."""
+        """Relevance of every term to every topic (topics × terms), at ``lam`` (default: the model's λ);
+        computed once per λ and kept (read-only)."""
         lam = self.lam if lam is None else lam
-        p = self.term_freq / self.term_freq.sum()
-        with np.errstate(divide="ignore"):
-            log_phi = np.log(self.phi)
-        return lam * log_phi + (1 - lam) * (log_phi - np.log(p))
+        cache = self.__dict__.setdefault("_relevance", {})
+        if lam not in cache:
+            p = self.term_freq / self.term_freq.sum()
+            with np.errstate(divide="ignore"):
+                log_phi = np.log(self.phi)
+            values = lam * log_phi + (1 - lam) * (log_phi - np.log(p))
+            values.flags.writeable = False
+            cache[lam] = values
+        return cache[lam]
 
     def top_terms(self, topic: int, n: int = 20, lam: float | None = None) -> list[tuple[str, float, float]]:
         """The topic's ``n`` most relevant terms at ``lam`` (default: the model's λ): (term, probability,
-        relevance); ties by term."""
+        relevance); ties by term. Only the terms at or above the ``n``-th highest relevance are sorted
+        (``numpy.partition``), ties at that boundary included, so the list is the full sort's."""
         relevance = self.relevance(lam)[topic]
-        order = sorted(np.flatnonzero(self.phi[topic] > 0), key=lambda w: (-relevance[w], self.vocab[w]))[:n]
+        present = np.flatnonzero(self.phi[topic] > 0)
+        if len(present) > n:
+            cut = np.partition(relevance[present], len(present) - n)[len(present) - n]
+            present = present[relevance[present] >= cut]
+        order = sorted(present, key=lambda w: (-relevance[w], self.vocab[w]))[:n]
         return [(self.vocab[w], float(self.phi[topic, w]), float(relevance[w])) for w in order]
 
     def label(self, topic: int, n: int = 3) -> str:
