@@ -618,3 +618,37 @@ def test_network_structure_is_read_on_the_backbone_against_its_null(runs):
         assert float(row["npmi"]) == pytest.approx(best)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert rows["all"]["reading"].split(";")[0] in html  # the report says what the structure allows
+
+
+def test_network_command_disparity_backbone_equals_a_recount(runs, tmp_path):
+    out, _, _ = runs
+    result = textmine(
+        "network",
+        str(out.parent / "corpus"),
+        "--from",
+        str(out),
+        "-o",
+        str(tmp_path / "net"),
+        "--backbone",
+        "disparity",
+        "--alpha",
+        "0.5",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "backbone disparity of" in result.stdout
+    edges = read_csv(tmp_path / "net" / "edges.csv")
+    # Serrano et al.'s α from the NPMI weights, recomputed with plain Python: links of positive weight only
+    weight = {(e["Source"], e["Target"]): float(e["npmi"]) for e in edges if e["npmi"] and float(e["npmi"]) > 0}
+    strength, degree = Counter(), Counter()
+    for (u, v), w in weight.items():
+        strength.update({u: w, v: w})
+        degree.update([u, v])
+
+    def alpha(node, w):
+        return (1 - w / strength[node]) ** (degree[node] - 1) if degree[node] > 1 else 1.0
+
+    for e in edges:
+        pair = (e["Source"], e["Target"])
+        expected = min(alpha(pair[0], weight[pair]), alpha(pair[1], weight[pair])) if pair in weight else 1.0
+        assert float(e["disparity"]) == pytest.approx(expected, abs=2e-5)  # from weights rounded to 6 digits
+        assert e["backbone"] == ("1" if pair in weight and expected < 0.5 else "0")

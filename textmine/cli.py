@@ -297,14 +297,18 @@ def _from_tokens(
 @click.option(
     "--measure",
     type=click.Choice(["count", "jaccard", "cosine", "inclusion", "association_strength", "pmi", "npmi"]),
-    help="Edge weight: raw count or an association measure.",
+    help="Link weight of the backbone and communities: raw count or an association measure.",
 )
 @click.option("--top-n", type=int, help="Number of keywords that become nodes.")
 @click.option(
     "--rank-by", type=click.Choice(["freq", "df"]), help="Choose the nodes by frequency or document frequency."
 )
 @click.option("--min-weight", type=int, help="Drop edges whose raw count is below this.")
-@click.option("--top-k", type=int, help="Keep only each node's k strongest edges (0: all).")
+@click.option(
+    "--backbone", type=click.Choice(["disparity", "top_k", "none"]), help="The links the analysis reads and draws."
+)
+@click.option("--top-k", type=int, help="For --backbone top_k: each node's k strongest links.")
+@click.option("--alpha", type=float, help="For --backbone disparity: the filter's significance level.")
 @click.option("--seed", type=int, help="Seed for communities and layouts.")
 @_SET
 def network_command(
@@ -319,7 +323,9 @@ def network_command(
     top_n: int | None,
     rank_by: str | None,
     min_weight: int | None,
+    backbone: str | None,
     top_k: int | None,
+    alpha: float | None,
     seed: int | None,
     settings: tuple[str, ...],
 ) -> None:
@@ -334,7 +340,9 @@ def network_command(
         "network.top_n": top_n,
         "network.rank_by": rank_by,
         "network.min_weight": min_weight,
+        "network.backbone": backbone,
         "network.top_k": top_k,
+        "network.alpha": alpha,
         "run.seed": seed,
     }
     config, tokens, out = _from_tokens(corpus, source, output, config_file, settings, flags, "network")
@@ -343,7 +351,13 @@ def network_command(
     click.echo(
         f"textmine network: {tokens} -> {out}\n  {graph.number_of_nodes()} keywords, {graph.number_of_edges()} links "
         f"(unit {graph.graph['unit']}, {graph.graph['counting']}, weight = {graph.graph['measure']}), "
+        f"backbone {graph.graph['backbone']} of {graph.graph['backbone_edges']} links, "
         f"{graph.graph['communities']} communities, modularity {graph.graph['modularity']}"
+        + (
+            f" (null {graph.graph['null_modularity_mean']} ± {graph.graph['null_modularity_sd']}, p = {graph.graph['modularity_p']})"
+            if graph.graph["null_draws"]
+            else ""
+        )
     )
 
 
