@@ -69,3 +69,6 @@ def test_numeral_units_are_dropped_and_counted(segmenter):
 def test_ordinals_of_congresses_and_sessions_are_structure(segmenter):
     tokens = [t for s in segmenter.sentences("北京市第十四届人民代表大会常务委员会第二次会议通过") for t in s]
     assert "第十四届" not in tokens and "第二次" not in tokens
+    # the engine cuts 第八十条 as 第八 | 十条: neither half is vocabulary
+    tokens = [t for s in segmenter.sentences("第八十条 相关部门应当健全司法鉴定") for t in s]
+    assert "第八" not in tokens and tokens[:2] == ["部门", "健全"]  # 相关 is a stopword; 部门 is set apart later

@@ -6,7 +6,7 @@ Chinese and Western sentence punctuation and at paragraph breaks, so that co-occ
 never cross a sentence. A token is kept when it has at least ``min_chars`` characters, contains a
 Han character, its part of speech is among ``pos_keep`` (when set), and, after synonym merging, it
 is not a stopword; article and chapter numbers (第十一条, 第三章, 第四届, 第二次) are structure and never
-kept. Numeral-plus-unit tokens — amounts, durations, multiples and counts written in Chinese numerals
+kept, nor the fragment the engine leaves when it cuts 第八十条 as 第八 | 十条. Numeral-plus-unit tokens — amounts, durations, multiples and counts written in Chinese numerals
 (一万元, 三十日, 五倍, 四十八条) and the bare money units left when a figure in Arabic digits is cut
 off (5万元 → 万元) — are numeral spelling, not vocabulary: with ``numerals = "drop"`` (the default)
 they are dropped and counted, so that 万元 in one city and 一万元 in another are not a difference.
@@ -31,7 +31,7 @@ _SENTENCE_END = re.compile(r"[。！？!?…]+|\n+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _ARTICLE = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两\d]+条")
 # Structure, not content: 第十一条, 第三章, 第二款 — numbering that every regulation repeats.
-_NUMBERING = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条章节款项编目部届次]$")
+_NUMBERING = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+[条章节款项编目部届次]?$")  # 第八 of 第八 | 十条 too
 _NUMERAL = "零〇一二三四五六七八九十百千万亿两半"
 _UNITS = (
     "元|万元|亿元|千元|百元|日|天|年|个月|月|周|小时|分钟|周岁|岁|倍|人|名|个|次|项|户|家|条|款|章|节"
