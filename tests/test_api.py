@@ -15,3 +15,31 @@ def test_all_lists_every_public_name():
     public = {n for n in dir(textmine) if not n.startswith("_")}
     modules = {n for n in public if type(getattr(textmine, n)).__name__ == "module"}
     assert public - modules == set(textmine.__all__) - {"__version__"}
+
+
+def test_the_readme_from_python_example_runs(tmp_path):
+    """The README's "From Python" example, run as written on a sample of four-cities (its paths swapped
+    for the sample's), and every stand-alone name it mentions is public."""
+    import re
+    from pathlib import Path
+
+    from conftest import SUBSET, make_corpus
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### From Python", 1)[1].split("\n## ", 1)[0]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    corpus = make_corpus(tmp_path / "corpus", SUBSET)
+    code = code.replace("../shared/corpora/four-cities", str(corpus)).replace(
+        "outputs/four-cities", str(tmp_path / "out")
+    )
+    code = code.replace('{"topics.k": 10}', '{"topics.k": 3, "run.progress": False}')  # the sample is 15 documents
+    lines = [line for line in code.splitlines() if line.strip()]
+    namespace: dict = {}
+    exec("\n".join(lines[:3]), namespace)  # import, config, run
+    values = [eval(line.split("#")[0].strip(), namespace) for line in lines[3:]]
+    top, beijing, links, shenzhen, drafting, modularity, topic = values
+    assert len(top) == 10 and beijing.name == "beijing" and links[0].partner and drafting[0].term
+    assert isinstance(shenzhen, list) and 0 <= modularity <= 1 and len(topic) == 10
+    assert (tmp_path / "out" / "report.html").is_file()
+    named = set(re.findall(r"`(\w+)\(", section.split("```", 2)[2]))
+    assert named and named <= set(textmine.__all__) | {"Segmenter"}
