@@ -49,3 +49,32 @@ def test_versions_of_one_regulation_are_clustered_and_the_latest_kept():
     assert [c.kept for c in find_versions(docs, threshold=0.7, keep="earliest")] == ["sh0155", "sh0223"]
     assert normalise_title("《北京市安全生产条例》（2022年修订）") == normalise_title("北京市安全生产条例")
     assert find_versions([Version("a", "通知", "2020", "甲乙丙丁戊"), Version("b", "通知", "2021", "己庚辛壬癸")]) == []
+
+
+def test_near_pairs_are_every_pair_the_exact_jaccard_finds_on_four_cities():
+    """LSH over hashed 5-grams finds every pair of the corpus at or above the threshold that an
+    all-pairs count of the exact 5-gram sets finds (a sparse product), and no other."""
+    import numpy as np
+    from scipy import sparse
+
+    from textmine.duplicates import _shingles, similar_pairs
+
+    texts = {i: truth(i) for i in sorted(manifest_rows())}
+    ids = list(texts)
+    index: dict[str, int] = {}
+    rows, cols = [], []
+    for row, doc_id in enumerate(ids):
+        for shingle in _shingles(texts[doc_id]):
+            rows.append(row)
+            cols.append(index.setdefault(shingle, len(index)))
+    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(ids), len(index)))
+    shared = (matrix @ matrix.T).toarray()
+    sizes = np.diag(shared)
+    union = sizes[:, None] + sizes[None, :] - shared
+    for threshold in (0.7, 0.9):
+        exact = {
+            frozenset((ids[a], ids[b]))
+            for a, b in zip(*np.nonzero(np.triu(shared / union >= threshold, k=1)), strict=True)
+        }
+        found = similar_pairs(texts, threshold=threshold)
+        assert set(found) == exact and len(exact) >= 5
