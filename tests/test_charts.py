@@ -85,3 +85,27 @@ def test_no_cjk_font_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(font_manager.fontManager, "ttflist", latin_only)
     with pytest.raises(MissingFontError, match="apt-get install fonts-noto-cjk"):
         charts.cjk_font()
+
+
+def test_charts_drawn_in_worker_processes_are_the_charts_drawn_here(tmp_path):
+    """draw_all draws in worker processes what save draws in this one, byte for byte, SVG on request."""
+    graph = nx.Graph()
+    graph.add_node("高层次人才", freq=5, df=2, label="高层次人才")
+    graph.add_node("人才公寓", freq=3, df=2, label="人才公寓")
+    graph.add_edge("高层次人才", "人才公寓", weight=2)
+    positions = {"高层次人才": (0.0, 0.0), "人才公寓": (1.0, 1.0)}
+    jobs = [
+        charts.Chart("bars", "keyword_bars", (tables(),), {"top_n": 3, "title": "一"}, embed="bars"),
+        charts.Chart("sub/net", "network_picture", (graph, positions), {"title": "共词网络"}),
+    ]
+    pictures = charts.draw_all(jobs, tmp_path / "pool", svg=True, workers=2)
+    here = charts.save(charts.keyword_bars(tables(), top_n=3, title="一"), tmp_path / "here" / "bars")
+    charts.save(charts.network_picture(graph, positions, title="共词网络"), tmp_path / "here" / "net")
+    assert list(pictures) == ["bars"] and pictures["bars"] == here
+    for name, drawn in (("bars", "bars"), ("net", "sub/net")):
+        for suffix in (".png", ".svg"):
+            assert (tmp_path / "pool" / f"{drawn}{suffix}").read_bytes() == (
+                tmp_path / "here" / f"{name}{suffix}"
+            ).read_bytes()
+    charts.draw_all(jobs[:1], tmp_path / "png", svg=False, workers=1)
+    assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["bars.png"]

@@ -1,13 +1,15 @@
 """Charts with Chinese labels: keyword bars per group, the co-word network, topic shares.
 
-Each function takes data and returns a matplotlib Figure; :func:`save` writes PNG and SVG without
-timestamps so reruns give identical files. A CJK font is required: without one matplotlib draws
+Each function takes data and returns a matplotlib Figure; :func:`save` writes PNG (and SVG, on request) without
+timestamps so reruns give identical files; :func:`draw_all` draws a list of :class:`Chart` in
+worker processes. A CJK font is required: without one matplotlib draws
 boxes, so :func:`cjk_font` stops with a message naming the package to install.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -21,7 +23,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from .counting import KeywordTable  # noqa: E402
-from .errors import MissingFontError  # noqa: E402
+from .errors import MissingFontError, TextmineError  # noqa: E402
 from .writers import write_bytes  # noqa: E402
 
 # Preferred families, best first; any other family whose name says CJK or SC/TC is a fallback.
@@ -237,16 +239,66 @@ def heatmap(shares: dict[str, np.ndarray], labels: Sequence[str], *, title: str,
     return fig
 
 
-def save(fig: Figure, stem: Path) -> bytes:
-    """Write ``stem.png`` and ``stem.svg``; return the PNG bytes (for embedding in the HTML report)."""
-    png, svg = io.BytesIO(), io.BytesIO()
+def render(fig: Figure, *, svg: bool = True) -> tuple[bytes, bytes | None]:
+    """The figure as PNG bytes and, when ``svg``, SVG bytes, without timestamps; the figure is closed."""
+    png = io.BytesIO()
     fig.savefig(png, format="png", dpi=110, metadata={"Software": None})
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    vector = None
+    if svg:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        vector = buffer.getvalue()
     plt.close(fig)
+    return png.getvalue(), vector
+
+
+def save(fig: Figure, stem: Path, *, svg: bool = True) -> bytes:
+    """Write ``stem.png`` and, when ``svg``, ``stem.svg``; return the PNG bytes (for embedding in the HTML report)."""
+    png, vector = render(fig, svg=svg)
+    _write(stem, png, vector)
+    return png
+
+
+def _write(stem: Path, png: bytes, svg: bytes | None) -> None:
     # never stem.with_suffix: a group named "v1.a" would lose its ".a" and overwrite "v1.b"'s picture
-    write_bytes(stem.parent / f"{stem.name}.png", png.getvalue())
-    write_bytes(stem.parent / f"{stem.name}.svg", svg.getvalue())
-    return png.getvalue()
+    write_bytes(stem.parent / f"{stem.name}.png", png)
+    if svg is not None:
+        write_bytes(stem.parent / f"{stem.name}.svg", svg)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart to draw: this module's ``builder(*args, **kwargs)``, written as ``stem`` (a path under
+    the charts folder, without suffix); ``embed`` names it among the pictures the report shows."""
+
+    stem: str
+    builder: str
+    args: tuple = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    embed: str = ""
+
+
+def _render_chart(task: tuple[Chart, bool]) -> tuple[bytes, bytes | None]:
+    chart, svg = task
+    return render(globals()[chart.builder](*chart.args, **chart.kwargs), svg=svg)
+
+
+def draw_all(charts: Sequence[Chart], folder: Path, *, svg: bool, workers: int) -> dict[str, bytes]:
+    """Draw ``charts`` in ``workers`` processes (matplotlib draws on one core: its pictures are
+    independent) and write them under ``folder``, in order; returns the embedded PNGs by name."""
+    from .workers import IsolatedPool
+
+    cjk_font()  # no font: the one-line message, here, not a worker's error
+    pool = IsolatedPool(_render_chart, workers=min(workers, len(charts)))
+    pictures = {}
+    for chart, outcome in zip(charts, pool.map([(c, svg) for c in charts]), strict=True):
+        if not outcome.ok:
+            raise TextmineError(f"the chart {chart.stem} could not be drawn: {outcome.error}")
+        png, vector = outcome.value
+        _write(folder / chart.stem, png, vector)
+        if chart.embed:
+            pictures[chart.embed] = png
+    return pictures
 
 
 def topic_selection(scores: Sequence[Any], chosen: int, *, title: str) -> Figure:

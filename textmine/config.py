@@ -267,6 +267,7 @@ class CompareConfig:
 class ReportConfig:
     title: str = _opt("", "report title; empty = the corpus folder's name")
     chart_top_n: int = _opt(15, "keywords per group in the keyword chart", min=1)
+    svg: bool = _opt(False, "also write every chart as SVG (vector, for print and editing); PNG always")
 
 
 @dataclass

@@ -8,6 +8,7 @@ segmenting the corpus again.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -64,16 +65,20 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
             write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
         write_xlsx(staging / "networks.xlsx", {t.name: (t.header, t.rows) for t in tables})
         how = f"{config.network.unit}, {config.network.measure}"
-        charts.save(
-            charts.network_picture(networks.graphs["all"], positions, title=f"共词网络 Co-word network ({how})"),
-            staging / "charts" / "network",
-        )
+        pictures = [
+            charts.Chart(
+                "network",
+                "network_picture",
+                (networks.graphs["all"], positions),
+                {"title": f"共词网络 Co-word network ({how})"},
+            )
+        ]
         for kind, panel in (("group", networks.of("group")), ("period", networks.of("period"))):
             if len(panel) > 1:
                 title = f"共词网络 Co-word networks by {kind} ({how})"
-                charts.save(
-                    charts.network_panel(panel, positions, title=title), staging / "charts" / f"network_{kind}s"
-                )
+                pictures.append(charts.Chart(f"network_{kind}s", "network_panel", (panel, positions), {"title": title}))
+        workers = config.extract.workers or os.cpu_count() or 1
+        charts.draw_all(pictures, staging / "charts", svg=config.report.svg, workers=workers)
         write_json(
             staging / "run.json",
             {

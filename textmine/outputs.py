@@ -10,11 +10,12 @@ Layout of the output folder::
     texts/       each document's clean text, <id>.txt
     tables/      documents, extraction, skipped, duplicates, keyword and comparison tables, topics (CSV)
     network/     coword.gexf, coword.graphml, nodes.csv, edges.csv; groups/<group>.* per group
-    charts/      keywords_by_group, network, topic_shares (PNG and SVG)
+    charts/      keywords_by_group, network, topic_shares (PNG; SVG too with report.svg)
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import glob
 import hashlib
 import itertools
@@ -618,38 +619,47 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
     def build(staging: Path) -> None:
         tables = build_tables(result)
         with stages.stage("write", total=len(tables) + 6, unit="file") as advance:
-            for table in tables:
-                write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
-                advance(1)
-            write_xlsx(staging / "report.xlsx", {t.name: (t.header, t.rows) for t in tables})
-            advance(1)
-            write_texts(staging / "texts", [*result.read, *result.dropped])
-            write_text(staging / "debug.log", debug_log([*result.read, *result.dropped], result.skipped))
-            advance(1)
-            info = document_info(result)
-            write_jsonl(
-                staging / "tokens.jsonl",
-                (
-                    {
-                        "id": d.id,
-                        "group": d.group,
-                        "year": d.year,
-                        "title": info[d.id][2],
-                        "sentences": d.sentences,
-                        "paragraphs": d.paragraphs,
-                        "articles": d.articles,
-                    }
-                    for d in result.tokenized
-                ),
-            )
-            advance(1)
             positions = write_networks(staging / "network", result.networks, seed=result.config.run.seed)
             advance(1)
-            pictures = _write_charts(staging / "charts", result, positions)
-            if result.topics is not None:
-                from .topic_outputs import write_topic_views
+            # the charts are drawn in worker processes while this thread writes the rest
+            with concurrent.futures.ThreadPoolExecutor(max_workers=1) as background:
+                drawing = background.submit(
+                    charts.draw_all,
+                    chart_list(result, positions),
+                    staging / "charts",
+                    svg=result.config.report.svg,
+                    workers=result.config.extract.workers or os.cpu_count() or 1,
+                )
+                for table in tables:
+                    write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
+                    advance(1)
+                write_xlsx(staging / "report.xlsx", {t.name: (t.header, t.rows) for t in tables})
+                advance(1)
+                write_texts(staging / "texts", [*result.read, *result.dropped])
+                write_text(staging / "debug.log", debug_log([*result.read, *result.dropped], result.skipped))
+                advance(1)
+                info = document_info(result)
+                write_jsonl(
+                    staging / "tokens.jsonl",
+                    (
+                        {
+                            "id": d.id,
+                            "group": d.group,
+                            "year": d.year,
+                            "title": info[d.id][2],
+                            "sentences": d.sentences,
+                            "paragraphs": d.paragraphs,
+                            "articles": d.articles,
+                        }
+                        for d in result.tokenized
+                    ),
+                )
+                advance(1)
+                if result.topics is not None:
+                    from .topic_outputs import write_topic_views
 
-                write_topic_views(staging, result.topics, lam=result.config.topics.relevance_lambda)
+                    write_topic_views(staging, result.topics, lam=result.config.topics.relevance_lambda)
+                pictures = drawing.result()
             advance(1)
             write_text(staging / "report.html", render_html(result, tables, pictures))
             write_text(staging / "report.md", render_markdown(result, tables))
@@ -814,65 +824,77 @@ def write_networks(folder: Path, networks: "Networks", *, seed: int) -> dict[str
     return positions
 
 
-def _write_charts(folder: Path, result: "RunResult", positions: dict[str, tuple[float, float]]) -> dict[str, bytes]:
-    """Charts as PNG and SVG; returns the PNGs the HTML report embeds. Every network picture uses the
-    corpus network's layout, so a keyword stands in the same place in each."""
+def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -> list[charts.Chart]:
+    """Every chart of a run. Every network picture uses the corpus network's layout, so a keyword
+    stands in the same place in each."""
     cfg = result.config
     how = f"{cfg.network.unit}, {cfg.network.measure}"
-    pictures = {
-        "keywords_by_group": charts.save(
-            charts.keyword_bars(
-                result.keywords_by_group,
-                top_n=cfg.report.chart_top_n,
-                title="各组高频关键词 Top keywords by group",
-                flagged=frozenset(result.caution),
-            ),
-            folder / "keywords_by_group",
+    found = [
+        charts.Chart(
+            "keywords_by_group",
+            "keyword_bars",
+            (result.keywords_by_group,),
+            {
+                "top_n": cfg.report.chart_top_n,
+                "title": "各组高频关键词 Top keywords by group",
+                "flagged": frozenset(result.caution),
+            },
+            embed="keywords_by_group",
         ),
-        "network": charts.save(
-            charts.network_picture(
-                result.network, positions, title=f"共词网络 Co-word network (top {cfg.network.top_n}; {how})"
-            ),
-            folder / "network",
+        charts.Chart(
+            "network",
+            "network_picture",
+            (result.network, positions),
+            {"title": f"共词网络 Co-word network (top {cfg.network.top_n}; {how})"},
+            embed="network",
         ),
-    }
+    ]
     names = file_names(list(result.group_networks))
     for group, graph in result.group_networks.items():
-        charts.save(
-            charts.network_picture(graph, positions, title=f"{group} 共词网络 Co-word network ({how})"),
-            folder / f"network_{names[group]}",
+        found.append(
+            charts.Chart(
+                f"network_{names[group]}",
+                "network_picture",
+                (graph, positions),
+                {"title": f"{group} 共词网络 Co-word network ({how})"},
+            )
         )
     periods = result.networks.of("period")
-    if periods:
-        pictures["network_periods"] = charts.save(
-            charts.network_panel(periods, positions, title=f"各时期共词网络 Co-word networks by period ({how})"),
-            folder / "network_periods",
-        )
-    if len(result.group_networks) > 1:
-        pictures["network_panel"] = charts.save(
-            charts.network_panel(
-                result.group_networks, positions, title=f"各组共词网络 Co-word networks by group ({how})"
-            ),
-            folder / "network_panel",
-        )
+    panels = (
+        ("network_periods", periods, "各时期共词网络 Co-word networks by period", bool(periods)),
+        (
+            "network_panel",
+            result.group_networks,
+            "各组共词网络 Co-word networks by group",
+            len(result.group_networks) > 1,
+        ),
+    )
+    for stem, graphs, title, drawn in panels:
+        if drawn:
+            found.append(
+                charts.Chart(stem, "network_panel", (graphs, positions), {"title": f"{title} ({how})"}, embed=stem)
+            )
     if result.topics is not None:
         from .topic_outputs import topic_charts
 
         marked = {g: _marked(g, result) for g in result.keywords_by_group}
-        pictures.update(topic_charts(folder, result.topics, document_info(result), marked))
+        found.extend(topic_charts(result.topics, document_info(result), marked))
     per_10k = {(s.group, s.scheme, s.dimension): s.per_10k for s in result.group_scores}
     for number, scheme in enumerate(result.schemes, 1):
         values = {
             _marked(g, result): np.array([per_10k[(g, scheme.name, d)] for d in scheme.dimensions])
             for g in result.keywords_by_group
         }
-        pictures[f"dimensions_{number}"] = charts.save(
-            charts.heatmap(
-                values, list(scheme.dimensions), title=f"{scheme.name}：每万词命中 hits per 10,000 tokens", fmt="{:.1f}"
-            ),
-            folder / f"dimensions_{number}",
+        found.append(
+            charts.Chart(
+                f"dimensions_{number}",
+                "heatmap",
+                (values, list(scheme.dimensions)),
+                {"title": f"{scheme.name}：每万词命中 hits per 10,000 tokens", "fmt": "{:.1f}"},
+                embed=f"dimensions_{number}",
+            )
         )
-    return pictures
+    return found
 
 
 def _marked(group: str, result: "RunResult") -> str:

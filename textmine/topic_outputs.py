@@ -198,35 +198,44 @@ def alignment_table(lda: "TopicModel", nmf: "TopicModel") -> Table:
 
 
 def topic_charts(
-    folder: Path, topics: "Topics", info: dict[str, tuple[str, int | None, str]], marked: dict[str, str]
-) -> dict[str, bytes]:
-    """The sweep chart and, per model, a group × topic and a year × topic heatmap; returns the PNGs."""
+    topics: "Topics", info: dict[str, tuple[str, int | None, str]], marked: dict[str, str]
+) -> list[charts.Chart]:
+    """The sweep chart and, per model, a group × topic and a year × topic heatmap."""
     s = topics.selection
-    pictures = {
-        "topic_selection": charts.save(
-            charts.topic_selection(s.scores, s.chosen, title="主题数选择 Choosing the number of topics"),
-            folder / "topic_selection",
+    found = [
+        charts.Chart(
+            "topic_selection",
+            "topic_selection",
+            (s.scores, s.chosen),
+            {"title": "主题数选择 Choosing the number of topics"},
+            embed="topic_selection",
         )
-    }
+    ]
     for model in topics.models:
         p, name = prefix(model), model.kind.upper()
         labels = [f"T{t + 1} {model.label(t, 2)}" for t in range(model.k)]
         shares = model.shares({d: info[d][0] for d in model.doc_ids})
-        pictures[f"{p}shares"] = charts.save(
-            charts.heatmap(
-                {marked.get(g, g): v for g, v in shares.items()},
-                labels,
-                title=f"各组主题占比 Topic shares by group ({name})",
-            ),
-            folder / f"{p}shares",
+        found.append(
+            charts.Chart(
+                f"{p}shares",
+                "heatmap",
+                ({marked.get(g, g): v for g, v in shares.items()}, labels),
+                {"title": f"各组主题占比 Topic shares by group ({name})"},
+                embed=f"{p}shares",
+            )
         )
         by_year = {str(y): v for y, v in model.shares({d: info[d][1] for d in model.doc_ids}).items()}
         if by_year:
-            pictures[f"{p}years"] = charts.save(
-                charts.heatmap(by_year, labels, title=f"各年份主题占比 Topic shares by year ({name})"),
-                folder / f"{p}years",
+            found.append(
+                charts.Chart(
+                    f"{p}years",
+                    "heatmap",
+                    (by_year, labels),
+                    {"title": f"各年份主题占比 Topic shares by year ({name})"},
+                    embed=f"{p}years",
+                )
             )
-    return pictures
+    return found
 
 
 def view_data(model: "TopicModel", *, lam: float, n: int = 30) -> dict[str, Any]:
@@ -317,7 +326,8 @@ def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
         for table in tables:
             write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
         write_xlsx(staging / "topics.xlsx", {x.name: (x.header, x.rows) for x in tables})
-        topic_charts(staging / "charts", topics, info, {})
+        workers = config.extract.workers or os.cpu_count() or 1
+        charts.draw_all(topic_charts(topics, info, {}), staging / "charts", svg=config.report.svg, workers=workers)
         write_topic_views(staging, topics, lam=t.relevance_lambda)
         write_json(
             staging / "run.json",
