@@ -1,11 +1,12 @@
 """PDF: the text a reader sees, page by page, with a verdict on each page.
 
 Text comes from PDFium (pypdfium2), which is some 25 times faster than pdfminer and already drops
-the doubled characters of fake bold, in the order the page draws it. Two kinds of page go through
-pdfplumber instead, whose character geometry is worth its cost there (fake-bold doubles removed
-with its ``dedupe_chars``): the first page, where a red header sets the issuers' names beside
-"文件" and the reading order is geometric, and any page with a ruled table, whose rows' cells
-pdfplumber keeps together and in order. Each line keeps its left and right edge and its height, which serve three
+the doubled characters of fake bold, in the order the page draws it — except on the first page,
+where a red header sets the issuers' names beside "文件" and the reading order is geometric: there
+PDFium's characters are laid out in lines by their baselines (:func:`_geometric_lines`). Only a page
+with a ruled table, whose rows' cells pdfplumber keeps together and in order, or one drawn from a
+damaged stream (:mod:`.pdf_damage`), goes through pdfplumber too (fake-bold doubles removed with
+its ``dedupe_chars``); such pages are counted as "table page" or "damaged page". Each line keeps its left and right edge and its height, which serve three
 purposes: columns (lines left of a gutter are read before lines right of it), running headers and
 footers, and joining lines that were broken only because they reached the margin.
 
@@ -16,10 +17,13 @@ page with no text but an image is a scanned page, read by OCR when OCR is on and
 
 from __future__ import annotations
 
+import ctypes
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, Iterator
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -46,6 +50,7 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
     flags: Counter[str] = Counter()
     notes: list[str] = []
     ocr_pages = 0
+    damaged = damaged_pages(path, settings.password)
     try:
         for index in range(len(document)):
             page = document[index]
@@ -58,7 +63,7 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
                     )
                     pages.append([])
                     continue
-                lines, source, junk = _page_lines(path, page, index, settings.password)
+                lines, source, junk = _page_lines(path, page, index, settings.password, damaged=index in damaged)
                 scanned = _visible_chars("".join(line.text for line in lines)) < 10 and _has_image(page)
                 if (scanned or junk > settings.max_junk_share) and settings.ocr:
                     from .ocr import ocr_page
@@ -75,16 +80,17 @@ def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:
                 elif not lines and not _has_image(page) and len(document) > 1:
                     flags["empty page"] += 1
                     notes.append(f"page {index + 1}: no text and no image (a blank page, or its content is damaged)")
-                if source == "pdfplumber" and index > 0:
+                if source == "pdfplumber" and index not in damaged:  # read twice for its table
                     flags["table page"] += 1
                 pages.append(_reading_order(lines, page.get_width()))
             finally:
                 page.close()
     finally:
         document.close()
-    for index, problem in damaged_pages(path, settings.password).items():
-        flags["damaged page"] += 1
-        notes.append(f"page {index + 1}: {problem}")
+    for index, damage in damaged.items():
+        if damage.reported:
+            flags["damaged page"] += 1
+            notes.append(f"page {index + 1}: {damage.problem}")
     if not any(pages):
         if flags["overloaded page"]:
             raise ExtractionError(
@@ -139,42 +145,97 @@ def _open(path: Path, password: str) -> pdfium.PdfDocument:
         raise ExtractionError(f"unreadable PDF ({detail.lower()}; truncated or damaged?)") from None
 
 
-def _page_lines(path: Path, page: pdfium.PdfPage, index: int, password: str) -> tuple[list[Line], str, float]:
-    """The page's lines, which extractor gave them, and the share of its characters that are junk."""
-    lines, junk = _pdfium_lines(page)
-    # pdfplumber clusters lines by position, which would merge the two columns of a two-column page
-    first_page = index == 0 and _gutter(lines, page.get_width()) is None
-    if first_page or _has_ruled_table(page):
-        from .pdf_tables import plumber_page_lines
-
-        values, raw = plumber_page_lines(path, index, password)
-        plumber_junk = junk_share(raw)
-        if plumber_junk <= junk or not lines:  # pdfminer may choke on a damaged font that PDFium reads
-            return [Line(*v) for v in values], "pdfplumber", plumber_junk
-    return lines, "pdfium", junk
-
-
-def _pdfium_lines(page: pdfium.PdfPage) -> tuple[list[Line], float]:
-    """A page's lines in PDFium's order, each with its left and right edge and its height."""
+def _page_lines(
+    path: Path, page: pdfium.PdfPage, index: int, password: str, *, damaged: bool = False
+) -> tuple[list[Line], str, float]:
+    """The page's lines, which extractor gave them, and the share of its characters that are junk.
+    A page with a ruled table, or one drawn from a damaged stream, is read by pdfplumber too, and
+    its reading kept unless it holds more junk: pdfminer's cells keep a table's rows together, and
+    its decoder keeps what it can of a damaged font, where PDFium drops the glyphs it cannot load
+    (of 60 randomly damaged copies of bj0003, PDFium alone loses text on 59, with pdfplumber on the
+    damaged pages 17: ``bench/damage_flags.py``)."""
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
         junk = _pdfium_junk(textpage, text)
-        if textpage.count_chars() != len(text):  # indices do not line up: keep PDFium's lines without geometry
-            return [Line(t, 0.0, float(len(t)), 1.0) for t in map(normalise, text.splitlines()) if t], junk
-        lines = []
-        position = 0
-        for raw in text.split("\r\n"):
-            stripped = raw.rstrip()
-            clean = normalise(stripped)
-            if clean:
-                first = position + len(raw) - len(raw.lstrip())
-                left, right = textpage.get_charbox(first), textpage.get_charbox(position + len(stripped) - 1)
-                lines.append(Line(clean, left[0], right[2], max(left[3] - left[1], right[3] - right[1], 1.0)))
-            position += len(raw) + 2
-        return lines, junk
+        lines = _pdfium_lines(textpage, text)
+        # lines clustered by position would merge the two columns of a two-column page
+        if index == 0 and _gutter(lines, page.get_width()) is None and textpage.count_chars() == len(text):
+            lines = _geometric_lines(textpage, text)
     finally:
         textpage.close()
+    table = _has_ruled_table(page)
+    if damaged or table:
+        from .pdf_tables import plumber_page_lines
+
+        values, raw = plumber_page_lines(path, index, password)
+        plumber_junk = junk_share(raw)
+        # pdfminer may choke on a damaged font that PDFium reads; on a damaged page, the reading
+        # that keeps more characters wins
+        more = table or _visible_chars(raw) > _visible_chars("".join(line.text for line in lines))
+        if (plumber_junk <= junk and more) or not lines:
+            return [Line(*v) for v in values], "pdfplumber", plumber_junk
+    return lines, "pdfium", junk
+
+
+def _pdfium_lines(textpage: pdfium.PdfTextPage, text: str) -> list[Line]:
+    """A page's lines in PDFium's order, each with its left and right edge and its height."""
+    if textpage.count_chars() != len(text):  # indices do not line up: keep PDFium's lines without geometry
+        return [Line(t, 0.0, float(len(t)), 1.0) for t in map(normalise, text.splitlines()) if t]
+    lines = []
+    position = 0
+    for raw in text.split("\r\n"):
+        stripped = raw.rstrip()
+        clean = normalise(stripped)
+        if clean:
+            first = position + len(raw) - len(raw.lstrip())
+            left, right = textpage.get_charbox(first), textpage.get_charbox(position + len(stripped) - 1)
+            lines.append(Line(clean, left[0], right[2], max(left[3] - left[1], right[3] - right[1], 1.0)))
+        position += len(raw) + 2
+    return lines
+
+
+LINE_TOLERANCE = 3.0  # points: baselines this close make one line (pdfplumber's y_tolerance)
+SPACE_GAP = 3.0  # points: characters further apart than this are separated by a space (its x_tolerance)
+
+
+def _geometric_lines(textpage: pdfium.PdfTextPage, text: str) -> list[Line]:
+    """A page's lines in geometric order, from PDFium's characters: characters whose baselines lie
+    within ``LINE_TOLERANCE`` of each other form a line, lines run from the top down and characters
+    from left to right, with a space where two stand more than ``SPACE_GAP`` apart — pdfplumber's
+    ``extract_text_lines`` with its default tolerances, without a second parse of the file. The
+    spaces PDFium generates are left out, the PDF's own kept; each line spans its characters'
+    advance boxes (``loose``) and is as high as its largest font. On the 308 first pages of
+    four-cities and the govdoc-cn-397 notice it gives pdfplumber's lines, character for character,
+    in a twentieth of the time. A first page needs it: a red header sets the issuers' names beside a
+    large 文件, which PDFium's order reads into the wrong line."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    chars = []
+    for i, ch in enumerate(text):
+        if ch in "\r\n" or pdfium_c.FPDFText_IsGenerated(textpage.raw, i) == 1:
+            continue
+        left, _, right, _ = textpage.get_charbox(i, loose=True)
+        pdfium_c.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+        chars.append((y.value, left, right, pdfium_c.FPDFText_GetFontSize(textpage.raw, i), ch))
+    chars.sort(key=lambda c: -c[0])
+    rows: list[list[tuple[float, float, float, float, str]]] = []
+    for char in chars:
+        if rows and rows[-1][-1][0] - char[0] <= LINE_TOLERANCE:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda c: c[1])
+        parts = [row[0][4]]
+        for before, char in itertools.pairwise(row):
+            if char[1] - before[2] > SPACE_GAP:
+                parts.append(" ")
+            parts.append(char[4])
+        clean = normalise("".join(parts))
+        if clean:
+            lines.append(Line(clean, row[0][1], row[-1][2], max(max(c[3] for c in row), 1.0)))
+    return lines
 
 
 def _pdfium_junk(textpage: pdfium.PdfTextPage, text: str) -> float:
@@ -183,10 +244,7 @@ def _pdfium_junk(textpage: pdfium.PdfTextPage, text: str) -> float:
     visible = _visible_chars(text)
     if not visible:
         return 0.0
-    han = sum(
-        1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
-    )
-    if han >= 0.5 * visible:
+    if len(_CJK.findall(text)) >= 0.5 * visible:
         return junk_share(text)
     unmapped = sum(pdfium_c.FPDFText_HasUnicodeMapError(textpage.raw, i) for i in range(textpage.count_chars()))
     return max(junk_share(text), min(1.0, unmapped / visible))
@@ -195,9 +253,11 @@ def _pdfium_junk(textpage: pdfium.PdfTextPage, text: str) -> float:
 def _has_ruled_table(page: pdfium.PdfPage) -> bool:
     """Enough thin horizontal and vertical strokes to draw a grid of at least two rows and two columns."""
     horizontal = vertical = 0
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        left, bottom, right, top = obj.get_bounds()
-        width, height = right - left, top - bottom
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    for obj in _objects(page, pdfium_c.FPDF_PAGEOBJ_PATH):
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        width, height = right.value - left.value, top.value - bottom.value
         if height < 3 and width > 20:
             horizontal += 1
         elif width < 3 and height > 8:
@@ -205,6 +265,23 @@ def _has_ruled_table(page: pdfium.PdfPage) -> bool:
         if horizontal >= 3 and vertical >= 3:
             return True
     return False
+
+
+def _objects(page: pdfium.PdfPage, kind: int) -> Iterator[Any]:
+    """The raw handles of the page's objects of ``kind``, and of those inside its forms, one level
+    down (as ``page.get_objects(filter=[kind], max_depth=2)``, without a Python object for each of
+    the page's objects: a page of text draws thousands)."""
+    raw = page.raw
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        found = pdfium_c.FPDFPageObj_GetType(obj)
+        if found == kind:
+            yield obj
+        elif found == pdfium_c.FPDF_PAGEOBJ_FORM:
+            for j in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                inner = pdfium_c.FPDFFormObj_GetObject(obj, j)
+                if pdfium_c.FPDFPageObj_GetType(inner) == kind:
+                    yield inner
 
 
 # A dense page of Chinese text draws 1,000–3,000 characters; PDFium's text layer takes time that grows
@@ -225,7 +302,7 @@ def _text_objects(page: pdfium.PdfPage) -> int:
 
 
 def _has_image(page: pdfium.PdfPage) -> bool:
-    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    return any(True for _ in _objects(page, pdfium_c.FPDF_PAGEOBJ_IMAGE))
 
 
 _JUNK = re.compile(r"\(cid:\d+\)|[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -240,8 +317,12 @@ def junk_share(text: str) -> float:
     return min(1.0, junk / visible)
 
 
+_SPACE = re.compile(r"\s")  # str.isspace's characters
+_CJK = re.compile("[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")  # Han, CJK punctuation, full-width forms
+
+
 def _visible_chars(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
+    return len(text) - len(_SPACE.findall(text))
 
 
 def _reading_order(lines: list[Line], width: float) -> list[Line]:

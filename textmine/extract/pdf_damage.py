@@ -2,8 +2,8 @@
 
 PDFium reads what it can of a damaged page and says nothing, so a PDF with flipped bytes or a zeroed
 block would pass on part of its text, or wrong characters, as if it were all of it. The streams a
-page's text is read from — its content streams, each font's character map (ToUnicode; for a font
-without one, its embedded program), the forms it draws — are therefore decoded once more, by zlib
+page's text is read from — its content streams, each font's character map (ToUnicode) and embedded
+program, the forms it draws — are therefore decoded once more, by zlib
 itself, through pdfminer's object parser (which pdfplumber already brings): a stream whose Flate data
 fails its check or stops before its end, or a content stream the page points to but the file does
 not hold, marks the page as damaged, with how far the stream could be decoded. No page of the 308
@@ -14,6 +14,7 @@ lost but one was flagged, and none read whole was.
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from pdfminer.pdfdocument import PDFDocument
@@ -22,19 +23,31 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream, resolve1
 
 
-def damaged_pages(path: Path, password: str = "") -> dict[int, str]:
-    """Page index -> what is wrong with its content stream, for the pages whose content is damaged.
-    A file whose object structure pdfminer cannot parse at all gives no verdict ({}): PDFium's
+@dataclass(frozen=True)
+class Damage:
+    """What is wrong with a page: ``problem`` in a reader's words, and whether it is ``reported`` to the
+    user. A damaged program of a font that has a character map is not: the map gives the characters,
+    and pdfminer's decoder, reading what it can of the program, loses none of them in 43 of 60 randomly
+    damaged copies of bj0003 (``bench/damage_flags.py``); but PDFium drops the glyphs it cannot load,
+    so such a page is read by pdfplumber too."""
+
+    problem: str
+    reported: bool = True
+
+
+def damaged_pages(path: Path, password: str = "") -> dict[int, Damage]:
+    """Page index -> what is wrong with the streams it is drawn from, for the pages whose streams are
+    damaged. A file whose object structure pdfminer cannot parse at all gives no verdict ({}): PDFium's
     reading of it stands, and pages without text are flagged on their own."""
-    damaged: dict[int, str] = {}
+    damaged: dict[int, Damage] = {}
     try:
         with path.open("rb") as fh:
             document = PDFDocument(PDFParser(fh), password=password)
             verdicts: dict[int, str] = {}
             for index, page in enumerate(PDFPage.create_pages(document)):
-                problem = _content_problem(page, verdicts)
-                if problem:
-                    damaged[index] = problem
+                damage = _content_problem(page, verdicts)
+                if damage is not None:
+                    damaged[index] = damage
     except MemoryError:
         raise
     except Exception:  # no verdict on a file pdfminer cannot walk; PDFium has read it
@@ -42,27 +55,31 @@ def damaged_pages(path: Path, password: str = "") -> dict[int, str]:
     return damaged
 
 
-def _content_problem(page: PDFPage, verdicts: dict[int, str]) -> str:
+def _content_problem(page: PDFPage, verdicts: dict[int, str]) -> Damage | None:
     streams = [resolve1(s) for s in page.contents]
     if not streams and page.attrs.get("Contents") is not None:
-        return "content stream missing: the page's text cannot be found in the file"
+        return Damage("content stream missing: the page's text cannot be found in the file")
     for stream in streams:
         if not isinstance(stream, PDFStream):
-            return "content stream missing: the page's text cannot be found in the file"
+            return Damage("content stream missing: the page's text cannot be found in the file")
         problem = _inflate_problem(stream)
         if problem:
-            return (
+            return Damage(
                 f"content stream {problem} bytes of drawing instructions: "
                 f"part of the page's text may be missing or wrong"
             )
-    for name, stream in _resource_streams(page.resources):
+    quiet = None
+    for name, stream, reported in _resource_streams(page.resources):
         key = getattr(stream, "objid", None) or id(stream)
         if key not in verdicts:  # a font or form shared by many pages is decoded once
             verdicts[key] = _inflate_problem(stream)
         problem = verdicts[key]
         if problem:
-            return f"{name} {problem} bytes: characters of the page may be missing or wrong"
-    return ""
+            damage = Damage(f"{name} {problem} bytes: characters of the page may be missing or wrong", reported)
+            if reported:
+                return damage
+            quiet = quiet or damage
+    return quiet
 
 
 def _inflate_problem(stream: PDFStream) -> str:
@@ -78,11 +95,12 @@ def _inflate_problem(stream: PDFStream) -> str:
     return "" if inflate.eof else f"cut short after {decoded:,}"
 
 
-def _resource_streams(resources: dict) -> list[tuple[str, PDFStream]]:
+def _resource_streams(resources: dict) -> list[tuple[str, PDFStream, bool]]:
     """The streams besides its content that the page's text is read from, named for a reader: each
-    font's character map (ToUnicode), or, for a font without one, the embedded font program whose own
-    tables then give the characters; and the forms (XObjects) the page draws, with theirs."""
-    found: list[tuple[str, PDFStream]] = []
+    font's character map (ToUnicode) and its embedded program, whose own tables give the glyphs (and,
+    for a font without a character map, the characters); and the forms (XObjects) the page draws,
+    with theirs; each with whether its damage is reported (see :class:`Damage`)."""
+    found: list[tuple[str, PDFStream, bool]] = []
 
     def fonts(holder: dict, where: str) -> None:
         for key, font in (resolve1(holder.get("Font")) or {}).items():
@@ -91,14 +109,16 @@ def _resource_streams(resources: dict) -> list[tuple[str, PDFStream]]:
                 continue
             cmap = resolve1(font.get("ToUnicode"))
             if isinstance(cmap, PDFStream):
-                found.append((f"{where}font {key}'s character map", cmap))
-                continue
+                found.append((f"{where}font {key}'s character map", cmap, True))
+            # the program too: PDFium finds a character's glyph there, and without a map its code
+            mapped = isinstance(cmap, PDFStream)
+            label = "program" if mapped else "program (no character map)"
             for part in [font, *[resolve1(d) for d in (resolve1(font.get("DescendantFonts")) or [])]]:
                 descriptor = resolve1(part.get("FontDescriptor")) if isinstance(part, dict) else None
                 for entry in ("FontFile", "FontFile2", "FontFile3"):
                     program = resolve1(descriptor.get(entry)) if isinstance(descriptor, dict) else None
                     if isinstance(program, PDFStream):
-                        found.append((f"{where}font {key}'s program (no character map)", program))
+                        found.append((f"{where}font {key}'s {label}", program, not mapped))
 
     def forms(holder: dict, depth: int) -> None:
         fonts(holder, "" if depth == 0 else "a form's ")
@@ -107,7 +127,7 @@ def _resource_streams(resources: dict) -> list[tuple[str, PDFStream]]:
         for key, xobject in (resolve1(holder.get("XObject")) or {}).items():
             xobject = resolve1(xobject)
             if isinstance(xobject, PDFStream) and getattr(xobject.get("Subtype"), "name", "") == "Form":
-                found.append((f"form {key}", xobject))
+                found.append((f"form {key}", xobject, True))
                 inner = resolve1(xobject.get("Resources"))
                 if isinstance(inner, dict):
                     forms(inner, depth + 1)
