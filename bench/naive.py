@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import glob
 import itertools
+import json
 import os
 import time
 from collections import Counter
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--top-n", type=int, default=50)
     parser.add_argument("--k", type=int, default=8)
     parser.add_argument("--passes", type=int, default=10)
+    parser.add_argument("--terms", help="write each topic's top terms to this JSON file")
     args = parser.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     stopwords = set()
@@ -78,8 +80,11 @@ def main() -> None:
     dictionary = corpora.Dictionary(docs)
     dictionary.filter_extremes(no_below=3, no_above=0.5, keep_n=None)
     bows = [dictionary.doc2bow(d) for d in docs]
-    models.LdaModel(bows, id2word=dictionary, num_topics=args.k, passes=args.passes, random_state=42)
+    lda = models.LdaModel(bows, id2word=dictionary, num_topics=args.k, passes=args.passes, random_state=42)
     seconds["topics"] = time.perf_counter() - start
+    if args.terms:  # each topic's 30 most probable terms, for bench/run.py to score
+        with open(args.terms, "w", encoding="utf-8") as fh:
+            json.dump([[dictionary[w] for w, _ in lda.get_topic_terms(t, topn=30)] for t in range(args.k)], fh)
 
     print(f"naive: {len(files)} files, {sum(map(len, docs))} tokens, {len(pairs)} pairs")
     print(
