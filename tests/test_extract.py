@@ -58,6 +58,27 @@ def test_real_typeset_government_pdf():
     extracted = extract_file(folder / "397.pdf")
     # plain pdfplumber extract_text scores 98.97 % here; page numbers are what we remove
     assert accuracy(extracted.text, (folder / "397.txt").read_text(encoding="utf-8")) >= 0.995
+    # the red header in reading order: 文件 stands beside the first issuer, between the two lines
+    # (PDFium's own order reads it after the second)
+    assert comparable(extracted.text).startswith("发展改革委办公厅文件税务总局办公厅发改办财金规〔2019〕860号")
+
+
+def test_first_pages_laid_out_from_pdfium_are_pdfplumbers_lines():
+    """The first page's lines from PDFium's characters are pdfplumber's extract_text_lines, text for
+    text, on every 20th PDF of four-cities and the typeset notice."""
+    import pypdfium2 as pdfium
+
+    from textmine.extract.pdf import _geometric_lines
+    from textmine.extract.pdf_tables import plumber_page_lines
+
+    files = sorted(FOUR_CITIES.rglob("*.pdf"))[::20] + [FIXTURES / "real-pdfs" / "govdoc-cn-397" / "397.pdf"]
+    for path in files:
+        document = pdfium.PdfDocument(path)
+        textpage = document[0].get_textpage()
+        ours = [line.text for line in _geometric_lines(textpage, textpage.get_text_range())]
+        textpage.close()
+        document.close()
+        assert ours == [values[0] for values in plumber_page_lines(path, 0, "")[0]], path.name
 
 
 def test_encodings_are_detected():
