@@ -19,7 +19,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import networkx as nx
 from tqdm import tqdm
@@ -136,7 +136,7 @@ class Stages:
         self.seconds: dict[str, float] = {}
 
     @contextlib.contextmanager
-    def stage(self, name: str, total: int = 1, unit: str = "step") -> Iterator[Callable[[int], None]]:
+    def stage(self, name: str, total: int = 1, unit: str = "step") -> Iterator["Progress"]:
         bar = tqdm(
             total=total,
             desc=f"{name:<9}",
@@ -148,11 +148,26 @@ class Stages:
         )
         start = time.perf_counter()
         try:
-            yield bar.update
+            yield Progress(bar)
             bar.update(bar.total - bar.n)
         finally:
             bar.close()
             self.seconds[name] = round(time.perf_counter() - start, 3)
+
+
+class Progress:
+    """A stage's progress bar: called with the steps done; ``plan`` sets how many there are once the
+    stage knows (the bar then shows an estimate of the time left)."""
+
+    def __init__(self, bar: tqdm) -> None:
+        self.bar = bar
+
+    def __call__(self, steps: int = 1) -> None:
+        self.bar.update(steps)
+
+    def plan(self, total: int) -> None:
+        self.bar.total = total
+        self.bar.refresh()
 
 
 @dataclass(frozen=True)
@@ -258,9 +273,9 @@ def run(
         links = strongest_links(graph)
     topics, not_run = None, {}
     if config.topics.enabled:
-        with stages.stage("topics"):
+        with stages.stage("topics", unit="fit") as advance:
             try:
-                topics = fit_topics(analysed, config, workers=_workers(config))
+                topics = fit_topics(analysed, config, workers=_workers(config), progress=advance)
             except AnalysisError as exc:  # too little data: the other stages' results still stand
                 not_run["topics"] = str(exc)
     with stages.stage("compare"):

@@ -9,7 +9,7 @@ import json
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -85,9 +85,13 @@ def _documents(n: int) -> str:
     return f"{n} document" if n == 1 else f"{n} documents"
 
 
-def fit_topics(documents: Sequence[TokenizedDocument], config: Config, *, workers: int = 1) -> Topics:
+def fit_topics(
+    documents: Sequence[TokenizedDocument], config: Config, *, workers: int = 1, progress: Any = None
+) -> Topics:
     """Fit the topic models of ``config.topics`` on ``documents``, from the cache when they were fitted
-    before. The numbers of topics are limited to what the data allows (see :func:`usable_ks`)."""
+    before. The numbers of topics are limited to what the data allows (see :func:`usable_ks`).
+    ``progress`` (a stage's :class:`~textmine.pipeline.Progress`) is told the fits planned — every
+    (K, seed) of the sweep, then the published LDA and NMF — and each as it is done."""
     t, seed = config.topics, config.run.seed
     pairs = [(d.id, [w for s in d.sentences for w in s]) for d in documents]
     corpus = topic_corpus(pairs, min_df=t.min_df, max_df=t.max_df)
@@ -107,7 +111,7 @@ def fit_topics(documents: Sequence[TokenizedDocument], config: Config, *, worker
             t.relevance_lambda,
         )
     fits = _fit_cache(t, key) if config.extract.cache else None
-    topics = replace(_fit(corpus, ks, t, seed, workers, fits), note=note)
+    topics = replace(_fit(corpus, ks, t, seed, workers, fits, progress), note=note)
     if cache is not None:
         cache.put_json(
             key,
@@ -129,13 +133,28 @@ def _at_lambda(topics: Topics, lam: float) -> Topics:
 
 
 def _fit(
-    corpus: TopicCorpus, ks: list[int], t: TopicsConfig, seed: int, workers: int, fits: "FitCache | None"
+    corpus: TopicCorpus,
+    ks: list[int],
+    t: TopicsConfig,
+    seed: int,
+    workers: int,
+    fits: "FitCache | None",
+    progress: Any = None,
 ) -> Topics:
     started = time.perf_counter()
     seeds = [seed + i for i in range(t.seeds)]
     settings = {"passes": t.passes, "iterations": t.iterations, "chunksize": t.chunksize}
     done = fits.get(ks, seeds) if fits is not None else {}
-    on_fit = fits.put if fits is not None else None
+    step = progress or (lambda steps=1: None)
+    if progress is not None:
+        progress.plan(len(ks) * len(seeds) + 1 + bool(t.nmf))
+        progress(len(done))
+
+    def on_fit(fit: Fit) -> None:
+        if fits is not None:
+            fits.put(fit)
+        step(1)
+
     selection = sweep(
         corpus,
         ks,
@@ -155,11 +174,13 @@ def _fit(
         m: [round(v, 6) for v in values] for m, values in coherence_per_topic(corpus, top, ("c_npmi", "c_v")).items()
     }
     seconds["lda"] = round(time.perf_counter() - started, 3)
+    step(1)
     nmf = None
     if t.nmf:
         started = time.perf_counter()
         nmf = fit_nmf(corpus, k=selection.chosen, seed=seed)
         seconds["nmf"] = round(time.perf_counter() - started, 3)
+        step(1)
     return Topics(selection, lda, nmf, seconds, published=published)
 
 
