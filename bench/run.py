@@ -77,6 +77,7 @@ def coherence(tokens: Path, topics: list[list[str]]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path)
+    parser.add_argument("--keep", type=Path, help="copy the runs' output folders here (to compare two versions)")
     args = parser.parse_args()
     python, textmine = sys.executable, [sys.executable, "-m", "textmine"]
     rows: list[tuple[str, float, float, str, float]] = []  # name, seconds, MB, stages, baseline seconds
@@ -111,6 +112,9 @@ def main() -> None:
         naive_terms = json.loads((tmp / "naive_topics.json").read_text(encoding="utf-8"))
         ours = published["published_coherence"]["c_npmi"]  # its top 10 terms by probability, the same measure
         scores = (coherence(tmp / "one_lda" / "tokens.jsonl", naive_terms), sum(ours) / len(ours))
+        if args.keep:
+            for name in ("keywords", "one_lda", "default", "cached", "changed"):
+                shutil.copytree(tmp / name, args.keep / name, dirs_exist_ok=True)
     print(f"corpus: {args.corpus}")
     print("| run | wall s | peak RSS MB | × naive | stages (s) |\n|---|---|---|---|---|")
     for name, seconds, mb, detail, baseline in rows:
