@@ -169,3 +169,26 @@ def test_document_level_tables_are_reproducible(larger_run, tmp_path):
     assert result.returncode == 0, result.stderr
     for name in ("distinctive_terms.csv", "pairwise_terms.csv", "robustness.csv"):
         assert (again / "tables" / name).read_bytes() == (larger_run / "tables" / name).read_bytes(), name
+
+
+def test_a_rerun_on_the_same_counts_takes_its_p_values_from_the_store(tmp_path, monkeypatch):
+    """p-values kept in the cache between runs are the ones the relabellings give: a second run on
+    the same counts draws none and lists the same terms with the same p; other counts miss it."""
+    import textmine.compare as compare_module
+    from textmine.cache import JsonCache
+
+    dtm = doc_term_matrix(planted())
+    store = JsonCache(tmp_path / "compare", {"test": 1})
+    test = lambda: DocumentTest(seed=1, alpha=1.0, min_documents=1, store=store)  # noqa: E731
+    first = distinctive_terms(dtm, prior_scale=10, min_freq=5, top_n=5, test=test())
+    assert first == distinctive_terms(
+        dtm, prior_scale=10, min_freq=5, top_n=5, test=DocumentTest(seed=1, alpha=1.0, min_documents=1)
+    )
+    drawn = []
+    monkeypatch.setattr(compare_module, "permutation_p", lambda *a, **k: drawn.append(1) or permutation_p(*a, **k))
+    assert distinctive_terms(dtm, prior_scale=10, min_freq=5, top_n=5, test=test()) == first
+    assert drawn == []  # was: every relabelling drawn again
+    other = planted()
+    other[0] = TokenizedDocument("x00", "x", 2020, [other[0].sentences[0][:-1]])  # one token fewer
+    distinctive_terms(doc_term_matrix(other), prior_scale=10, min_freq=5, top_n=5, test=test())
+    assert drawn  # other counts, other p-values: drawn

@@ -24,10 +24,12 @@ Comparisons are each group against all the others and, with :func:`pairwise_term
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import zlib
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from scipy import sparse, stats
@@ -77,6 +79,10 @@ class DocumentTest:
     # permutation p-values found so far, by comparison and term: a term's p depends only on its own
     # counts and the comparison's seeded relabellings, so the robustness variants reuse it
     _known: dict = field(default_factory=dict, compare=False, repr=False)
+    # where p-values outlive the run (``get_json``/``put_json`` by a digest of the comparison: its
+    # label, seed, resamples, documents and every count), so that a rerun on the same counts draws
+    # no relabelling again; None: not kept
+    store: Any = field(default=None, compare=False, repr=False)
 
 
 def log_odds_z(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -250,6 +256,12 @@ def _document_evidence(
     comparison = (label, rows_i.tobytes(), rows_j.tobytes(), lengths.tobytes(), test.resamples, test.max_resamples)
     known = test._known.setdefault(comparison, {})
     missing = [w for w in tested if dtm.vocab[w] not in known]
+    stored: dict[str, float] = {}
+    if missing and test.store is not None:
+        key = _comparison_digest(label, seed, both, in_group, dtm.vocab, test)
+        stored = test.store.get_json(key) or {}
+        known.update((dtm.vocab[w], stored[dtm.vocab[w]]) for w in missing if dtm.vocab[w] in stored)
+        missing = [w for w in missing if dtm.vocab[w] not in known]
     if missing:
         found = permutation_p(
             rates(both)[:, missing],
@@ -258,7 +270,10 @@ def _document_evidence(
             max_resamples=test.max_resamples,
             rng=np.random.default_rng([*seed, 0]),
         )
-        known.update(zip((dtm.vocab[w] for w in missing), found.tolist(), strict=True))
+        new = dict(zip((dtm.vocab[w] for w in missing), found.tolist(), strict=True))
+        known.update(new)
+        if test.store is not None:
+            test.store.put_json(key, {**stored, **new})
     p = np.array([known[dtm.vocab[w]] for w in tested])
     return _Evidence(
         dtm,
@@ -272,6 +287,17 @@ def _document_evidence(
         test,
         np.random.default_rng([*seed, 1]),  # the bootstrap's own stream, whatever the permutations drew
     )
+
+
+def _comparison_digest(
+    label: str, seed: list[int], both: sparse.csr_matrix, in_group: np.ndarray, vocab: Sequence[str], test: DocumentTest
+) -> str:
+    """What a comparison's permutation p-values depend on, as one digest."""
+    digest = hashlib.sha256(json.dumps([label, seed, test.resamples, test.max_resamples, both.shape]).encode())
+    for part in (in_group, both.indptr, both.indices, both.data):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    digest.update("\n".join(vocab).encode("utf-8"))
+    return digest.hexdigest()
 
 
 def distinctive_terms(

@@ -24,7 +24,7 @@ from typing import Iterator
 import networkx as nx
 from tqdm import tqdm
 
-from .cache import ExtractionCache, SegmentationCache
+from .cache import ExtractionCache, JsonCache, SegmentationCache, code_digest
 from .clean import drop_known_furniture, is_page_number
 from .compare import (
     ALL,
@@ -57,6 +57,7 @@ from .grouping import DERIVED, group_name, parse_group_by, period_of, year_bands
 from .metadata import policy_metadata
 from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
 from .network_analysis import annotate, compare_groups
+from .record import library_versions
 from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon, with_drafting, with_terms
 from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
@@ -454,7 +455,15 @@ def document_test(config: Config) -> DocumentTest | None:
     c = config.compare
     if not c.resamples:
         return None
-    return DocumentTest(c.resamples, c.alpha, c.min_term_documents, config.run.seed, c.max_resamples)
+    store = None
+    if config.extract.cache:  # permutation p-values kept between runs, as every other stage's results
+        versions = library_versions()
+        basis = {
+            "versions": {k: versions.get(k) for k in ("textmine", "numpy", "scipy")},
+            "code": code_digest("compare.py", "resampling.py"),
+        }
+        store = JsonCache(cache_dir() / "compare", basis)
+    return DocumentTest(c.resamples, c.alpha, c.min_term_documents, config.run.seed, c.max_resamples, store=store)
 
 
 def _select(
