@@ -633,9 +633,14 @@ def test_network_command_disparity_backbone_equals_a_recount(runs, tmp_path):
         "disparity",
         "--alpha",
         "0.5",
+        "--set",
+        "report.svg=true",
     )
     assert result.returncode == 0, result.stderr
     assert "backbone disparity of" in result.stdout
+    for chart in ("network", "network_groups"):  # SVG beside the PNG when asked for
+        assert (tmp_path / "net" / "charts" / f"{chart}.png").stat().st_size > 10_000
+        assert (tmp_path / "net" / "charts" / f"{chart}.svg").read_text(encoding="utf-8").startswith("<?xml")
     edges = read_csv(tmp_path / "net" / "edges.csv")
     # Serrano et al.'s α from the NPMI weights, recomputed with plain Python: links of positive weight only
     weight = {(e["Source"], e["Target"]): float(e["npmi"]) for e in edges if e["npmi"] and float(e["npmi"]) > 0}
