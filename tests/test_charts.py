@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from matplotlib import font_manager
 
-from textmine import charts
+from textmine import chart_jobs, charts
 from textmine.counting import (
     TokenizedDocument,
     doc_term_matrix,
@@ -95,10 +95,10 @@ def test_charts_drawn_in_worker_processes_are_the_charts_drawn_here(tmp_path):
     graph.add_edge("高层次人才", "人才公寓", weight=2)
     positions = {"高层次人才": (0.0, 0.0), "人才公寓": (1.0, 1.0)}
     jobs = [
-        charts.Chart("bars", "keyword_bars", (tables(),), {"top_n": 3, "title": "一"}, embed="bars"),
-        charts.Chart("sub/net", "network_picture", (graph, positions), {"title": "共词网络"}),
+        chart_jobs.Chart("bars", "keyword_bars", (tables(),), {"top_n": 3, "title": "一"}, embed="bars"),
+        chart_jobs.Chart("sub/net", "network_picture", (graph, positions), {"title": "共词网络"}),
     ]
-    pictures = charts.draw_all(jobs, tmp_path / "pool", svg=True, workers=2)
+    pictures = chart_jobs.draw_all(jobs, tmp_path / "pool", svg=True, workers=2)
     here = charts.save(charts.keyword_bars(tables(), top_n=3, title="一"), tmp_path / "here" / "bars")
     charts.save(charts.network_picture(graph, positions, title="共词网络"), tmp_path / "here" / "net")
     assert list(pictures) == ["bars"] and pictures["bars"] == here
@@ -107,5 +107,5 @@ def test_charts_drawn_in_worker_processes_are_the_charts_drawn_here(tmp_path):
             assert (tmp_path / "pool" / f"{drawn}{suffix}").read_bytes() == (
                 tmp_path / "here" / f"{name}{suffix}"
             ).read_bytes()
-    charts.draw_all(jobs[:1], tmp_path / "png", svg=False, workers=1)
+    chart_jobs.draw_all(jobs[:1], tmp_path / "png", svg=False, workers=1)
     assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["bars.png"]

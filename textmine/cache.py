@@ -3,6 +3,11 @@ its extraction (extraction settings, textmine's and the extractors' versions, th
 each text's segmentation, keyed by the text and everything that shapes segmentation (settings, the
 word lists after the dictionary self-test, the engines' versions, the segmentation code).
 
+A run's whole analysis, and the output files that take longest to make (network exports, charts,
+the workbook, the topic views), are kept too (:class:`StepCache`), under a digest of the data and
+settings they were made from, textmine's code and the libraries' versions: a rerun on the same
+documents and settings loads the analysis, and one that would write the same bytes copies them.
+
 Entries are written atomically as soon as a file is done, so an interrupted run resumes where it
 stopped, and a changed setting, word list or library version simply misses the cache and does the
 work again. Reruns (another grouping, other network or comparison settings) reuse both.
@@ -11,18 +16,28 @@ work again. Reruns (another grouping, other network or comparison settings) reus
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
+import pickle
+import shutil
+import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
 
 from .config import ExtractConfig, SegmentConfig
 from .extract import Extracted
 from .record import library_versions
 from .resources import Lexicon
 from .segment import Segmentation
-from .writers import write_json
+from .writers import write_bytes, write_json
+
+T = TypeVar("T")
 
 # Settings that change what is extracted; the others (workers, limits, the cache switch) do not.
 _NOT_IN_KEY = {"workers", "timeout", "memory_mb", "cache"}
@@ -144,3 +159,133 @@ class SegmentationCache(JsonCache):
             "numerals": sorted([t, n] for t, n in segmentation.numerals.items()),
         }
         self.put_json(text_sha256, value)
+
+
+@functools.cache
+def package_digest() -> str:
+    """A digest of every file of the textmine package (code, templates, shipped data)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class StepCache:
+    """What a step made — files and a value, pickled — under a digest of everything it was made from:
+    the step's data and settings (``parts``, by content), textmine's code and every library's version. A
+    change to any of them is a different key; a step is never reused across them. Used for the
+    output files that take longest to make (``files``) and for a run's whole analysis (``analysis``)."""
+
+    def __init__(self, folder: Path, name: str = "files") -> None:
+        basis = {"versions": library_versions(), "code": package_digest()}
+        self.salt = hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+        self.folder = folder / name
+
+    def key(self, *parts: Any) -> str:
+        digest = hashlib.sha256(self.salt.encode())
+        _feed(digest, parts)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def holds(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def get(self, key: str) -> tuple[dict[str, bytes], Any] | None:
+        try:
+            files, value = pickle.loads(self._path(key).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            return None  # missing, or an entry this code cannot read: make the files again
+        return files, value
+
+    def put(self, key: str, files: dict[str, bytes], value: Any) -> None:
+        write_bytes(self._path(key), pickle.dumps((files, value), protocol=5))
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None), bytes})
+_REPR_IS_CONTENT = _ATOMS | {np.float64, np.float32, np.int64, np.int32, np.bool_}
+
+
+def _feed(digest: Any, value: Any) -> None:
+    """Feed ``value`` to ``digest`` by its content alone, so that equal data give equal keys in any
+    process (a pickle would not: it records which objects are shared, and a set's order varies with
+    the hash seed). Sequences and dicts in their order, sets sorted; dataclasses by their fields;
+    NumPy and SciPy arrays by dtype, shape and bytes; networkx graphs by their nodes and edges."""
+    kind = type(value)
+    if kind in _ATOMS:
+        digest.update(b"a" + repr(value).encode("utf-8", "surrogatepass"))
+    elif kind in (list, tuple):
+        if all(type(v) in _ATOMS for v in value):
+            digest.update(b"l" + repr(list(value)).encode("utf-8", "surrogatepass"))
+        else:
+            digest.update(b"L%d:" % len(value))
+            for v in value:
+                _feed(digest, v)
+    elif isinstance(value, dict):
+        digest.update(b"D%d:" % len(value))
+        for k, v in value.items():
+            _feed(digest, k)
+            _feed(digest, v)
+    elif isinstance(value, (set, frozenset)):
+        parts = []
+        for v in value:
+            part = hashlib.sha256()
+            _feed(part, v)
+            parts.append(part.digest())
+        digest.update(b"S" + b"".join(sorted(parts)))
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        digest.update(b"C" + kind.__qualname__.encode())
+        _feed(digest, [getattr(value, f.name) for f in dataclasses.fields(value)])
+    elif isinstance(value, np.ndarray):
+        if value.dtype == object:
+            _feed(digest, value.tolist())
+        else:
+            digest.update(b"N" + str(value.dtype).encode() + repr(value.shape).encode())
+            digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, np.generic):
+        digest.update(b"n" + repr(value).encode())
+    elif sparse.issparse(value):
+        coo = sparse.coo_array(value)
+        digest.update(b"P" + repr(coo.shape).encode())
+        _feed(digest, (coo.row, coo.col, coo.data))
+    elif isinstance(value, nx.Graph):
+        nodes, edges = list(value.nodes(data=True)), list(value.edges(data=True))
+        content = (kind.__name__, value.graph, nodes, edges)
+        kinds = {type(x) for x in value.graph.values()} | {type(n) for n, _ in nodes}
+        kinds |= {type(x) for _, data in nodes for x in data.values()}
+        kinds |= {type(x) for *_, data in edges for x in data.values()}
+        if kinds <= _REPR_IS_CONTENT:  # numbers and strings: the repr of the whole, fast
+            digest.update(b"G" + repr(content).encode("utf-8", "surrogatepass"))
+        else:
+            _feed(digest, content)
+    elif isinstance(value, Path):
+        digest.update(b"p" + str(value).encode("utf-8", "surrogateescape"))
+    else:  # anything else by its pickle: at worst a rerun misses the cache
+        digest.update(b"?" + pickle.dumps(value, protocol=5))
+
+
+def reuse(cache: StepCache | None, parts: tuple, folder: Path, make: Callable[[Path], T]) -> T:
+    """Write ``make(folder)``'s files into ``folder`` and return its value: copied from ``cache`` when
+    the same ``parts`` made them before, else made (in a scratch folder) and kept there."""
+    key = cache.key(*parts) if cache is not None else None
+    hit = cache.get(key) if key is not None else None
+    if hit is not None:
+        files, value = hit
+        for name, data in files.items():
+            write_bytes(folder / name, data, atomic=False)  # a folder being built, swapped in whole
+        return value
+    if cache is None:
+        return make(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".made-", dir=folder))
+    try:
+        value = make(scratch)
+        files = {p.relative_to(scratch).as_posix(): p.read_bytes() for p in sorted(scratch.rglob("*")) if p.is_file()}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    for name, data in files.items():
+        write_bytes(folder / name, data, atomic=False)
+    cache.put(key, files, value)
+    return value

@@ -1,17 +1,16 @@
 """Charts with Chinese labels: keyword bars per group, the co-word network, topic shares.
 
 Each function takes data and returns a matplotlib Figure; :func:`save` writes PNG (and SVG, on request) without
-timestamps so reruns give identical files; :func:`draw_all` draws a list of :class:`Chart` in
-worker processes. A CJK font is required: without one matplotlib draws
+timestamps so reruns give identical files (:mod:`textmine.chart_jobs` draws a run's charts in worker
+processes). Only the worker processes that draw import matplotlib. A CJK font is required: without one matplotlib draws
 boxes, so :func:`cjk_font` stops with a message naming the package to install.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 import matplotlib
 
@@ -22,9 +21,10 @@ import numpy as np  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from .compare import SMALL_SAMPLE  # noqa: E402
 from .counting import KeywordTable  # noqa: E402
-from .errors import MissingFontError, TextmineError  # noqa: E402
-from .writers import write_bytes  # noqa: E402
+from .errors import MissingFontError  # noqa: E402
+from .writers import write_pictures  # noqa: E402
 
 # Preferred families, best first; any other family whose name says CJK or SC/TC is a fallback.
 _CJK_FAMILIES = (
@@ -70,12 +70,7 @@ def _style() -> None:
     )
 
 
-SMALL = "（样本少 small sample）"
-
-
-def keyword_bars(
-    tables: dict[str, KeywordTable], *, top_n: int, title: str, flagged: frozenset[str] = frozenset()
-) -> Figure:
+def keyword_bars(tables: dict[str, KeywordTable], *, top_n: int, title: str, flagged: Collection[str] = ()) -> Figure:
     """One horizontal bar chart per group: its top keywords by occurrences per 10,000 tokens; groups
     in ``flagged`` are marked as small samples."""
     _style()
@@ -86,7 +81,7 @@ def keyword_bars(
     for ax, group in zip(axes.flat, groups, strict=False):  # the grid may have spare axes
         top = tables[group].top(top_n)[::-1]
         ax.barh([t.term for t in top], [t.per_10k for t in top], color="#3b6ea5")
-        ax.set_title(f"{group} ({tables[group].documents} 篇){SMALL if group in flagged else ''}", fontsize=10)
+        ax.set_title(f"{group} ({tables[group].documents} 篇){SMALL_SAMPLE if group in flagged else ''}", fontsize=10)
         ax.set_xlabel("每万词频次 / per 10,000 tokens", fontsize=8)
         ax.tick_params(axis="y", labelsize=9)
         ax.tick_params(axis="x", labelsize=8)
@@ -255,50 +250,8 @@ def render(fig: Figure, *, svg: bool = True) -> tuple[bytes, bytes | None]:
 def save(fig: Figure, stem: Path, *, svg: bool = True) -> bytes:
     """Write ``stem.png`` and, when ``svg``, ``stem.svg``; return the PNG bytes (for embedding in the HTML report)."""
     png, vector = render(fig, svg=svg)
-    _write(stem, png, vector)
+    write_pictures(stem, png, vector)
     return png
-
-
-def _write(stem: Path, png: bytes, svg: bytes | None) -> None:
-    # never stem.with_suffix: a group named "v1.a" would lose its ".a" and overwrite "v1.b"'s picture
-    write_bytes(stem.parent / f"{stem.name}.png", png)
-    if svg is not None:
-        write_bytes(stem.parent / f"{stem.name}.svg", svg)
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart to draw: this module's ``builder(*args, **kwargs)``, written as ``stem`` (a path under
-    the charts folder, without suffix); ``embed`` names it among the pictures the report shows."""
-
-    stem: str
-    builder: str
-    args: tuple = ()
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    embed: str = ""
-
-
-def _render_chart(task: tuple[Chart, bool]) -> tuple[bytes, bytes | None]:
-    chart, svg = task
-    return render(globals()[chart.builder](*chart.args, **chart.kwargs), svg=svg)
-
-
-def draw_all(charts: Sequence[Chart], folder: Path, *, svg: bool, workers: int) -> dict[str, bytes]:
-    """Draw ``charts`` in ``workers`` processes (matplotlib draws on one core: its pictures are
-    independent) and write them under ``folder``, in order; returns the embedded PNGs by name."""
-    from .workers import IsolatedPool
-
-    cjk_font()  # no font: the one-line message, here, not a worker's error
-    pool = IsolatedPool(_render_chart, workers=min(workers, len(charts)))
-    pictures = {}
-    for chart, outcome in zip(charts, pool.map([(c, svg) for c in charts]), strict=True):
-        if not outcome.ok:
-            raise TextmineError(f"the chart {chart.stem} could not be drawn: {outcome.error}")
-        png, vector = outcome.value
-        _write(folder / chart.stem, png, vector)
-        if chart.embed:
-            pictures[chart.embed] = png
-    return pictures
 
 
 def topic_selection(scores: Sequence[Any], chosen: int, *, title: str) -> Figure:

@@ -32,8 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
-from scipy import sparse, stats
-from scipy.spatial import distance
+from scipy import sparse
 
 from .counting import DocTermMatrix
 from .resampling import Concentration, concentration, log_ratio_interval, permutation_p, rates
@@ -111,6 +110,8 @@ def two_by_two(a: np.ndarray, b: np.ndarray, n_a: float, n_b: float) -> dict[str
             g2 += np.where(o > 0, o * np.log(o / e), 0.0)
             chi2 += np.where(e > 0, (o - e) ** 2 / e, 0.0)
     g2 *= 2
+    from scipy import stats  # half a second to import: only where a comparison is computed, not on every start
+
     log_ratio = np.log2((np.where(a > 0, a, 0.5) / n_a) / (np.where(b > 0, b, 0.5) / n_b)) if n_b else np.zeros_like(a)
     return {"g2": g2, "p": stats.chi2.sf(g2, 1), "chi2": chi2, "log_ratio": log_ratio}
 
@@ -118,6 +119,8 @@ def two_by_two(a: np.ndarray, b: np.ndarray, n_a: float, n_b: float) -> dict[str
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     """Benjamini–Hochberg adjusted p-values (q-values), in the order of ``p`` (scipy's
     ``false_discovery_control``)."""
+    from scipy import stats
+
     p = np.asarray(p, dtype=float)
     return stats.false_discovery_control(p, method="bh") if len(p) else p
 
@@ -344,6 +347,9 @@ def pairwise_terms(
     }
 
 
+SMALL_SAMPLE = "（样本少 small sample）"  # how tables and charts mark a group small_groups flags
+
+
 def small_groups(sizes: dict[str, tuple[int, int]], *, min_documents: int, min_tokens: int) -> dict[str, str]:
     """Groups too small to compare with confidence, from ``{group: (documents, tokens)}``, with the reason."""
     flagged = {}
@@ -378,6 +384,8 @@ def group_similarity(dtm: DocTermMatrix) -> dict[tuple[str, str], float]:
 def jensen_shannon(p: np.ndarray, q: np.ndarray) -> float:
     """Jensen–Shannon divergence (base 2, from 0 for identical to 1 for disjoint distributions): the
     square of scipy's Jensen–Shannon distance."""
+    from scipy.spatial import distance
+
     return round(float(distance.jensenshannon(p, q, base=2)) ** 2, 6)
 
 

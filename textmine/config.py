@@ -92,7 +92,7 @@ class ExtractConfig:
     max_unzipped_mb: int = _opt(200, "a DOCX that unzips to more than this many MB is refused (zip-bomb guard)", min=1)
     cache: bool = _opt(
         True,
-        "keep each file's extracted text and segmentation in the cache, keyed by content and settings, so reruns skip them",
+        "keep extracted texts, segmentation, topic fits, p-values, the whole analysis and the slowest output files in the cache, keyed by content and settings, so reruns skip them",
     )
 
 

@@ -12,7 +12,7 @@ import os
 import time
 from pathlib import Path
 
-from . import charts
+from . import chart_jobs
 from .config import Config
 from .corpus import file_sha256
 from .counting import TokenizedDocument, keyword_table, keyword_tables_by_group
@@ -66,7 +66,7 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
         write_xlsx(staging / "networks.xlsx", {t.name: (t.header, t.rows) for t in tables})
         how = f"{config.network.unit}, {config.network.measure}"
         pictures = [
-            charts.Chart(
+            chart_jobs.Chart(
                 "network",
                 "network_picture",
                 (networks.graphs["all"], positions),
@@ -76,9 +76,11 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
         for kind, panel in (("group", networks.of("group")), ("period", networks.of("period"))):
             if len(panel) > 1:
                 title = f"共词网络 Co-word networks by {kind} ({how})"
-                pictures.append(charts.Chart(f"network_{kind}s", "network_panel", (panel, positions), {"title": title}))
+                pictures.append(
+                    chart_jobs.Chart(f"network_{kind}s", "network_panel", (panel, positions), {"title": title})
+                )
         workers = config.extract.workers or os.cpu_count() or 1
-        charts.draw_all(pictures, staging / "charts", svg=config.report.svg, workers=workers)
+        chart_jobs.draw_all(pictures, staging / "charts", svg=config.report.svg, workers=workers)
         write_json(
             staging / "run.json",
             {

@@ -29,13 +29,17 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
-from . import charts, network_export
+from . import chart_jobs, network_export
+from .cache import StepCache, reuse
+from .compare import SMALL_SAMPLE
 from .errors import TextmineError
 from .network import MEASURES, edge_rows
 from .network_analysis import NODE_MEASURES
 from .record import build_record, extraction_record
 from .report import render_html, render_markdown
+from .resources import cache_dir
 from .writers import (
+    write_bytes,
     write_csv,
     write_json,
     write_jsonl,
@@ -573,11 +577,19 @@ def extraction_tables(
     ]
 
 
+def write_tables(folder: Path, tables: list[Table]) -> None:
+    """Each table as ``tables/<name>.csv``, and all of them as the sheets of ``report.xlsx``."""
+    for table in tables:
+        write_csv(folder / "tables" / f"{table.name}.csv", table.header, table.rows, atomic=False)
+    write_xlsx(folder / "report.xlsx", {t.name: (t.header, t.rows) for t in tables})
+
+
 def write_texts(folder: Path, read: list["ReadDocument"]) -> None:
     """Each document's clean text as ``<id>.txt``, the text every count was made from."""
     names = file_names([r.document.id for r in read])
-    for r in read:
-        write_text(folder / f"{names[r.document.id]}.txt", r.extracted.text + "\n")
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in read:  # in the folder being built, which publish swaps in whole
+        write_bytes(folder / f"{names[r.document.id]}.txt", (r.extracted.text + "\n").encode("utf-8"), atomic=False)
 
 
 def _side_by_side(result: "RunResult", n: int) -> list[list[Any]]:
@@ -618,23 +630,24 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
 
     def build(staging: Path) -> None:
         tables = build_tables(result)
+        files = StepCache(cache_dir()) if result.config.extract.cache else None
         with stages.stage("write", total=len(tables) + 6, unit="file") as advance:
-            positions = write_networks(staging / "network", result.networks, seed=result.config.run.seed)
+            positions = write_networks(staging / "network", result.networks, seed=result.config.run.seed, cache=files)
             advance(1)
             # the charts are drawn in worker processes while this thread writes the rest
             with concurrent.futures.ThreadPoolExecutor(max_workers=1) as background:
                 drawing = background.submit(
-                    charts.draw_all,
+                    chart_jobs.draw_all,
                     chart_list(result, positions),
                     staging / "charts",
                     svg=result.config.report.svg,
                     workers=result.config.extract.workers or os.cpu_count() or 1,
+                    cache=files,
                 )
-                for table in tables:
-                    write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
-                    advance(1)
-                write_xlsx(staging / "report.xlsx", {t.name: (t.header, t.rows) for t in tables})
-                advance(1)
+                # a table holds strings and numbers, whose repr is their content: a fast key
+                content = [(t.name, repr(t.header), repr(t.rows)) for t in tables]
+                reuse(files, ("tables", content), staging, lambda f: write_tables(f, tables))
+                advance(len(tables) + 1)
                 write_texts(staging / "texts", [*result.read, *result.dropped])
                 write_text(staging / "debug.log", debug_log([*result.read, *result.dropped], result.skipped))
                 advance(1)
@@ -658,7 +671,13 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
                 if result.topics is not None:
                     from .topic_outputs import write_topic_views
 
-                    write_topic_views(staging, result.topics, lam=result.config.topics.relevance_lambda)
+                    lam = result.config.topics.relevance_lambda
+                    reuse(
+                        files,
+                        ("topic views", result.topics, lam),
+                        staging,
+                        lambda f: write_topic_views(f, result.topics, lam=lam),
+                    )
                 pictures = drawing.result()
             advance(1)
             write_text(staging / "report.html", render_html(result, tables, pictures))
@@ -796,52 +815,60 @@ def _band_file(band: str) -> str:
     return safe_name(band)
 
 
-def write_networks(folder: Path, networks: "Networks", *, seed: int) -> dict[str, tuple[float, float]]:
+def write_networks(
+    folder: Path, networks: "Networks", *, seed: int, cache: StepCache | None = None
+) -> dict[str, tuple[float, float]]:
     """Every network in every format; the comparison graphs as GEXF, GraphML and CSVs. Returns the
-    corpus network's layout, which the pictures share."""
-    positions = network_export.write_all(folder, networks.graphs["all"], networks.cooccurrences["all"], seed=seed)
+    corpus network's layout, which the pictures share. With ``cache``, a network exported before (the
+    same graph, counts and seed) is copied from there."""
+
+    def export(where: Path, graph: Any, co: Any, prefix: str = "") -> dict[str, tuple[float, float]]:
+        return reuse(
+            cache,
+            ("network", graph, co, seed, prefix),
+            where,
+            lambda f: network_export.write_all(f, graph, co, seed=seed, prefix=prefix),
+        )
+
+    positions = export(folder, networks.graphs["all"], networks.cooccurrences["all"])
     groups = networks.of("group")
     names = file_names(list(groups))
     for group in groups:
-        network_export.write_all(
-            folder / "groups", networks.graphs[group], networks.cooccurrences[group], seed=seed, prefix=names[group]
-        )
+        export(folder / "groups", networks.graphs[group], networks.cooccurrences[group], names[group])
     for name, graph in networks.of("period").items():
-        network_export.write_all(
-            folder / "periods",
-            graph,
-            networks.cooccurrences[name],
-            seed=seed,
-            prefix=_band_file(name.removeprefix("period ")),
-        )
-    if networks.period_comparison is not None:
-        network_export.write_gexf(folder / "periods_comparison.gexf", networks.period_comparison)
-        network_export.write_gephi_csv(folder, networks.period_comparison, prefix="periods_comparison_")
-    comparison = networks.comparison
-    network_export.write_gexf(folder / "comparison.gexf", comparison)
-    network_export.write_graphml(folder / "comparison.graphml", comparison)
-    network_export.write_gephi_csv(folder, comparison, prefix="comparison_")
+        export(folder / "periods", graph, networks.cooccurrences[name], _band_file(name.removeprefix("period ")))
+
+    def comparisons(where: Path) -> None:
+        if networks.period_comparison is not None:
+            network_export.write_gexf(where / "periods_comparison.gexf", networks.period_comparison)
+            network_export.write_gephi_csv(where, networks.period_comparison, prefix="periods_comparison_")
+        comparison = networks.comparison
+        network_export.write_gexf(where / "comparison.gexf", comparison)
+        network_export.write_graphml(where / "comparison.graphml", comparison)
+        network_export.write_gephi_csv(where, comparison, prefix="comparison_")
+
+    reuse(cache, ("comparison", networks.comparison, networks.period_comparison), folder, comparisons)
     return positions
 
 
-def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -> list[charts.Chart]:
+def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -> list[chart_jobs.Chart]:
     """Every chart of a run. Every network picture uses the corpus network's layout, so a keyword
     stands in the same place in each."""
     cfg = result.config
     how = f"{cfg.network.unit}, {cfg.network.measure}"
     found = [
-        charts.Chart(
+        chart_jobs.Chart(
             "keywords_by_group",
             "keyword_bars",
             (result.keywords_by_group,),
             {
                 "top_n": cfg.report.chart_top_n,
                 "title": "各组高频关键词 Top keywords by group",
-                "flagged": frozenset(result.caution),
+                "flagged": tuple(sorted(result.caution)),
             },
             embed="keywords_by_group",
         ),
-        charts.Chart(
+        chart_jobs.Chart(
             "network",
             "network_picture",
             (result.network, positions),
@@ -852,7 +879,7 @@ def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -
     names = file_names(list(result.group_networks))
     for group, graph in result.group_networks.items():
         found.append(
-            charts.Chart(
+            chart_jobs.Chart(
                 f"network_{names[group]}",
                 "network_picture",
                 (graph, positions),
@@ -872,7 +899,7 @@ def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -
     for stem, graphs, title, drawn in panels:
         if drawn:
             found.append(
-                charts.Chart(stem, "network_panel", (graphs, positions), {"title": f"{title} ({how})"}, embed=stem)
+                chart_jobs.Chart(stem, "network_panel", (graphs, positions), {"title": f"{title} ({how})"}, embed=stem)
             )
     if result.topics is not None:
         from .topic_outputs import topic_charts
@@ -886,7 +913,7 @@ def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -
             for g in result.keywords_by_group
         }
         found.append(
-            charts.Chart(
+            chart_jobs.Chart(
                 f"dimensions_{number}",
                 "heatmap",
                 (values, list(scheme.dimensions)),
@@ -899,7 +926,7 @@ def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -
 
 def _marked(group: str, result: "RunResult") -> str:
     """A group's name as charts show it: small samples marked."""
-    return f"{group}{charts.SMALL}" if group in result.caution else group
+    return f"{group}{SMALL_SAMPLE}" if group in result.caution else group
 
 
 def _hashes(folder: Path) -> dict[str, str]:

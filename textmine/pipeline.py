@@ -10,7 +10,9 @@ A file that cannot be read is skipped with its reason and the run goes on.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import json
 import logging
 import os
 import sys
@@ -24,7 +26,7 @@ from typing import Iterator
 import networkx as nx
 from tqdm import tqdm
 
-from .cache import ExtractionCache, JsonCache, SegmentationCache, code_digest
+from .cache import ExtractionCache, JsonCache, SegmentationCache, StepCache, code_digest
 from .clean import drop_known_furniture, is_page_number
 from .compare import (
     ALL,
@@ -242,7 +244,12 @@ def run(
     config: Config | None = None,
 ) -> RunResult:
     """Run the whole pipeline on the corpus folder ``corpus`` and write every output to ``output``
-    (default: ``outputs/<corpus folder name>``). Returns the results."""
+    (default: ``outputs/<corpus folder name>``). Returns the results.
+
+    With the cache on, the analysis (everything between reading the files and writing the outputs) is
+    kept under a digest of what it depends on — each document's metadata and text, the settings, the
+    word lists and schemes, textmine's code, the libraries' versions — and a rerun on the same loads
+    it: the outputs are those a fresh run writes, byte for byte but for the timing in run.json."""
     from .outputs import write_outputs
 
     config = config or load_config(corpus=corpus)
@@ -254,12 +261,65 @@ def run(
         schemes, lexicon = schemes_and_lexicon(config)
     out = Path(output) if output is not None else Path("outputs") / found.name
 
-    read, skipped = extract_corpus(found, config, stages=stages)
-    everything = read
-    read, versions = drop_versions(read, config)
+    everything, skipped = extract_corpus(found, config, stages=stages)
+    memo = StepCache(cache_dir(), "analysis") if config.extract.cache else None
+    key = memo.key(*_analysis_inputs(everything, lexicon, schemes, config)) if memo else ""
+    hit = None
+    if memo and memo.holds(key):
+        with stages.stage("from cache"):
+            hit = memo.get(key)
+    if hit is not None:
+        kept, fields = hit[1]
+    else:
+        kept, fields = _analyse(everything, lexicon, schemes, config, stages)
+        if memo:
+            memo.put(key, {}, (kept, fields))
+    result = RunResult(
+        config=config,
+        corpus=found,
+        output=out,
+        read=[r for r in everything if r.document.id in kept],
+        skipped=[*found.skipped, *skipped],
+        dropped=[r for r in everything if r.document.id not in kept],
+        **fields,
+    )
+    write_outputs(result, stages, started=started)
+    return result
+
+
+# Settings that shape no result: how many processes, the limits (a file they stop is among the
+# documents' inputs as missing), the cache switch, the progress bars, and the report's presentation.
+_NOT_ANALYSIS = {"extract": {"workers", "timeout", "memory_mb", "cache"}, "run": {"progress"}, "report": "all"}
+
+
+def _analysis_inputs(
+    read: list[ReadDocument], lexicon: Lexicon, schemes: list[Scheme], config: Config
+) -> tuple[str, list, tuple, list]:
+    """What a run's analysis depends on besides the code and libraries (which the cache adds): the
+    settings as JSON, each document as read (metadata, file digest, text and what was found in it),
+    the word lists (by their files' digests), and the dimension schemes."""
+    settings = {
+        section: {k: v for k, v in values.items() if k not in _NOT_ANALYSIS.get(section, ())}
+        for section, values in config.to_dict().items()
+        if _NOT_ANALYSIS.get(section) != "all"
+    }
+    documents = [(r.document, r.sha256, r.extracted, r.furniture_removed) for r in read]
+    words = (lexicon.files, sorted(lexicon.drafting))
+    return (
+        json.dumps(settings, sort_keys=True, default=str),
+        documents,
+        words,
+        [dataclasses.astuple(s) for s in schemes],
+    )
+
+
+def _analyse(
+    everything: list[ReadDocument], lexicon: Lexicon, schemes: list[Scheme], config: Config, stages: Stages
+) -> tuple[frozenset[str], dict]:
+    """Every result of a run from its documents as read: the ids of the documents analysed (versions
+    and duplicates left out), and the :class:`RunResult` fields."""
+    read, versions = drop_versions(everything, config)
     read, duplicates = drop_duplicates(read, config)
-    kept = {r.document.id for r in read}
-    dropped = [r for r in everything if r.document.id not in kept]
     segmented = segment_corpus(read, lexicon, config, stages=stages)
     tokenized, unselected = _select(segmented.documents, schemes, config)
 
@@ -298,12 +358,7 @@ def run(
             for (a, b), values in similarity.items():
                 values["topic_js"] = jensen_shannon(shares[a], shares[b])
 
-    result = RunResult(
-        config=config,
-        corpus=found,
-        output=out,
-        read=read,
-        skipped=[*found.skipped, *skipped],
+    fields = dict(
         lexicon=lexicon,
         tokenized=tokenized,
         dtm=dtm,
@@ -317,7 +372,6 @@ def run(
         distinctive=distinctive,
         duplicates=duplicates,
         versions=versions,
-        dropped=dropped,
         dictionary=segmented.dictionary,
         merges=segmented.merges,
         numerals=segmented.numerals,
@@ -334,8 +388,7 @@ def run(
         change=change,
         not_run=not_run,
     )
-    write_outputs(result, stages, started=started)
-    return result
+    return frozenset(r.document.id for r in read), fields
 
 
 @dataclass

@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from .compare import DocumentTest, distinctive_terms
 from .counting import DocTermMatrix, keyword_table, keyword_tables_by_group
@@ -44,6 +43,8 @@ def compare_lists(baseline: list[str], variant: list[str]) -> tuple[float, float
     elif len(set(rank_a)) < 2 or len(set(rank_b)) < 2:  # a constant ranking: ρ is undefined
         rho = math.nan
     else:
+        from scipy import stats  # half a second to import: not on every start
+
         rho = float(stats.spearmanr(rank_a, rank_b).statistic)
     return round(overlap, 4), round(rho if np.isfinite(rho) else 0.0, 4)
 

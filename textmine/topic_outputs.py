@@ -13,7 +13,7 @@ import jinja2
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from . import charts
+from . import chart_jobs
 from .compare import jensen_shannon
 from .outputs import Table
 from .record import library_versions
@@ -199,11 +199,11 @@ def alignment_table(lda: "TopicModel", nmf: "TopicModel") -> Table:
 
 def topic_charts(
     topics: "Topics", info: dict[str, tuple[str, int | None, str]], marked: dict[str, str]
-) -> list[charts.Chart]:
+) -> list[chart_jobs.Chart]:
     """The sweep chart and, per model, a group × topic and a year × topic heatmap."""
     s = topics.selection
     found = [
-        charts.Chart(
+        chart_jobs.Chart(
             "topic_selection",
             "topic_selection",
             (s.scores, s.chosen),
@@ -216,7 +216,7 @@ def topic_charts(
         labels = [f"T{t + 1} {model.label(t, 2)}" for t in range(model.k)]
         shares = model.shares({d: info[d][0] for d in model.doc_ids})
         found.append(
-            charts.Chart(
+            chart_jobs.Chart(
                 f"{p}shares",
                 "heatmap",
                 ({marked.get(g, g): v for g, v in shares.items()}, labels),
@@ -227,7 +227,7 @@ def topic_charts(
         by_year = {str(y): v for y, v in model.shares({d: info[d][1] for d in model.doc_ids}).items()}
         if by_year:
             found.append(
-                charts.Chart(
+                chart_jobs.Chart(
                     f"{p}years",
                     "heatmap",
                     (by_year, labels),
@@ -327,7 +327,7 @@ def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
             write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
         write_xlsx(staging / "topics.xlsx", {x.name: (x.header, x.rows) for x in tables})
         workers = config.extract.workers or os.cpu_count() or 1
-        charts.draw_all(topic_charts(topics, info, {}), staging / "charts", svg=config.report.svg, workers=workers)
+        chart_jobs.draw_all(topic_charts(topics, info, {}), staging / "charts", svg=config.report.svg, workers=workers)
         write_topic_views(staging, topics, lam=t.relevance_lambda)
         write_json(
             staging / "run.json",

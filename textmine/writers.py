@@ -43,9 +43,23 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_bytes(path: Path, data: bytes, *, atomic: bool = True) -> None:
+    """``data`` as ``path``; ``atomic=False`` inside a folder that is built whole and swapped in at
+    the end (a run's output folder), where the swap is what makes it atomic."""
+    if not atomic:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+def write_pictures(stem: Path, png: bytes, svg: bytes | None, *, atomic: bool = True) -> None:
+    """``stem.png`` and, when there is one, ``stem.svg``."""
+    # never stem.with_suffix: a group named "v1.a" would lose its ".a" and overwrite "v1.b"'s picture
+    write_bytes(stem.parent / f"{stem.name}.png", png, atomic=atomic)
+    if svg is not None:
+        write_bytes(stem.parent / f"{stem.name}.svg", svg, atomic=atomic)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -69,20 +83,23 @@ _FORMULA_START = tuple("=+-@＝＋－＠\t\r")
 def spreadsheet_safe(value: Any) -> Any:
     """A text cell that a spreadsheet would evaluate, made inert with a leading apostrophe; a value
     that is undefined (a float NaN: the spread of one seed, NPMI of a pair in every unit) empty."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    kind = type(value)  # the exact types first: this runs for every cell of every table
+    if kind is int:
+        return value
+    if (kind is str or isinstance(value, str)) and value.startswith(_FORMULA_START):
         return "'" + value
     if isinstance(value, float) and math.isnan(value):
         return ""
     return value
 
 
-def write_csv(path: Path, header: Row, rows: Iterable[Row]) -> None:
+def write_csv(path: Path, header: Row, rows: Iterable[Row], *, atomic: bool = True) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([spreadsheet_safe(h) for h in header])
     for row in rows:
         writer.writerow([spreadsheet_safe(v) for v in row])
-    write_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"))
+    write_bytes(path, ("\ufeff" + buffer.getvalue()).encode("utf-8"), atomic=atomic)
 
 
 _FIXED_DATE = datetime.datetime(1980, 1, 1)  # the earliest time a ZIP entry can hold
