@@ -1,4 +1,4 @@
-from textmine.duplicates import find_duplicates, jaccard
+from textmine.duplicates import find_duplicates, jaccard, signatures
 
 from conftest import manifest_rows, truth
 
@@ -13,6 +13,9 @@ def test_exact_and_near_duplicates_form_clusters():
         ("c", truth("gz0003")),
     ]
     clusters = find_duplicates(docs, threshold=0.9)
+    # signatures made once for the versions and the duplicates of a run find the same, from a superset
+    signed = signatures({**dict(docs), "d": truth("sz0001")})
+    assert find_duplicates(docs, threshold=0.9, signed=signed) == clusters
     assert len(clusters) == 1
     cluster = clusters[0]
     assert (cluster.kept, cluster.dropped, cluster.kind) == ("a", ("a-pdf", "a-repost"), "near")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import networkx as nx
 import numpy as np
@@ -58,20 +58,38 @@ def jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x or y else 1.0
 
 
+def signatures(texts: dict[str, str], *, num_perm: int = 128, seed: int = 1) -> dict[str, Any]:
+    """Each text's MinHash signature (datasketch) of its 5-gram hashes, by id: made once, for both
+    the versions and the duplicates of a corpus."""
+    from datasketch import MinHash
+
+    found = {}
+    for doc_id, text in texts.items():
+        found[doc_id] = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
+        found[doc_id].update_batch(shingle_hashes(text).tolist())
+    return found
+
+
 def similar_pairs(
-    texts: dict[str, str], *, threshold: float, num_perm: int = 128, seed: int = 1
+    texts: dict[str, str],
+    *,
+    threshold: float,
+    num_perm: int = 128,
+    seed: int = 1,
+    signed: dict[str, Any] | None = None,
 ) -> dict[frozenset[str], float]:
     """The pairs of ``texts`` (id -> text) whose character 5-gram Jaccard similarity is at least
-    ``threshold``: candidates from MinHash LSH, each confirmed with the exact Jaccard similarity."""
-    from datasketch import MinHash, MinHashLSH
+    ``threshold``: candidates from MinHash LSH, each confirmed with the exact Jaccard similarity.
+    ``signed``: the texts' :func:`signatures` (of ``num_perm`` and ``seed``), if made already."""
+    from datasketch import MinHashLSH
 
+    signed = signed if signed is not None else signatures(texts, num_perm=num_perm, seed=seed)
     # candidates from a threshold 0.1 lower: a pair just above ``threshold`` is otherwise missed about
     # half the time (LSH's curve is steep, not a step), and every candidate is confirmed exactly anyway
     lsh = MinHashLSH(threshold=max(threshold - CANDIDATE_MARGIN, 0.05), num_perm=num_perm)
     found = {}
     for doc_id in sorted(texts):
-        signature = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
-        signature.update_batch(shingle_hashes(texts[doc_id]).tolist())
+        signature = signed[doc_id]
         for other in sorted(lsh.query(signature)):
             score = jaccard(texts[doc_id], texts[other])
             if score >= threshold:
@@ -81,9 +99,15 @@ def similar_pairs(
 
 
 def find_duplicates(
-    documents: Sequence[tuple[str, str]], *, threshold: float = 0.9, num_perm: int = 128, seed: int = 1
+    documents: Sequence[tuple[str, str]],
+    *,
+    threshold: float = 0.9,
+    num_perm: int = 128,
+    seed: int = 1,
+    signed: dict[str, Any] | None = None,
 ) -> list[DuplicateCluster]:
-    """Clusters of duplicate documents among ``(id, text)`` pairs, in order of their kept id."""
+    """Clusters of duplicate documents among ``(id, text)`` pairs, in order of their kept id
+    (``signed``: their :func:`signatures`, if made already)."""
     texts = dict(documents)
     links = nx.Graph()
     links.add_nodes_from(sorted(texts))
@@ -97,7 +121,7 @@ def find_duplicates(
         else:
             by_hash[digest] = doc_id
     for pair, score in similar_pairs(
-        {d: texts[d] for d in by_hash.values()}, threshold=threshold, num_perm=num_perm, seed=seed
+        {d: texts[d] for d in by_hash.values()}, threshold=threshold, num_perm=num_perm, seed=seed, signed=signed
     ).items():
         links.add_edge(*sorted(pair))
         similarity[pair] = score

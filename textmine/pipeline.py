@@ -21,7 +21,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import networkx as nx
 from tqdm import tqdm
@@ -52,7 +52,7 @@ from .counting import (
 )
 from .dimensions import DocumentScore, GroupScore, Scheme, read_scheme, score
 from .drafting import Drafting, find_drafting, without_columns, without_terms
-from .duplicates import DuplicateCluster, find_duplicates
+from .duplicates import DuplicateCluster, find_duplicates, signatures
 from .errors import AnalysisError, ExtractionError
 from .extract import Extracted, extract_file
 from .grouping import DERIVED, group_name, parse_group_by, period_of, year_bands
@@ -318,8 +318,9 @@ def _analyse(
 ) -> tuple[frozenset[str], dict]:
     """Every result of a run from its documents as read: the ids of the documents analysed (versions
     and duplicates left out), and the :class:`RunResult` fields."""
-    read, versions = drop_versions(everything, config)
-    read, duplicates = drop_duplicates(read, config)
+    signed = signatures({r.document.id: r.extracted.text for r in everything}, seed=config.run.seed)
+    read, versions = drop_versions(everything, config, signed)
+    read, duplicates = drop_duplicates(read, config, signed)
     segmented = segment_corpus(read, lexicon, config, stages=stages)
     tokenized, unselected = _select(segmented.documents, schemes, config)
 
@@ -675,7 +676,9 @@ def extract_corpus(
     return read, skipped
 
 
-def drop_versions(read: list[ReadDocument], config: Config) -> tuple[list[ReadDocument], list[VersionCluster]]:
+def drop_versions(
+    read: list[ReadDocument], config: Config, signed: dict[str, Any] | None = None
+) -> tuple[list[ReadDocument], list[VersionCluster]]:
     """Find the versions of one policy; unless ``corpus.versions = "all"``, keep one of each (the
     latest by default, dated by the issue date its text states, else its year)."""
     clusters = find_versions(
@@ -691,6 +694,7 @@ def drop_versions(read: list[ReadDocument], config: Config) -> tuple[list[ReadDo
         threshold=config.corpus.version_threshold,
         keep="latest" if config.corpus.versions == "all" else config.corpus.versions,
         seed=config.run.seed,
+        signed=signed,
     )
     if config.corpus.versions == "all":
         return read, clusters
@@ -698,12 +702,15 @@ def drop_versions(read: list[ReadDocument], config: Config) -> tuple[list[ReadDo
     return [r for r in read if r.document.id not in dropped], clusters
 
 
-def drop_duplicates(read: list[ReadDocument], config: Config) -> tuple[list[ReadDocument], list[DuplicateCluster]]:
+def drop_duplicates(
+    read: list[ReadDocument], config: Config, signed: dict[str, Any] | None = None
+) -> tuple[list[ReadDocument], list[DuplicateCluster]]:
     """Find duplicate clusters; unless ``corpus.duplicates = "keep"``, keep one document of each."""
     clusters = find_duplicates(
         [(r.document.id, r.extracted.text) for r in read],
         threshold=config.corpus.near_duplicate_threshold,
         seed=config.run.seed,
+        signed=signed,
     )
     if config.corpus.duplicates == "keep":
         return read, clusters

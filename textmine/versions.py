@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 import networkx as nx
 
@@ -62,8 +62,10 @@ def find_versions(
     threshold: float = 0.7,
     keep: Literal["latest", "earliest", "all"] = "latest",
     seed: int = 1,
+    signed: dict[str, Any] | None = None,
 ) -> list[VersionCluster]:
-    """Clusters of versions of one policy among ``documents``, in the order of their first member."""
+    """Clusters of versions of one policy among ``documents``, in the order of their first member
+    (``signed``: the texts' MinHash signatures of ``seed``, if made already)."""
     graph = nx.Graph()
     graph.add_nodes_from(d.id for d in documents)
     basis: dict[frozenset[str], set[str]] = {}
@@ -76,7 +78,9 @@ def find_versions(
         for other in ids[1:]:
             graph.add_edge(ids[0], other)
             basis.setdefault(frozenset((ids[0], other)), set()).add("same title")
-    for pair, score in similar_pairs({d.id: d.text for d in documents}, threshold=threshold, seed=seed).items():
+    for pair, score in similar_pairs(
+        {d.id: d.text for d in documents}, threshold=threshold, seed=seed, signed=signed
+    ).items():
         graph.add_edge(*sorted(pair))
         basis.setdefault(pair, set()).add(f"similar text (Jaccard {score:.2f})")
     dates = {d.id: d.date for d in documents}
