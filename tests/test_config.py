@@ -74,3 +74,6 @@ def test_int_accepted_where_a_number_is_expected():
 def test_toml_round_trip():
     config = load_config(overrides={"topics.k": 12, "report.title": 'A "quoted" title'})
     assert tomllib.loads(to_toml(config)) == config.to_dict()
+    # a title pasted with a line break or a control character: TOML's basic strings must escape them
+    odd = load_config(overrides={"report.title": "北京\n上海\x01\t「深圳」\\"})
+    assert tomllib.loads(to_toml(odd)) == odd.to_dict()  # was: a newline written raw, TOML no one can read

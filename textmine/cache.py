@@ -41,7 +41,7 @@ T = TypeVar("T")
 
 # Settings that change what is extracted; the others (workers, limits, the cache switch) do not.
 _NOT_IN_KEY = {"workers", "timeout", "memory_mb", "cache"}
-_EXTRACTORS = ("textmine", "pdfplumber", "pdfminer.six", "pypdfium2", "python-docx", "beautifulsoup4", "opencc")
+_EXTRACTORS = ("textmine", "pdfplumber", "pdfminer-six", "pypdfium2", "python-docx", "beautifulsoup4", "opencc")
 
 
 def code_digest(*names: str) -> str:

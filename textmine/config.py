@@ -434,23 +434,7 @@ def describe() -> list[tuple[str, str, Any, str]]:
 
 
 def to_toml(config: Config) -> str:
-    """The config as TOML text that ``load_config`` reads back unchanged."""
-    lines = []
-    for section, values in config.to_dict().items():
-        lines.append(f"[{section}]")
-        for key, value in values.items():
-            lines.append(f"{key} = {_toml_value(value)}")
-        lines.append("")
-    return "\n".join(lines)
+    """The config as TOML text that ``load_config`` reads back unchanged (written by tomli-w)."""
+    import tomli_w
 
-
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {value!r} as TOML")
+    return tomli_w.dumps(config.to_dict())

@@ -7,6 +7,7 @@ Everything in it is determined by the inputs, the config and the installed versi
 from __future__ import annotations
 
 import platform
+import re
 from collections import Counter
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -21,33 +22,20 @@ if TYPE_CHECKING:
     from .duplicates import DuplicateCluster
     from .pipeline import ReadDocument, RunResult
 
-LIBRARIES = (
-    "textmine",
-    "pypdfium2",
-    "pdfplumber",
-    "pdfminer.six",
-    "python-docx",
-    "beautifulsoup4",
-    "opencc",
-    "datasketch",
-    "rjieba",
-    "jieba",
-    "numpy",
-    "scipy",
-    "gensim",
-    "scikit-learn",
-    "networkx",
-    "XlsxWriter",
-    "matplotlib",
-    "jinja2",
-    "click",
-    "tqdm",
-)
+
+def libraries() -> tuple[str, ...]:
+    """textmine and the libraries it requires to run, in the order ``pyproject.toml`` lists them
+    (from the installed package's metadata, so the record can never miss one)."""
+    try:
+        required = metadata.requires("textmine") or []
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        required = []
+    return ("textmine", *(re.match(r"[A-Za-z0-9._-]+", r).group() for r in required if "extra ==" not in r))
 
 
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for name in LIBRARIES:
+    for name in libraries():
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
