@@ -77,3 +77,33 @@ def test_toml_round_trip():
     # a title pasted with a line break or a control character: TOML's basic strings must escape them
     odd = load_config(overrides={"report.title": "北京\n上海\x01\t「深圳」\\"})
     assert tomllib.loads(to_toml(odd)) == odd.to_dict()  # was: a newline written raw, TOML no one can read
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("network.periods", ["2016-2015"], "network.periods: the band '2016-2015' ends before it starts"),
+        ("network.periods", ["2016"], None),  # well formed; what it holds is the data's business
+        ("corpus.select", ["人才>=x"], "The 'corpus.select' rules take 'TERM>=N' or 'dimension:NAME'"),
+        ("corpus.select", ["dimension:nosuch"], "nosuch"),
+        ("topics.k_min", 12, "topics.k_min (12) is larger than topics.k_max (8)"),
+    ],
+)
+def test_settings_read_at_later_stages_fail_before_any_file_is_read(tmp_path, monkeypatch, key, value, message):
+    """A typo in a setting that only a later stage parses fails at once, not minutes into a run."""
+    import textmine
+
+    from conftest import make_corpus
+
+    monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
+    corpus = make_corpus(tmp_path / "c", ["bj0114"])
+    overrides = {"run.progress": False, "topics.k_max": 8, key: value}
+    config = load_config(corpus=corpus, overrides=overrides)
+    monkeypatch.setattr("textmine.pipeline.extract_corpus", lambda *a, **k: pytest.fail("a file was read"))
+    if message is None:
+        with pytest.raises(pytest.fail.Exception, match="a file was read"):
+            textmine.run(corpus, output=tmp_path / "out", config=config)
+        return
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")) as caught:
+        textmine.run(corpus, output=tmp_path / "out", config=config)
+    assert "\n" not in str(caught.value)
