@@ -52,7 +52,7 @@ def pdfium_plain(path: Path) -> str:
 def textmine_corpus(corpus: Path, rows: list[dict[str, str]]) -> dict[str, str]:
     """textmine's extraction of the same PDFs as a run does it (one worker, no cache), with the
     corpus-level pass that removes one-page PDFs' gazette headers."""
-    config = textmine.load_config(overrides={"extract.workers": 1, "extract.cache": False, "run.progress": False})
+    config = textmine.load_config(overrides={"run.workers": 1, "run.cache": False, "run.progress": False})
     found = textmine.discover(corpus, config.corpus)
     pdfs = replace(found, documents=tuple(d for d in found.documents if d.id in {r["id"] for r in rows}))
     read, _ = textmine.extract_corpus(pdfs, config)

@@ -15,8 +15,8 @@ from an empty cache unless said otherwise:
    the whole job, with the C_NPMI of both models' top 10 terms scored on the same texts;
 4. ``textmine run`` with the defaults (K chosen by the sweep);
 5. that run again with every stage from the cache (report regenerated), again with one setting
-   changed (``network.top_n``: the networks, comparisons and the files made from them are new, the
-   texts, tokens and topic models come from the cache), and again after one file of the corpus
+   changed (``compare.top_n``: the comparisons and the tables are made again; the texts, tokens,
+   topic models, network exports and charts come from the cache), and again after one file of the corpus
    changed (a copy of the corpus, one text file edited).
 
 Peak memory is the largest resident set of the process tree (``wait4``'s ``ru_maxrss``: the process
@@ -103,8 +103,8 @@ def main() -> None:
         run("textmine run --topics 8 --set topics.passes=10, cold", "one_lda", same, tmp / "c2", naive)
         run("textmine run (defaults: K chosen), cold", "default", [], tmp / "c3", naive)
         run("the same again, every stage cached", "cached", [], tmp / "c3", naive)
-        top = ["--set", "network.top_n=80"]
-        run("warm cache, one setting changed (network.top_n = 80)", "setting", top, tmp / "c3", naive)
+        top = ["--set", "compare.top_n=30"]
+        run("warm cache, one setting changed (compare.top_n = 30)", "setting", top, tmp / "c3", naive)
         copy = tmp / "corpus"
         shutil.copytree(args.corpus, copy)
         edited = next(p for p in sorted(copy.rglob("*")) if p.suffix in (".md", ".txt") and "manifest" not in p.name)

@@ -92,7 +92,7 @@ def main() -> None:
     read, _ = textmine.extract_corpus(textmine.discover(args.texts, config.corpus), config)
     for repeat in (1, args.repeat):
         for workers in (1, 2):
-            config = textmine.load_config(overrides={"extract.workers": workers, "run.progress": False})
+            config = textmine.load_config(overrides={"run.workers": workers, "run.progress": False})
             lexicon = load_lexicon(config.segment)
             size = megabytes * repeat
             rate, _ = timed(

@@ -36,7 +36,7 @@ def test_a_changed_setting_extracts_again(tmp_path):
     _extract(corpus)
     again, _ = _extract(corpus, **{"extract.header_share": 0.7})
     assert not any(r.cached for r in again)
-    limits_only, _ = _extract(corpus, **{"extract.timeout": 30.0, "extract.workers": 1})
+    limits_only, _ = _extract(corpus, **{"extract.timeout": 30.0, "run.workers": 1})
     assert all(r.cached for r in limits_only)  # limits do not change what is extracted
 
 
@@ -75,7 +75,7 @@ def test_killed_midway_then_resumed_gives_what_an_uninterrupted_run_gives(tmp_pa
     subprocess.run([*command, "-o", str(tmp_path / "resumed")], check=True, timeout=300)
     record = json.loads((tmp_path / "resumed" / "run.json").read_text(encoding="utf-8"))
     assert len(record["timing"]["from_cache"]) == done_before  # finished files were not redone
-    subprocess.run([*command, "-o", str(tmp_path / "clean"), "--set", "extract.cache=false"], check=True, timeout=300)
+    subprocess.run([*command, "-o", str(tmp_path / "clean"), "--set", "run.cache=false"], check=True, timeout=300)
     for name in ("texts", "documents.csv", "skipped.csv", "duplicates.csv"):
         a, b = tmp_path / "resumed" / name, tmp_path / "clean" / name
         files = sorted(p.relative_to(a) for p in a.rglob("*")) if a.is_dir() else [None]

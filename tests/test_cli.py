@@ -89,6 +89,13 @@ def test_summary_and_run_record(runs):
     for item in record["inputs"]:
         assert len(item["sha256"]) == 64
     assert set(record["timing"]["seconds_per_stage"]) >= {"extract", "segment", "topics", "write", "total"}
+    # the peak resident memory by the end of each stage: a peak, so it never falls; the summary names it
+    peaks = record["timing"]["peak_rss_mb_by_stage"]
+    assert list(peaks) == [s for s in record["timing"]["seconds_per_stage"] if s != "total"]
+    assert 50 < min(peaks.values()) and list(peaks.values()) == sorted(peaks.values())
+    assert re.search(
+        rf"  memory     peak {max(peaks.values()):,} MB resident \(largest process\), reached in \w+", first.stdout
+    )
     assert "running_lines_removed" in record["counts"]
     assert "北京市人民代表大会常务委员会公报" in record["counts"]["running_lines_removed"]
     # bj0025 is one page: its gazette header is known from bj0003, which repeats it on every page
@@ -244,7 +251,7 @@ def test_topics_command_gives_identical_tables_with_one_or_two_workers(runs, tmp
     out, _, _ = runs
     corpus = str(out.parent / "corpus")
     common = ["--from", str(out), "--k-min", "2", "--k-max", "4", "--seeds", "2", "--set", "topics.k_step=1"]
-    common += ["--set", "extract.cache=false"]  # fitted, not read from the cache
+    common += ["--set", "run.cache=false"]  # fitted, not read from the cache
     one = textmine("topics", corpus, "-o", str(tmp_path / "one"), "--workers", "1", *common)
     two = textmine("topics", corpus, "-o", str(tmp_path / "two"), "--workers", "2", *common)
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr

@@ -107,3 +107,19 @@ def test_settings_read_at_later_stages_fail_before_any_file_is_read(tmp_path, mo
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")) as caught:
         textmine.run(corpus, output=tmp_path / "out", config=config)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "value"), [("extract.workers", "run.workers", 2), ("extract.cache", "run.cache", False)]
+)
+def test_keys_that_moved_to_run_are_refused_under_their_old_name(tmp_path, old, new, value):
+    section, key = old.split(".")
+    path = tmp_path / "textmine.toml"
+    path.write_text(f"[{section}]\n{key} = {str(value).lower()}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config_file=path)
+    assert str(caught.value) == (
+        f"{path}: '{old}' is now '{new}' (it governs every stage, not extraction alone); "
+        f"write it in [run] as {new.split('.')[1]} = {str(value).lower()}"
+    )
+    assert getattr(load_config(overrides={new: value}).run, new.split(".")[1]) == value

@@ -240,7 +240,7 @@ def test_a_skipped_file_is_not_tried_again_with_the_same_settings(tmp_path, monk
     corpus = make_corpus(
         tmp_path / "c", ["bj0025"], {"docs/beijing/truncated.pdf": bad_inputs.SAMPLE_PDF.read_bytes()[:5000]}
     )
-    config = load_config(corpus=corpus, overrides={"extract.workers": 1})
+    config = load_config(corpus=corpus, overrides={"run.workers": 1})
     found = discover(corpus, config.corpus)
     read, skipped = extract_corpus(found, config)
     assert [s.reason for s in skipped] == ["unreadable PDF (data format error; truncated or damaged?)"]
@@ -309,7 +309,7 @@ def test_an_interrupted_topic_sweep_resumes_with_the_fits_it_finished(tmp_path, 
     monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
     documents = [TokenizedDocument(d, d.split("-")[0], 2020, [tokens]) for d, tokens in planted(20, 30)]
     settings = {"k_min": 2, "k_max": 3, "k_step": 1, "seeds": 2, "passes": 2, "nmf": False, "min_df": 1, "max_df": 1.0}
-    config = load_config(overrides={f"topics.{k}": v for k, v in settings.items()} | {"extract.workers": 1})
+    config = load_config(overrides={f"topics.{k}": v for k, v in settings.items()} | {"run.workers": 1})
     first = fit_topics(documents, config)
     # the run dies after the sweep's fits, before the finished stage is stored: only the fits are kept
     for entry in (tmp_path / "cache" / "topics").iterdir():

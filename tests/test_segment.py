@@ -130,7 +130,7 @@ def test_identical_tokens_on_rerun_and_with_one_or_two_workers(tmp_path):
     corpus = make_corpus(tmp_path / "c", SUBSET[:8])
     results = []
     for workers in (1, 2, 2):
-        config = textmine.load_config(corpus=corpus, overrides={"extract.workers": workers, "run.progress": False})
+        config = textmine.load_config(corpus=corpus, overrides={"run.workers": workers, "run.progress": False})
         read, _ = textmine.extract_corpus(textmine.discover(corpus, config.corpus), config)
         segmented = textmine.segment_corpus(read, textmine.load_lexicon(config.segment), config)
         results.append([(d.id, d.sentences) for d in segmented.documents])

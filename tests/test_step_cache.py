@@ -28,8 +28,8 @@ def own_cache(tmp_path, monkeypatch):
 
 
 def _run(corpus, out, cache_on=True, **overrides):
-    settings = {"run.progress": False, "topics.k": 2, "compare.resamples": 0, "extract.workers": 1}
-    settings["extract.cache"] = cache_on
+    settings = {"run.progress": False, "topics.k": 2, "compare.resamples": 0, "run.workers": 1}
+    settings["run.cache"] = cache_on
     config = textmine.load_config(corpus=corpus, overrides={**settings, **overrides})
     return textmine.run(corpus, output=out, config=config)
 
@@ -78,7 +78,7 @@ def test_a_changed_setting_or_document_analyses_again(tmp_path):
     assert (tmp_path / "report" / "charts" / "keywords_by_group.png").read_bytes() != (
         tmp_path / "first" / "charts" / "keywords_by_group.png"
     ).read_bytes()
-    workers = _run(corpus, tmp_path / "workers", **{"extract.workers": 2})
+    workers = _run(corpus, tmp_path / "workers", **{"run.workers": 2})
     assert "from cache" in workers.timings
     network = _run(corpus, tmp_path / "network", **{"network.top_n": 10})
     assert "from cache" not in network.timings

@@ -117,7 +117,7 @@ def test_fixed_k_outputs_and_interactive_view(tmp_path):
     documents = [
         TokenizedDocument(d, d.split("-")[0], 2019 + i % 3, [tokens]) for i, (d, tokens) in enumerate(planted())
     ]
-    config = load_config(overrides={"topics.k": 3, "topics.seeds": 2, "topics.passes": 5, "extract.cache": False})
+    config = load_config(overrides={"topics.k": 3, "topics.seeds": 2, "topics.passes": 5, "run.cache": False})
     topics = fit_topics(documents, config)
     assert topics.selection.chosen == 3 and topics.selection.rule.startswith("fixed")
     # both seeds find the three themes: their 6 words agree; the other 4 of each top 10 are near-zero noise
@@ -155,7 +155,7 @@ def test_the_published_model_is_scored_and_labelled_at_the_configured_lambda(tmp
     monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
     documents = [TokenizedDocument(d, d.split("-")[0], 2020, [tokens]) for d, tokens in planted(20, 40)]
     overrides = {"topics.k": 3, "topics.seeds": 2, "topics.passes": 5, "topics.min_df": 1, "topics.max_df": 1.0}
-    config = load_config(overrides={**overrides, "topics.relevance_lambda": 0.2, "extract.workers": 1})
+    config = load_config(overrides={**overrides, "topics.relevance_lambda": 0.2, "run.workers": 1})
     topics = fit_topics(documents, config)
     lda = topics.lda
     top = [[lda.vocab[w] for w in np.argsort(-lda.phi[t], kind="stable")[:10]] for t in range(lda.k)]

@@ -39,8 +39,8 @@ from .writers import write_bytes, write_json
 
 T = TypeVar("T")
 
-# Settings that change what is extracted; the others (workers, limits, the cache switch) do not.
-_NOT_IN_KEY = {"workers", "timeout", "memory_mb", "cache"}
+# Settings that change what is extracted; the limits do not.
+_NOT_IN_KEY = {"timeout", "memory_mb"}
 _EXTRACTORS = ("textmine", "pdfplumber", "pdfminer-six", "pypdfium2", "python-docx", "beautifulsoup4", "opencc")
 
 

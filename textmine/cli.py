@@ -170,7 +170,7 @@ def _config(
     overrides = _parse_set(settings)
     flags = {
         **flags,
-        "extract.workers": workers,
+        "run.workers": workers,
         "extract.password": password,
         "extract.ocr": True if ocr else None,
         "corpus.duplicates": "keep" if keep_duplicates else None,
@@ -399,7 +399,7 @@ def topics_command(
         "topics.seeds": seeds,
         "run.seed": seed,
         "topics.nmf": False if no_nmf else None,
-        "extract.workers": workers,
+        "run.workers": workers,
     }
     config, tokens, out = _from_tokens(corpus, source, output, config_file, settings, flags, "topics")
     topics = topics_only(tokens, out, config)
@@ -537,6 +537,16 @@ def summary(result: RunResult) -> str:
     lines += [f"  {stage:<10} not run: {reason}" for stage, reason in result.not_run.items()]
     lines += [
         "  time       " + " · ".join(f"{name} {sec:.1f}s" for name, sec in result.timings.items()),
+        *_memory_line(result.memory),
         f"  report     {result.output / 'report.html'}",
     ]
     return "\n".join(lines)
+
+
+def _memory_line(memory: dict[str, int]) -> list[str]:
+    """The run's peak memory and the stage that reached it (the first to reach the peak)."""
+    if not memory:
+        return []
+    peak = max(memory.values())
+    stage = next(name for name, mb in memory.items() if mb == peak)
+    return [f"  memory     peak {peak:,} MB resident (largest process), reached in {stage}"]

@@ -9,6 +9,7 @@ config is saved in ``run.json`` beside the outputs.
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -65,7 +66,6 @@ class CorpusConfig:
 
 @dataclass
 class ExtractConfig:
-    workers: int = _opt(0, "worker processes for extraction and segmentation; 0 = one per core", min=0)
     header_share: float = _opt(
         0.5,
         "a line at the top or bottom of at least this share of a PDF's pages is a running header or footer",
@@ -90,10 +90,6 @@ class ExtractConfig:
         "auto", "traditional characters: convert documents detected as traditional (auto), convert all, or keep"
     )
     max_unzipped_mb: int = _opt(200, "a DOCX that unzips to more than this many MB is refused (zip-bomb guard)", min=1)
-    cache: bool = _opt(
-        True,
-        "keep extracted texts, segmentation, topic fits, p-values, the whole analysis and the slowest output files in the cache, keyed by content and settings, so reruns skip them",
-    )
 
 
 @dataclass
@@ -274,6 +270,13 @@ class ReportConfig:
 class RunConfig:
     seed: int = _opt(42, "seed for every random choice (topic model, network layout)", min=0)
     progress: bool = _opt(True, "show a progress bar per stage")
+    workers: int = _opt(
+        0, "worker processes for extraction, segmentation, the topic sweep and the charts; 0 = one per core", min=0
+    )
+    cache: bool = _opt(
+        True,
+        "keep extracted texts, segmentation, topic fits, p-values, the whole analysis and the slowest output files in the cache, keyed by content and settings, so reruns skip them",
+    )
 
 
 @dataclass
@@ -291,6 +294,9 @@ class Config:
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return dataclasses.asdict(self)
 
+
+# keys that moved to another section, refused under the old name with the new one
+MOVED = {"extract.workers": "run.workers", "extract.cache": "run.cache"}
 
 PATH_KEYS = {
     ("segment", "user_dicts"),
@@ -360,6 +366,12 @@ def _merge(into: dict[str, dict[str, Any]], data: dict[str, Any], *, origin: str
             raise ConfigError(f"{origin}: [{section}] must be a table of keys")
         known = {f.name for f in dataclasses.fields(_section_class(section))}
         for key, value in values.items():
+            if f"{section}.{key}" in MOVED:
+                new = MOVED[f"{section}.{key}"]
+                raise ConfigError(
+                    f"{origin}: '{section}.{key}' is now '{new}' (it governs every stage, not extraction alone); "
+                    f"write it in [{new.split('.')[0]}] as {new.split('.')[1]} = {json.dumps(value)}"
+                )
             if key not in known:
                 raise ConfigError(
                     f"{origin}: unknown config key '{section}.{key}'; known in [{section}]: {', '.join(sorted(known))}"

@@ -79,7 +79,7 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
                 pictures.append(
                     chart_jobs.Chart(f"network_{kind}s", "network_panel", (panel, positions), {"title": title})
                 )
-        workers = config.extract.workers or os.cpu_count() or 1
+        workers = config.run.workers or os.cpu_count() or 1
         chart_jobs.draw_all(pictures, staging / "charts", svg=config.report.svg, workers=workers)
         write_json(
             staging / "run.json",

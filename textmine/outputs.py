@@ -630,7 +630,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
 
     def build(staging: Path) -> None:
         tables = build_tables(result)
-        files = StepCache(cache_dir()) if result.config.extract.cache else None
+        files = StepCache(cache_dir()) if result.config.run.cache else None
         with stages.stage("write", total=len(tables) + 6, unit="file") as advance:
             positions = write_networks(staging / "network", result.networks, seed=result.config.run.seed, cache=files)
             advance(1)
@@ -641,7 +641,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
                     chart_list(result, positions),
                     staging / "charts",
                     svg=result.config.report.svg,
-                    workers=result.config.extract.workers or os.cpu_count() or 1,
+                    workers=result.config.run.workers or os.cpu_count() or 1,
                     cache=files,
                 )
                 # a table holds strings and numbers, whose repr is their content: a fast key
@@ -684,6 +684,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
             write_text(staging / "report.md", render_markdown(result, tables))
             advance(1)
         result.timings = {**stages.seconds, "total": round(time.perf_counter() - started, 3)}
+        result.memory = dict(stages.peak_mb)
         write_json(staging / "run.json", build_record(result, _hashes(staging)))
 
     publish(result.output, build)

@@ -124,6 +124,7 @@ class RunResult:
     change: list[Change] = field(default_factory=list)  # terms rising and falling between corpus.periods
     not_run: dict[str, str] = field(default_factory=dict)  # stages the data did not allow, and why
     timings: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, int] = field(default_factory=dict)  # peak resident MB by the end of each stage
     outputs: list[Path] = field(default_factory=list)
 
     @property
@@ -137,6 +138,7 @@ class Stages:
     def __init__(self, *, progress: bool) -> None:
         self.progress = progress
         self.seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, int] = {}  # by the end of each stage: see peak_rss_mb
 
     @contextlib.contextmanager
     def stage(self, name: str, total: int = 1, unit: str = "step") -> Iterator["Progress"]:
@@ -156,6 +158,16 @@ class Stages:
         finally:
             bar.close()
             self.seconds[name] = round(time.perf_counter() - start, 3)
+            self.peak_mb[name] = peak_rss_mb()
+
+
+def peak_rss_mb() -> int:
+    """The largest resident set, in MB, that this process or any worker process it has waited for
+    has had so far (``getrusage``'s ``ru_maxrss``): a peak, so it grows or stays from stage to stage."""
+    import resource
+
+    kilobytes = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return round(kilobytes / (1024 * 1024 if sys.platform == "darwin" else 1024))  # macOS counts bytes
 
 
 class Progress:
@@ -263,7 +275,7 @@ def run(
     out = Path(output) if output is not None else Path("outputs") / found.name
 
     everything, skipped = extract_corpus(found, config, stages=stages)
-    memo = StepCache(cache_dir(), "analysis") if config.extract.cache else None
+    memo = StepCache(cache_dir(), "analysis") if config.run.cache else None
     key = memo.key(*_analysis_inputs(everything, lexicon, schemes, config)) if memo else ""
     hit = None
     if memo and memo.holds(key):
@@ -301,7 +313,7 @@ def check_settings(config: Config, schemes: list[Scheme]) -> None:
 
 # Settings that shape no result: how many processes, the limits (a file they stop is among the
 # documents' inputs as missing), the cache switch, the progress bars, and the report's presentation.
-_NOT_ANALYSIS = {"extract": {"workers", "timeout", "memory_mb", "cache"}, "run": {"progress"}, "report": "all"}
+_NOT_ANALYSIS = {"extract": {"timeout", "memory_mb"}, "run": {"progress", "workers", "cache"}, "report": "all"}
 
 
 def _analysis_inputs(
@@ -522,7 +534,7 @@ def document_test(config: Config) -> DocumentTest | None:
     if not c.resamples:
         return None
     store = None
-    if config.extract.cache:  # permutation p-values kept between runs, as every other stage's results
+    if config.run.cache:  # permutation p-values kept between runs, as every other stage's results
         versions = library_versions()
         basis = {
             "versions": {k: versions.get(k) for k in ("textmine", "numpy", "scipy")},
@@ -630,7 +642,7 @@ def extract_corpus(
     """
     stages = stages or Stages(progress=False)
     settings = config.extract
-    cache = ExtractionCache(cache_dir(), settings) if settings.cache else None
+    cache = ExtractionCache(cache_dir(), settings) if config.run.cache else None
     read, skipped = [], []
     with stages.stage("extract", total=len(found.documents), unit="file") as advance:
         digests = {d.id: file_sha256(d.path) for d in found.documents}
@@ -752,7 +764,7 @@ def _drop_corpus_furniture(read: list[ReadDocument]) -> None:
 
 
 def _workers(config: Config) -> int:
-    return config.extract.workers or os.cpu_count() or 1
+    return config.run.workers or os.cpu_count() or 1
 
 
 def _infer_year(document: Document, extracted: Extracted) -> Document:
@@ -780,7 +792,7 @@ def segment_corpus(
     in worker processes that each build one segmenter; corpus order is kept."""
     stages = stages or Stages(progress=False)
     dictionary, lexicon = self_test(Segmenter(lexicon, config.segment))
-    cache = SegmentationCache(cache_dir(), config.segment, lexicon) if config.extract.cache else None
+    cache = SegmentationCache(cache_dir(), config.segment, lexicon) if config.run.cache else None
     digests = [hashlib.sha256(r.extracted.text.encode()).hexdigest() for r in read]
     done: dict[int, Segmentation] = {}
     with stages.stage("segment", total=len(read), unit="doc") as advance:

@@ -104,6 +104,7 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
         outputs,
         result.timings,
     )
+    record["timing"]["peak_rss_mb_by_stage"] = result.memory
     record["counts"].update(
         {
             "documents_analysed": len(result.tokenized),

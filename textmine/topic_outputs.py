@@ -318,7 +318,7 @@ def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
     _, analysed, _ = set_apart(
         documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
     )
-    topics = fit_topics(analysed, config, workers=config.extract.workers or os.cpu_count() or 1)
+    topics = fit_topics(analysed, config, workers=config.run.workers or os.cpu_count() or 1)
     t = config.topics
 
     def build(staging: Path) -> None:
@@ -326,7 +326,7 @@ def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
         for table in tables:
             write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
         write_xlsx(staging / "topics.xlsx", {x.name: (x.header, x.rows) for x in tables})
-        workers = config.extract.workers or os.cpu_count() or 1
+        workers = config.run.workers or os.cpu_count() or 1
         chart_jobs.draw_all(topic_charts(topics, info, {}), staging / "charts", svg=config.report.svg, workers=workers)
         write_topic_views(staging, topics, lam=t.relevance_lambda)
         write_json(

@@ -96,7 +96,7 @@ def fit_topics(
     pairs = [(d.id, [w for s in d.sentences for w in s]) for d in documents]
     corpus = topic_corpus(pairs, min_df=t.min_df, max_df=t.max_df)
     ks, note = usable_ks(candidate_ks(t), corpus, t)
-    cache = _cache(t, seed) if config.extract.cache else None
+    cache = _cache(t, seed) if config.run.cache else None
     key = _digest(pairs)
     if cache is not None and (hit := cache.get_json(key)) is not None:
         return _at_lambda(
@@ -110,7 +110,7 @@ def fit_topics(
             ),
             t.relevance_lambda,
         )
-    fits = _fit_cache(t, key) if config.extract.cache else None
+    fits = _fit_cache(t, key) if config.run.cache else None
     topics = replace(_fit(corpus, ks, t, seed, workers, fits, progress), note=note)
     if cache is not None:
         cache.put_json(
