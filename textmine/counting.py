@@ -106,16 +106,13 @@ def keyword_table(dtm: DocTermMatrix, *, name: str = "all", rows: Sequence[int] 
     df = np.asarray((counts > 0).sum(axis=0)).ravel()
     tokens, documents = int(tf.sum()), counts.shape[0]
     present = np.flatnonzero(tf)
-    order = sorted(present, key=lambda j: (-tf[j], -df[j], dtm.vocab[j]))
+    # most frequent first, then most documents, then by term: lexsort's last key is its first
+    order = present[np.lexsort((np.asarray(dtm.vocab, dtype=str)[present], -df[present], -tf[present]))]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_10k, share = np.round(10_000 * tf / tokens, 4), np.round(df / documents, 4)
     terms = [
-        TermFrequency(
-            term=dtm.vocab[j],
-            freq=int(tf[j]),
-            df=int(df[j]),
-            per_10k=round(10_000 * tf[j] / tokens, 4),
-            doc_share=round(df[j] / documents, 4),
-        )
-        for j in order
+        TermFrequency(term=dtm.vocab[j], freq=int(tf[j]), df=int(df[j]), per_10k=per_10k[j], doc_share=share[j])
+        for j in order.tolist()
     ]
     return KeywordTable(name, documents, tokens, terms)
 
