@@ -37,9 +37,21 @@ def test_the_readme_from_python_example_runs(tmp_path):
     namespace: dict = {}
     exec("\n".join(lines[:3]), namespace)  # import, config, run
     values = [eval(line.split("#")[0].strip(), namespace) for line in lines[3:]]
-    top, beijing, links, shenzhen, drafting, modularity, topic = values
+    top, beijing, links, shenzhen, drafting, modularity, topic, frame = values
     assert len(top) == 10 and beijing.name == "beijing" and links[0].partner and drafting[0].term
     assert isinstance(shenzhen, list) and 0 <= modularity <= 1 and len(topic) == 10
     assert (tmp_path / "out" / "report.html").is_file()
+    # every table as a DataFrame: the CSV's columns and rows, numbers as numbers
+    import csv
+
+    frames = textmine.tables(namespace["result"])
+    written = sorted(p.stem for p in (tmp_path / "out" / "tables").glob("*.csv"))
+    assert sorted(frames) == written and frame is not None and list(frame.columns) == list(frames["distinctive_terms"])
+    for name in ("documents", "frequencies", "network_edges"):
+        with (tmp_path / "out" / "tables" / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
+            header, *rows = list(csv.reader(fh))
+        assert list(frames[name].columns) == header and len(frames[name]) == len(rows) > 0
+    counts = frames["frequencies"]
+    assert counts["freq"].dtype.kind == "i" and counts["freq"].tolist()[:10] == [t.freq for t in top]
     named = set(re.findall(r"`(\w+)\(", section.split("```", 2)[2]))
     assert named and named <= set(textmine.__all__) | {"Segmenter"}

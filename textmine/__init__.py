@@ -53,6 +53,7 @@ _EXPORTS = {  # public name -> the module that defines it, imported on first use
     "fit_nmf": "topics",
     "fit_topics": "topic_stage",
     "keyword_table": "counting",
+    "tables": "outputs",
     "KeywordTable": "counting",
     "kwic": "pipeline",
     "Lexicon": "resources",

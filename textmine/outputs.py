@@ -64,6 +64,14 @@ class Table:
     rows: list[list[Any]]
 
 
+def tables(result: "RunResult") -> dict[str, Any]:
+    """Every table of a run's report as a pandas DataFrame, by name (``tables/<name>.csv``): the
+    columns of the CSV, the values as the run computed them (numbers stay numbers), for notebooks."""
+    import pandas as pd
+
+    return {t.name: pd.DataFrame(t.rows, columns=t.header) for t in build_tables(result)}
+
+
 def build_tables(result: "RunResult") -> list[Table]:
     """Every table of a run, in the order the workbook shows them."""
     cfg = result.config
