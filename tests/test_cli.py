@@ -664,3 +664,23 @@ def test_network_command_disparity_backbone_equals_a_recount(runs, tmp_path):
         expected = min(alpha(pair[0], weight[pair]), alpha(pair[1], weight[pair])) if pair in weight else 1.0
         assert float(e["disparity"]) == pytest.approx(expected, abs=2e-5)  # from weights rounded to 6 digits
         assert e["backbone"] == ("1" if pair in weight and expected < 0.5 else "0")
+
+
+def test_cache_command_shows_each_part_and_clears_only_its_own(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "notes.txt").write_text("a user's file", encoding="utf-8")  # TEXTMINE_CACHE may be any folder
+    corpus = make_corpus(tmp_path / "c", SUBSET[:3])
+    ran = textmine("run", str(corpus), "-o", str(tmp_path / "out"), "-q", "--no-topics", cache=cache)
+    assert ran.returncode == 0, ran.stderr
+    shown = textmine("cache", cache=cache)
+    assert shown.returncode == 0 and shown.stdout.splitlines()[0] == f"textmine cache: {cache}"
+    parts = {line.split()[0]: int(line.split()[1].replace(",", "")) for line in shown.stdout.splitlines()[1:]}
+    assert parts["extract"] == 3 and parts["segment"] == 3 and parts["analysis"] == 1 and parts["files"] > 5
+    cleared = textmine("cache", "--clear", cache=cache)
+    assert cleared.returncode == 0 and re.fullmatch(
+        rf"textmine cache: removed [\d.,]+ MB from {re.escape(str(cache))}\n", cleared.stdout
+    )
+    assert [p.name for p in cache.iterdir()] == ["notes.txt"]
+    again = textmine("cache", cache=cache)
+    assert "total           0 entries       0.0 MB" in again.stdout

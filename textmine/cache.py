@@ -289,3 +289,36 @@ def reuse(cache: StepCache | None, parts: tuple, folder: Path, make: Callable[[P
         write_bytes(folder / name, data, atomic=False)
     cache.put(key, files, value)
     return value
+
+
+# What lives under the cache folder, by subfolder; only these (and jieba's dictionary caches) are ever cleared
+PARTS = {
+    "extract": "extracted texts and skips",
+    "segment": "segmentations",
+    "topics": "topic models and sweep fits",
+    "compare": "permutation p-values",
+    "analysis": "whole analyses",
+    "files": "output files: network exports, charts, tables, topic views",
+}
+
+
+def usage(folder: Path) -> dict[str, tuple[int, int]]:
+    """Entries and bytes of each part of the cache in ``folder``."""
+    found = {}
+    for part in PARTS:
+        sizes = [p.stat().st_size for p in (folder / part).rglob("*") if p.is_file()]
+        found[part] = (len(sizes), sum(sizes))
+    jieba = [p.stat().st_size for p in folder.glob("jieba*.cache")]
+    found["jieba"] = (len(jieba), sum(jieba))
+    return found
+
+
+def clear(folder: Path) -> int:
+    """Remove every part of the cache in ``folder`` (and jieba's dictionary caches), nothing else
+    that may be there; returns the bytes freed."""
+    freed = sum(size for _, size in usage(folder).values())
+    for part in PARTS:
+        shutil.rmtree(folder / part, ignore_errors=True)
+    for path in folder.glob("jieba*.cache"):
+        path.unlink(missing_ok=True)
+    return freed

@@ -498,6 +498,30 @@ def config_command(corpus: Path | None, config_file: Path | None) -> None:
     click.echo(to_toml(load_config(corpus=corpus, config_file=config_file)), nl=False)
 
 
+@main.command("cache")
+@click.option("--clear", "empty", is_flag=True, help="Delete what textmine keeps there (nothing else in the folder).")
+def cache_command(empty: bool) -> None:
+    """Show where textmine keeps its cache ($TEXTMINE_CACHE, else ~/.cache/textmine) and what each part
+    holds; with --clear, delete it. Each variant of the settings a run is made with keeps its own
+    analysis and output files there; reruns are fast because of it, and it grows until cleared."""
+    from .cache import PARTS, clear, usage
+    from .resources import cache_dir
+
+    folder = cache_dir()
+    if empty:
+        click.echo(f"textmine cache: removed {clear(folder) / 1e6:,.1f} MB from {folder}")
+        return
+    lines = [f"textmine cache: {folder}"]
+    held = usage(folder)
+    for part, (entries, size) in held.items():
+        what = PARTS.get(part, "jieba's prefix dictionaries")
+        lines.append(f"  {part:<9} {entries:>7,} entries {size / 1e6:>9,.1f} MB  {what}")
+    lines.append(
+        f"  {'total':<9} {sum(e for e, _ in held.values()):>7,} entries {sum(s for _, s in held.values()) / 1e6:>9,.1f} MB"
+    )
+    click.echo("\n".join(lines))
+
+
 def _width(text: str) -> int:
     """Columns a string takes in a terminal: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
