@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import pickle
 import shutil
 import tempfile
@@ -208,6 +209,14 @@ _ATOMS = frozenset({str, int, float, bool, type(None), bytes})
 _REPR_IS_CONTENT = _ATOMS | {np.float64, np.float32, np.int64, np.int32, np.bool_}
 
 
+def _plain(items: list | tuple) -> bool:
+    """Numbers and strings, or rows (lists, tuples) of them: values whose repr is their content."""
+    kinds = {type(v) for v in items}
+    if kinds <= {list, tuple}:
+        kinds = {type(x) for row in items for x in row}
+    return kinds <= _REPR_IS_CONTENT
+
+
 def _feed(digest: Any, value: Any) -> None:
     """Feed ``value`` to ``digest`` by its content alone, so that equal data give equal keys in any
     process (a pickle would not: it records which objects are shared, and a set's order varies with
@@ -217,7 +226,7 @@ def _feed(digest: Any, value: Any) -> None:
     if kind in _ATOMS:
         digest.update(b"a" + repr(value).encode("utf-8", "surrogatepass"))
     elif kind in (list, tuple):
-        if all(type(v) in _ATOMS for v in value):
+        if _plain(value):  # the repr of the whole, fast: a table's rows take one call
             digest.update(b"l" + repr(list(value)).encode("utf-8", "surrogatepass"))
         else:
             digest.update(b"L%d:" % len(value))
@@ -282,11 +291,13 @@ def reuse(cache: StepCache | None, parts: tuple, folder: Path, make: Callable[[P
     scratch = Path(tempfile.mkdtemp(prefix=".made-", dir=folder))
     try:
         value = make(scratch)
-        files = {p.relative_to(scratch).as_posix(): p.read_bytes() for p in sorted(scratch.rglob("*")) if p.is_file()}
+        made = {p.relative_to(scratch).as_posix(): p for p in sorted(scratch.rglob("*")) if p.is_file()}
+        files = {name: path.read_bytes() for name, path in made.items()}
+        for name, path in made.items():  # moved into place, not written again
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, folder / name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    for name, data in files.items():
-        write_bytes(folder / name, data, atomic=False)
     cache.put(key, files, value)
     return value
 

@@ -652,8 +652,7 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
                     workers=result.config.run.workers or os.cpu_count() or 1,
                     cache=files,
                 )
-                # a table holds strings and numbers, whose repr is their content: a fast key
-                content = [(t.name, repr(t.header), repr(t.rows)) for t in tables]
+                content = [(t.name, t.header, t.rows) for t in tables]
                 reuse(files, ("tables", content), staging, lambda f: write_tables(f, tables))
                 advance(len(tables) + 1)
                 write_texts(staging / "texts", [*result.read, *result.dropped])

@@ -6,6 +6,7 @@ Everything in it is determined by the inputs, the config and the installed versi
 
 from __future__ import annotations
 
+import functools
 import platform
 import re
 from collections import Counter
@@ -34,6 +35,12 @@ def libraries() -> tuple[str, ...]:
 
 
 def library_versions() -> dict[str, str]:
+    """Python's version and every library's, by name: looked up once a process (about 15 ms)."""
+    return dict(_versions())
+
+
+@functools.cache
+def _versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in libraries():
         try:
