@@ -5,8 +5,8 @@ worker process — gensim's LDA is single-process and seeded, so each fit is rep
 sweep still uses every core. Each fit is scored by
 
 - coherence of its topics' top 10 terms over the corpus: C_NPMI and C_V (sliding windows over the
-  segmented texts) and U_Mass (document co-occurrence), computed by gensim's ``CoherenceModel`` once
-  for all fits;
+  segmented texts, counted by :mod:`textmine.coherence`) and U_Mass (document co-occurrence), scored
+  by gensim's ``CoherenceModel`` once for all fits;
 - held-out perplexity, ``2^(−bound)`` of gensim's per-word likelihood bound on the held-out documents;
 
 and each K by the stability of its topics across seeds: the top 10 terms of two fits' topics are
@@ -36,6 +36,7 @@ from typing import Any, Callable
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .coherence import WINDOWS, coherence
 from .errors import AnalysisError
 from .topics import TopicCorpus, lda, one_thread
 from .workers import IsolatedPool
@@ -230,15 +231,19 @@ def _with_coherence(corpus: TopicCorpus, fits: list[Fit]) -> list[Fit]:
 def coherence_per_topic(
     corpus: TopicCorpus, topics: list[list[str]], measures: tuple[str, ...] = ("c_npmi", "c_v", "u_mass")
 ) -> dict[str, list[float]]:
-    """gensim's coherence of each topic's terms (C_NPMI and C_V over sliding windows of the segmented
-    texts, U_Mass over document co-occurrence), one pass per measure for all the topics."""
+    """gensim's coherence of each topic's terms: C_NPMI and C_V over sliding windows of the segmented
+    texts (windows counted by :mod:`textmine.coherence`), U_Mass over document co-occurrence."""
     from gensim.models import CoherenceModel
 
     dictionary = corpus.dictionary()
     scores = {}
     for measure in measures:
-        data = {"corpus": corpus.bows()} if measure == "u_mass" else {"texts": corpus.texts}
-        model = CoherenceModel(topics=topics, dictionary=dictionary, coherence=measure, topn=TOP, processes=1, **data)
+        if measure in WINDOWS:
+            scores[measure] = coherence(topics, corpus.texts, dictionary, measure, TOP)
+            continue
+        model = CoherenceModel(
+            topics=topics, dictionary=dictionary, corpus=corpus.bows(), coherence=measure, topn=TOP, processes=1
+        )
         scores[measure] = [float(v) for v in model.get_coherence_per_topic()]
     return scores
 
