@@ -90,6 +90,25 @@ def test_labels_with_xml_illegal_characters_are_cleaned(tmp_path):
     assert "lastmodifieddate" not in (tmp_path / "g.gexf").read_text(encoding="utf-8")
 
 
+def test_an_export_missing_a_node_or_not_well_formed_is_an_error_naming_the_file(tmp_path):
+    from textmine.errors import TextmineError
+    from textmine.network_export import _parse_back, write_graphml
+
+    graph = nx.Graph()
+    graph.add_node("人才\x00", label="人才", freq=3, community=1)  # the same name once cleaned
+    graph.add_node("人才", label="人才", freq=2, community=1)
+    graph.add_edge("人才\x00", "人才", weight=2, count=2)
+    with pytest.raises(TextmineError, match=r"g\.graphml: read back 1 nodes and 1 edges, wrote 2 and 1"):
+        write_graphml(tmp_path / "g.graphml", graph)
+    assert list(tmp_path.iterdir()) == []  # written atomically: nothing left half-made
+    whole = nx.Graph([("人才", "公寓")])
+    nx.write_graphml(whole, tmp_path / "cut.graphml")
+    text = (tmp_path / "cut.graphml").read_text(encoding="utf-8")
+    (tmp_path / "cut.graphml").write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(TextmineError, match=r"cut\.graphml: the file written is not well-formed XML"):
+        _parse_back(tmp_path / "cut.graphml", whole, "cut.graphml")
+
+
 def test_node_measures_and_communities(network):
     graph, _ = network
     talent = graph.nodes["人才"]

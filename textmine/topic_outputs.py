@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from . import chart_jobs
 from .compare import jensen_shannon
@@ -169,6 +168,8 @@ def _model_tables(
 def alignment_table(lda: "TopicModel", nmf: "TopicModel") -> Table:
     """LDA's topics matched one to one with NMF's (Hungarian, on top-10 term overlap), with the overlap
     and the correlation of their document shares: do the two models find the same topics?"""
+    from scipy.optimize import linear_sum_assignment  # 0.3 s to import, so only here
+
     tops = {
         (kind, t): {term for term, _, _ in model.top_terms(t, 10)}
         for kind, model in (("lda", lda), ("nmf", nmf))

@@ -34,7 +34,6 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from .coherence import WINDOWS, coherence
 from .errors import AnalysisError
@@ -149,6 +148,8 @@ def _fit_one(task: tuple[int, int]) -> Fit:
 
 def stability(a: list[list[str]], b: list[list[str]]) -> float:
     """Mean Jaccard overlap of two fits' topics' top terms, topics matched one to one to maximise it."""
+    from scipy.optimize import linear_sum_assignment  # 0.3 s to import, so only here
+
     overlap = np.array([[len(set(x) & set(y)) / len(set(x) | set(y)) for y in b] for x in a])
     rows, cols = linear_sum_assignment(-overlap)
     return float(overlap[rows, cols].mean())
@@ -174,7 +175,9 @@ def sweep(
     settings = {"passes": passes, "iterations": iterations, "chunksize": chunksize}
     pool = IsolatedPool(_fit_one, workers=workers, initializer=_init, initargs=(corpus, settings))
     done = dict(done or {})
-    tasks = [(k, s) for k in ks for s in seeds if (k, s) not in done]
+    # the largest K first: the longest fits start first and the last to finish are short, so no core
+    # waits long at the end (longest-processing-time-first scheduling); the fits do not depend on the order
+    tasks = sorted(((k, s) for k in ks for s in seeds if (k, s) not in done), key=lambda task: -task[0])
     for task, outcome in zip(tasks, pool.map(tasks), strict=True):
         if not outcome.ok:
             raise AnalysisError(f"topic model K={task[0]} seed={task[1]} failed: {outcome.error}")
