@@ -228,10 +228,16 @@ def read_matrix_csv(path: Path) -> tuple[list[str], np.ndarray]:
 
 
 def write_all(
-    folder: Path, graph: nx.Graph, co: Cooccurrence, *, seed: int, prefix: str = ""
-) -> dict[str, tuple[float, float]]:
-    """Every format for one network; returns the layout used, for the pictures."""
-    positions = layout(graph, seed=seed)
+    folder: Path,
+    graph: nx.Graph,
+    co: Cooccurrence,
+    *,
+    seed: int,
+    prefix: str = "",
+    positions: dict[str, tuple[float, float]] | None = None,
+) -> None:
+    """Every format for one network, laid out by ``positions`` (:func:`layout`'s, made here when None)."""
+    positions = layout(graph, seed=seed) if positions is None else positions
     stem = prefix or "coword"
     files = counts_as_weight(graph)
     write_gexf(folder / f"{stem}.gexf", files, positions=positions)
@@ -242,7 +248,6 @@ def write_all(
     write_matrix(folder, co, prefix=f"{prefix}_" if prefix else "")
     name = graph.graph.get("name", "all")
     write_text(folder / f"{stem}.html", interactive_html(graph, positions, title=f"共词网络 Co-word network: {name}"))
-    return positions
 
 
 def counts_as_weight(graph: nx.Graph) -> nx.Graph:

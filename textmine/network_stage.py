@@ -18,7 +18,7 @@ from .corpus import file_sha256
 from .counting import TokenizedDocument, keyword_table, keyword_tables_by_group
 from .errors import CorpusError
 from .network import strongest_links
-from .outputs import links_table, network_tables, publish, write_networks
+from .outputs import corpus_layout, links_table, network_tables, publish, write_networks
 from .pipeline import Networks, build_networks, set_apart
 from .record import library_versions
 from .resources import drafting_lists
@@ -57,7 +57,8 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
     networks = build_networks(analysed, keyword_table(dtm), keyword_tables_by_group(dtm), config, dtm)
 
     def build(staging: Path) -> None:
-        positions = write_networks(staging, networks, seed=config.run.seed)
+        positions = corpus_layout(networks, seed=config.run.seed)
+        write_networks(staging, networks, seed=config.run.seed, positions=positions)
         graph = networks.graphs["all"]
         links = links_table(strongest_links(graph), graph.graph)
         tables = [links, *network_tables(networks, readable_density=config.network.readable_density)]

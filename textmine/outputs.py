@@ -640,8 +640,8 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
         tables = build_tables(result)
         files = StepCache(cache_dir()) if result.config.run.cache else None
         with stages.stage("write", total=len(tables) + 6, unit="file") as advance:
-            positions = write_networks(staging / "network", result.networks, seed=result.config.run.seed, cache=files)
-            advance(1)
+            seed = result.config.run.seed
+            positions = corpus_layout(result.networks, seed=seed, cache=files)
             # the charts are drawn in worker processes while this thread writes the rest
             with concurrent.futures.ThreadPoolExecutor(max_workers=1) as background:
                 drawing = background.submit(
@@ -652,6 +652,8 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
                     workers=result.config.run.workers or os.cpu_count() or 1,
                     cache=files,
                 )
+                write_networks(staging / "network", result.networks, seed=seed, positions=positions, cache=files)
+                advance(1)
                 content = [(t.name, t.header, t.rows) for t in tables]
                 reuse(files, ("tables", content), staging, lambda f: write_tables(f, tables))
                 advance(len(tables) + 1)
@@ -824,21 +826,26 @@ def _band_file(band: str) -> str:
 
 
 def write_networks(
-    folder: Path, networks: "Networks", *, seed: int, cache: StepCache | None = None
-) -> dict[str, tuple[float, float]]:
-    """Every network in every format; the comparison graphs as GEXF, GraphML and CSVs. Returns the
-    corpus network's layout, which the pictures share. With ``cache``, a network exported before (the
-    same graph, counts and seed) is copied from there."""
+    folder: Path,
+    networks: "Networks",
+    *,
+    seed: int,
+    positions: dict[str, tuple[float, float]],
+    cache: StepCache | None = None,
+) -> None:
+    """Every network in every format, the corpus network laid out by ``positions`` (which its
+    pictures share); the comparison graphs as GEXF, GraphML and CSVs. With ``cache``, a network
+    exported before (the same graph, counts and seed) is copied from there."""
 
-    def export(where: Path, graph: Any, co: Any, prefix: str = "") -> dict[str, tuple[float, float]]:
-        return reuse(
+    def export(where: Path, graph: Any, co: Any, prefix: str = "", layout: Any = None) -> None:
+        reuse(
             cache,
             ("network", graph, co, seed, prefix),
             where,
-            lambda f: network_export.write_all(f, graph, co, seed=seed, prefix=prefix),
+            lambda f: network_export.write_all(f, graph, co, seed=seed, prefix=prefix, positions=layout),
         )
 
-    positions = export(folder, networks.graphs["all"], networks.cooccurrences["all"])
+    export(folder, networks.graphs["all"], networks.cooccurrences["all"], layout=positions)
     groups = networks.of("group")
     names = file_names(list(groups))
     for group in groups:
@@ -856,6 +863,19 @@ def write_networks(
         network_export.write_gephi_csv(where, comparison, prefix="comparison_")
 
     reuse(cache, ("comparison", networks.comparison, networks.period_comparison), folder, comparisons)
+
+
+def corpus_layout(networks: "Networks", *, seed: int, cache: StepCache | None = None) -> dict[str, tuple[float, float]]:
+    """The corpus network's layout (:func:`network_export.layout`), from ``cache`` when the same
+    graph and seed laid it out before."""
+    graph = networks.graphs["all"]
+    key = cache.key("layout", graph, seed) if cache is not None else None
+    hit = cache.get(key) if key is not None else None
+    if hit is not None:
+        return hit[1]
+    positions = network_export.layout(graph, seed=seed)
+    if key is not None:
+        cache.put(key, {}, positions)
     return positions
 
 
