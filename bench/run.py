@@ -64,7 +64,7 @@ def stages(output: Path) -> str:
 def coherence(tokens: Path, topics: list[list[str]]) -> float:
     """Mean C_NPMI of ``topics``' first 10 terms that the run's topic vocabulary holds, over the run's
     segmented texts (textmine's vocabulary filter, gensim's CoherenceModel)."""
-    from textmine.network_stage import load_tokens
+    from textmine.tokens_file import load_tokens
     from textmine.topic_selection import coherence_per_topic
     from textmine.topics import topic_corpus
 

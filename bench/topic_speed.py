@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from textmine.config import load_config
-from textmine.network_stage import load_tokens
+from textmine.tokens_file import load_tokens
 from textmine.topic_selection import sweep
 from textmine.topics import fit_nmf, topic_corpus
 

@@ -37,10 +37,11 @@ def test_the_readme_from_python_example_runs(tmp_path):
     namespace: dict = {}
     exec("\n".join(lines[:3]), namespace)  # import, config, run
     values = [eval(line.split("#")[0].strip(), namespace) for line in lines[3:]]
-    top, beijing, links, shenzhen, drafting, modularity, topic, frame = values
+    top, beijing, links, shenzhen, drafting, modularity, topic, frame, analysed = values
     assert len(top) == 10 and beijing.name == "beijing" and links[0].partner and drafting[0].term
     assert isinstance(shenzhen, list) and 0 <= modularity <= 1 and len(topic) == 10
     assert (tmp_path / "out" / "report.html").is_file()
+    assert analysed == top and sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out"]  # analyse writes nothing
     # every table as a DataFrame: the CSV's columns and rows, numbers as numbers
     import csv
 

@@ -9,6 +9,7 @@ The command line (``textmine run CORPUS``) and this API do the same things::
     result.keywords.top(10)            # the corpus's top keywords
     result.links                       # keyword | frequency | strongest associated keyword | weight
     result.distinctive["beijing"]      # what Beijing stresses against the other cities
+    textmine.analyse("corpora/four-cities")  # the same results, nothing written (the cache aside)
 
 Each stage is also callable on its own: :func:`discover`, :func:`extract_file`, :class:`Segmenter`,
 :func:`doc_term_matrix`, :func:`keyword_table`, :func:`cooccurrence`, :func:`build_network`,
@@ -42,7 +43,7 @@ _EXPORTS = {  # public name -> the module that defines it, imported on first use
     "build_networks": "pipeline",
     "drop_duplicates": "pipeline",
     "DuplicateCluster": "duplicates",
-    "extract": "pipeline",
+    "extract": "api",
     "extract_corpus": "pipeline",
     "extract_file": "extract",
     "Extracted": "extract",
@@ -65,7 +66,8 @@ _EXPORTS = {  # public name -> the module that defines it, imported on first use
     "policy_metadata": "metadata",
     "ReadDocument": "pipeline",
     "ResourceError": "errors",
-    "run": "pipeline",
+    "run": "api",
+    "analyse": "pipeline",
     "RunResult": "pipeline",
     "segment_corpus": "pipeline",
     "Segmented": "pipeline",

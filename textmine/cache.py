@@ -33,7 +33,7 @@ from scipy import sparse
 
 from .config import ExtractConfig, SegmentConfig
 from .extract import Extracted
-from .record import library_versions
+from .libraries import library_versions
 from .resources import Lexicon
 from .segment import Segmentation
 from .writers import write_bytes, write_json

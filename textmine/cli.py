@@ -14,13 +14,13 @@ from typing import Any
 import click
 
 from . import __version__
+from .api import extract, run
 from .config import describe, load_config, to_toml
 from .errors import TextmineError
-from .network_stage import network_only
 from .outputs import safe_name
-from .pipeline import RunResult, extract, find_new_terms, kwic, run
-from .topic_outputs import topics_only
-from .topic_stage import tokens_path
+from .pipeline import RunResult, find_new_terms, kwic
+from .stage_alone import network_only, topics_only
+from .tokens_file import tokens_path
 from .writers import write_csv, write_text
 
 

@@ -267,7 +267,7 @@ def interactive_html(graph: nx.Graph, positions: dict[str, tuple[float, float]],
     textmine's own, inlined; no CDN."""
     import jinja2
 
-    from .record import library_versions
+    from .libraries import library_versions
 
     top = max((d.get("freq", 1) for _, d in graph.nodes(data=True)), default=1) or 1
     nodes = []

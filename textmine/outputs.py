@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -38,6 +37,8 @@ from .network_analysis import NODE_MEASURES
 from .record import build_record, extraction_record
 from .report import render_html, render_markdown
 from .resources import cache_dir
+from .table import Table
+from .tokens_file import token_lines
 from .writers import (
     write_bytes,
     write_csv,
@@ -54,14 +55,6 @@ if TYPE_CHECKING:
     from .duplicates import DuplicateCluster
     from .network import StrongestLink
     from .pipeline import Networks, ReadDocument, RunResult, Stages
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    title: str  # shown in the report and as the XLSX sheet's purpose
-    header: list[str]
-    rows: list[list[Any]]
 
 
 def tables(result: "RunResult") -> dict[str, Any]:
@@ -660,22 +653,8 @@ def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> N
                 write_texts(staging / "texts", [*result.read, *result.dropped])
                 write_text(staging / "debug.log", debug_log([*result.read, *result.dropped], result.skipped))
                 advance(1)
-                info = document_info(result)
-                write_jsonl(
-                    staging / "tokens.jsonl",
-                    (
-                        {
-                            "id": d.id,
-                            "group": d.group,
-                            "year": d.year,
-                            "title": info[d.id][2],
-                            "sentences": d.sentences,
-                            "paragraphs": d.paragraphs,
-                            "articles": d.articles,
-                        }
-                        for d in result.tokenized
-                    ),
-                )
+                titles = {doc_id: title for doc_id, (_, _, title) in document_info(result).items()}
+                write_jsonl(staging / "tokens.jsonl", token_lines(result.tokenized, titles))
                 advance(1)
                 if result.topics is not None:
                     from .topic_outputs import write_topic_views

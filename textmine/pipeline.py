@@ -56,10 +56,10 @@ from .duplicates import DuplicateCluster, find_duplicates, signatures
 from .errors import AnalysisError, ExtractionError
 from .extract import Extracted, extract_file
 from .grouping import DERIVED, group_name, parse_group_by, period_of, year_bands
+from .libraries import library_versions
 from .metadata import policy_metadata
 from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
 from .network_analysis import annotate, compare_groups
-from .record import library_versions
 from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon, with_drafting, with_terms
 from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
@@ -88,7 +88,7 @@ class RunResult:
 
     config: Config
     corpus: Corpus
-    output: Path
+    output: Path | None  # where the run was written (None when only analysed)
     read: list[ReadDocument]
     skipped: list[Skipped]
     lexicon: Lexicon
@@ -249,30 +249,20 @@ def _segment_one(text: str) -> Segmentation:
     return _worker_segmenter.segment(text)
 
 
-def run(
-    corpus: str | Path,
-    *,
-    output: str | Path | None = None,
-    config: Config | None = None,
-) -> RunResult:
-    """Run the whole pipeline on the corpus folder ``corpus`` and write every output to ``output``
-    (default: ``outputs/<corpus folder name>``). Returns the results.
+def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages | None = None) -> RunResult:
+    """Read and analyse the corpus folder ``corpus``: every stage but writing, nothing written but
+    the cache. The result's ``output`` is None; :func:`textmine.run` is this and the writing.
 
     With the cache on, the analysis (everything between reading the files and writing the outputs) is
     kept under a digest of what it depends on — each document's metadata and text, the settings, the
     word lists and schemes, textmine's code, the libraries' versions — and a rerun on the same loads
     it: the outputs are those a fresh run writes, byte for byte but for the timing in run.json."""
-    from .outputs import write_outputs
-
     config = config or load_config(corpus=corpus)
-    stages = Stages(progress=config.run.progress)
-    started = time.perf_counter()
-
+    stages = stages or Stages(progress=config.run.progress)
     with stages.stage("discover"):
         found = discover(corpus, config.corpus)
         schemes, lexicon = schemes_and_lexicon(config)
         check_settings(config, schemes)
-    out = Path(output) if output is not None else Path("outputs") / found.name
 
     everything, skipped = extract_corpus(found, config, stages=stages)
     memo = StepCache(cache_dir(), "analysis") if config.run.cache else None
@@ -287,17 +277,15 @@ def run(
         kept, fields = _analyse(everything, lexicon, schemes, config, stages)
         if memo:
             memo.put(key, {}, (kept, fields))
-    result = RunResult(
+    return RunResult(
         config=config,
         corpus=found,
-        output=out,
+        output=None,
         read=[r for r in everything if r.document.id in kept],
         skipped=[*found.skipped, *skipped],
         dropped=[r for r in everything if r.document.id not in kept],
         **fields,
     )
-    write_outputs(result, stages, started=started)
-    return result
 
 
 def check_settings(config: Config, schemes: list[Scheme]) -> None:
@@ -603,31 +591,6 @@ def kwic(corpus: str | Path, term: str, *, config: Config | None = None, width: 
     _, read, segmenter = _read_corpus(corpus, config)
     documents = [(r.document.id, r.document.group, r.document.year, r.extracted.text) for r in read]
     return concordance(documents, term, segmenter, width=width)
-
-
-def extract(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> Path:
-    """Extract the corpus only and write the clean texts and the per-file quality tables to ``output``
-    (default: ``outputs/<corpus folder name>-texts``), to inspect before analysing. Returns the folder."""
-    from .outputs import write_extraction
-
-    config = config or load_config(corpus=corpus)
-    stages = Stages(progress=config.run.progress)
-    started = time.perf_counter()
-    with stages.stage("discover"):
-        found = discover(corpus, config.corpus)
-    read, skipped = extract_corpus(found, config, stages=stages)
-    _, duplicates = drop_duplicates(read, config)
-    out = Path(output) if output is not None else Path("outputs") / f"{found.name}-texts"
-    write_extraction(
-        out,
-        config,
-        found,
-        read,
-        [*found.skipped, *skipped],
-        duplicates,
-        {**stages.seconds, "total": round(time.perf_counter() - started, 3)},
-    )
-    return out
 
 
 def extract_corpus(

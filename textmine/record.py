@@ -6,15 +6,12 @@ Everything in it is determined by the inputs, the config and the installed versi
 
 from __future__ import annotations
 
-import functools
-import platform
-import re
 from collections import Counter
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from .clean import is_page_number
 from .config import CORPUS_CONFIG_NAME
+from .libraries import library_versions
 from .resources import display_name
 
 if TYPE_CHECKING:
@@ -22,32 +19,6 @@ if TYPE_CHECKING:
     from .corpus import Corpus, Skipped
     from .duplicates import DuplicateCluster
     from .pipeline import ReadDocument, RunResult
-
-
-def libraries() -> tuple[str, ...]:
-    """textmine and the libraries it requires to run, in the order ``pyproject.toml`` lists them
-    (from the installed package's metadata, so the record can never miss one)."""
-    try:
-        required = metadata.requires("textmine") or []
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        required = []
-    return ("textmine", *(re.match(r"[A-Za-z0-9._-]+", r).group() for r in required if "extra ==" not in r))
-
-
-def library_versions() -> dict[str, str]:
-    """Python's version and every library's, by name: looked up once a process (about 15 ms)."""
-    return dict(_versions())
-
-
-@functools.cache
-def _versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in libraries():
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
 
 
 def extraction_record(

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 from .clean import clean_value
-from .record import library_versions
+from .libraries import library_versions
 
 if TYPE_CHECKING:
-    from .outputs import Table
     from .pipeline import RunResult
+    from .table import Table
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("textmine", "templates"),

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,12 +12,12 @@ import numpy as np
 
 from . import chart_jobs
 from .compare import jensen_shannon
-from .outputs import Table
-from .record import library_versions
+from .libraries import library_versions
+from .table import Table
 from .writers import write_text
 
 if TYPE_CHECKING:
-    from .config import Config, TopicsConfig
+    from .config import TopicsConfig
     from .topic_stage import Topics
     from .topics import TopicModel
 
@@ -299,48 +297,3 @@ def write_topic_views(folder: Path, topics: "Topics", *, lam: float) -> None:
         title = f"主题模型 Topics ({data['kind']}, K = {model.k})"
         html = template.render(title=title, version=library_versions()["textmine"], data=data)
         write_text(folder / ("topics.html" if model.kind == "lda" else "nmf_topics.html"), html)
-
-
-def topics_only(tokens: Path, output: Path, config: "Config") -> "Topics":
-    """``textmine topics``: fit the topic models on a run's ``tokens.jsonl`` and write their tables,
-    charts, interactive views and a run record to ``output``."""
-    from .corpus import file_sha256
-    from .network_stage import load_tokens
-    from .outputs import publish
-    from .pipeline import set_apart
-    from .resources import drafting_lists
-    from .topic_stage import fit_topics
-    from .writers import write_csv, write_json, write_xlsx
-
-    started = time.perf_counter()
-    titles: dict[str, str] = {}
-    documents = load_tokens(tokens, titles=titles)
-    info = {d.id: (d.group, d.year, titles.get(d.id, "")) for d in documents}
-    _, analysed, _ = set_apart(
-        documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
-    )
-    topics = fit_topics(analysed, config, workers=config.run.workers or os.cpu_count() or 1)
-    t = config.topics
-
-    def build(staging: Path) -> None:
-        tables = topic_tables(topics, info, {}, t)
-        for table in tables:
-            write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
-        write_xlsx(staging / "topics.xlsx", {x.name: (x.header, x.rows) for x in tables})
-        workers = config.run.workers or os.cpu_count() or 1
-        chart_jobs.draw_all(topic_charts(topics, info, {}), staging / "charts", svg=config.report.svg, workers=workers)
-        write_topic_views(staging, topics, lam=t.relevance_lambda)
-        write_json(
-            staging / "run.json",
-            {
-                "textmine_topics": 1,
-                "tokens": {"file": str(tokens), "sha256": file_sha256(tokens), "documents": len(documents)},
-                "config": {"topics": config.to_dict()["topics"], "run": {"seed": config.run.seed}},
-                "versions": library_versions(),
-                "topics": {"k": topics.selection.chosen, "rule": topics.selection.rule},
-                "timing": {"seconds": round(time.perf_counter() - started, 3), "fits": topics.seconds},
-            },
-        )
-
-    publish(output, build)
-    return topics

@@ -8,7 +8,6 @@ import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
@@ -17,7 +16,7 @@ from .cache import JsonCache, code_digest
 from .config import Config, TopicsConfig
 from .counting import TokenizedDocument
 from .errors import AnalysisError, ConfigError
-from .record import library_versions
+from .libraries import library_versions
 from .resources import cache_dir
 from .topic_selection import TOP, Fit, Selection, coherence_per_topic, sweep
 from .topics import TopicCorpus, TopicModel, fit_lda, fit_nmf, topic_corpus
@@ -230,8 +229,3 @@ def _digest(pairs: list[tuple[str, list[str]]]) -> str:
     for doc_id, tokens in pairs:
         digest.update(json.dumps([doc_id, tokens], ensure_ascii=False).encode())
     return digest.hexdigest()
-
-
-def tokens_path(source: Path | None, corpus: Path) -> Path:
-    """Where a run's tokens.jsonl is: in ``source``, or in the default output folder of ``corpus``."""
-    return (source or Path("outputs") / corpus.resolve().name) / "tokens.jsonl"

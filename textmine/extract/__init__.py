@@ -8,31 +8,16 @@ is the one-line reason shown in the run summary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from ..clean import beyond_jieba, map_radicals, strip_pinyin_glosses
 from ..config import ExtractConfig
 from ..errors import ExtractionError
 from ..resources import radical_table
+from .extracted import Extracted
 
 __all__ = ["Extracted", "extract_file", "SUPPORTED"]
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """The text of one file, as paragraphs joined by newlines, and how it was obtained."""
-
-    text: str
-    format: str
-    encoding: str | None = None
-    pages: int | None = None
-    dropped_lines: tuple[str, ...] = field(default=())  # running headers, footers, page numbers
-    meta: dict[str, str] = field(default_factory=dict)  # e.g. a Markdown file's front matter
-    flags: tuple[str, ...] = ()  # what a reader should know: scanned or junk pages, tables, conversions
-    ocr_pages: int = 0
-    repairs: dict[str, int] = field(default_factory=dict)  # characters or glosses fixed, by kind
-    library_messages: tuple[str, ...] = ()  # warnings the parsers gave, for the debug log
 
 
 SUPPORTED = ("pdf", "docx", "html", "htm", "txt", "md")

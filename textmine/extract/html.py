@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from ..clean import normalise
 from ..errors import ExtractionError
-from . import Extracted
+from .extracted import Extracted
 from .plain import decode
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.I)

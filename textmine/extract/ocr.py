@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 from ..clean import normalise
 from ..config import ExtractConfig
 from ..errors import ExtractionError
+from .extracted import Line
 
 _INSTALL = "apt-get install tesseract-ocr tesseract-ocr-chi-sim"
 _HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]) +(?=[\u3400-\u9fff\u3000-\u303f\uff00-\uffef])")
@@ -43,7 +44,6 @@ def strip_han_spaces(text: str) -> str:
 
 def ocr_page(page: pdfium.PdfPage, config: ExtractConfig) -> list:
     """The page's lines read by OCR, as :class:`~textmine.extract.pdf.Line` objects in points."""
-    from .pdf import Line
 
     program = _tesseract(config.ocr_lang)
     image = page.render(scale=config.ocr_dpi / 72).to_pil().convert("L")

@@ -21,7 +21,7 @@ import ctypes
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -31,17 +31,8 @@ import pypdfium2.raw as pdfium_c
 from ..clean import join_wrapped, normalise, page_furniture
 from ..config import ExtractConfig
 from ..errors import ExtractionError
-from . import Extracted
+from .extracted import Extracted, Line
 from .pdf_damage import damaged_pages
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    x0: float
-    x1: float
-    size: float  # the line's height, about its font size
-    column: int = 0  # 0, or 1 for the right column of a two-column page
 
 
 def extract_pdf(path: Path, settings: ExtractConfig) -> Extracted:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..clean import normalise, paragraphs_of_plain_text
 from ..errors import ExtractionError
-from . import Extracted
+from .extracted import Extracted
 
 # A file that holds this many non-ASCII UTF-8 characters before its first invalid byte was written
 # as UTF-8 and then appended to in another encoding: guessing one encoding would garble a part.

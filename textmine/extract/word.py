@@ -18,7 +18,7 @@ from docx.table import Table
 
 from ..clean import normalise
 from ..errors import ExtractionError
-from . import Extracted
+from .extracted import Extracted
 
 MAX_RATIO = 100  # no member of a real DOCX compresses more than this
 

@@ -1,49 +1,32 @@
-"""``textmine network``: the co-word networks alone, from the segmentation a previous run saved.
+"""``textmine network`` and ``textmine topics``: one stage alone, from the segmentation a previous
+run saved.
 
 A run's ``tokens.jsonl`` holds every document's sentences with their paragraph and article, so the
-networks can be rebuilt with other units, measures and thresholds in seconds, without reading or
-segmenting the corpus again.
+networks can be rebuilt with other units, measures and thresholds in seconds, and the topic models
+fitted with other settings, without reading or segmenting the corpus again.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import chart_jobs
 from .config import Config
 from .corpus import file_sha256
-from .counting import TokenizedDocument, keyword_table, keyword_tables_by_group
-from .errors import CorpusError
+from .counting import keyword_table, keyword_tables_by_group
+from .libraries import library_versions
 from .network import strongest_links
 from .outputs import corpus_layout, links_table, network_tables, publish, write_networks
 from .pipeline import Networks, build_networks, set_apart
-from .record import library_versions
 from .resources import drafting_lists
+from .tokens_file import load_tokens
 from .writers import write_csv, write_json, write_xlsx
 
-
-def load_tokens(path: Path, *, titles: dict[str, str] | None = None) -> list[TokenizedDocument]:
-    """The documents of a run's ``tokens.jsonl``; their titles go into ``titles`` when given."""
-    if not path.is_file():
-        raise CorpusError(f"{path}: no segmented corpus here; run `textmine run` on the corpus first")
-    documents = []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            try:
-                d = json.loads(line)
-                documents.append(
-                    TokenizedDocument(
-                        d["id"], d["group"], d["year"], d["sentences"], d.get("paragraphs"), d.get("articles")
-                    )
-                )
-                if titles is not None:
-                    titles[d["id"]] = d.get("title", "")
-            except (json.JSONDecodeError, KeyError) as exc:
-                raise CorpusError(f"{path}:{number}: not a textmine tokens line ({exc})") from None
-    return documents
+if TYPE_CHECKING:
+    from .topic_stage import Topics
 
 
 def network_only(tokens: Path, output: Path, config: Config) -> Networks:
@@ -96,3 +79,43 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
 
     publish(output, build)
     return networks
+
+
+def topics_only(tokens: Path, output: Path, config: Config) -> "Topics":
+    """``textmine topics``: fit the topic models on a run's ``tokens.jsonl`` and write their tables,
+    charts, interactive views and a run record to ``output``."""
+    from .topic_outputs import topic_charts, topic_tables, write_topic_views
+    from .topic_stage import fit_topics
+
+    started = time.perf_counter()
+    titles: dict[str, str] = {}
+    documents = load_tokens(tokens, titles=titles)
+    info = {d.id: (d.group, d.year, titles.get(d.id, "")) for d in documents}
+    _, analysed, _ = set_apart(
+        documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
+    )
+    topics = fit_topics(analysed, config, workers=config.run.workers or os.cpu_count() or 1)
+    t = config.topics
+
+    def build(staging: Path) -> None:
+        tables = topic_tables(topics, info, {}, t)
+        for table in tables:
+            write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
+        write_xlsx(staging / "topics.xlsx", {x.name: (x.header, x.rows) for x in tables})
+        workers = config.run.workers or os.cpu_count() or 1
+        chart_jobs.draw_all(topic_charts(topics, info, {}), staging / "charts", svg=config.report.svg, workers=workers)
+        write_topic_views(staging, topics, lam=t.relevance_lambda)
+        write_json(
+            staging / "run.json",
+            {
+                "textmine_topics": 1,
+                "tokens": {"file": str(tokens), "sha256": file_sha256(tokens), "documents": len(documents)},
+                "config": {"topics": config.to_dict()["topics"], "run": {"seed": config.run.seed}},
+                "versions": library_versions(),
+                "topics": {"k": topics.selection.chosen, "rule": topics.selection.rule},
+                "timing": {"seconds": round(time.perf_counter() - started, 3), "fits": topics.seconds},
+            },
+        )
+
+    publish(output, build)
+    return topics

@@ -1,0 +1,48 @@
+"""The two jobs that end in an output folder: :func:`run` (analyse a corpus and write everything) and
+:func:`extract` (read it and write the clean texts). The analysis itself,
+:func:`textmine.pipeline.analyse`, writes nothing; the writers in :mod:`textmine.outputs` are the
+only way into a folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .config import Config, load_config
+from .outputs import write_extraction, write_outputs
+from .pipeline import RunResult, Stages, analyse, discover, drop_duplicates, extract_corpus
+
+
+def run(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> RunResult:
+    """Analyse the corpus folder ``corpus`` (:func:`~textmine.pipeline.analyse`) and write every
+    output to ``output`` (default: ``outputs/<corpus folder name>``). Returns the results."""
+    config = config or load_config(corpus=corpus)
+    stages = Stages(progress=config.run.progress)
+    started = time.perf_counter()
+    result = analyse(corpus, config=config, stages=stages)
+    result.output = Path(output) if output is not None else Path("outputs") / result.corpus.name
+    write_outputs(result, stages, started=started)
+    return result
+
+
+def extract(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> Path:
+    """Extract the corpus only and write the clean texts and the per-file quality tables to ``output``
+    (default: ``outputs/<corpus folder name>-texts``), to inspect before analysing. Returns the folder."""
+    config = config or load_config(corpus=corpus)
+    stages = Stages(progress=config.run.progress)
+    started = time.perf_counter()
+    with stages.stage("discover"):
+        found = discover(corpus, config.corpus)
+    read, skipped = extract_corpus(found, config, stages=stages)
+    _, duplicates = drop_duplicates(read, config)
+    out = Path(output) if output is not None else Path("outputs") / f"{found.name}-texts"
+    write_extraction(
+        out,
+        config,
+        found,
+        read,
+        [*found.skipped, *skipped],
+        duplicates,
+        {**stages.seconds, "total": round(time.perf_counter() - started, 3)},
+    )
+    return out
