@@ -11,17 +11,18 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import chart_jobs
 from .config import Config
 from .corpus import file_sha256
-from .counting import keyword_table, keyword_tables_by_group
+from .counting import DocTermMatrix, TokenizedDocument, keyword_table, keyword_tables_by_group
 from .libraries import library_versions
 from .network import strongest_links
 from .outputs import corpus_layout, links_table, network_tables, publish, write_networks
 from .pipeline import Networks, build_networks, set_apart
 from .resources import drafting_lists
+from .table import Table
 from .tokens_file import load_tokens
 from .writers import write_csv, write_json, write_xlsx
 
@@ -33,10 +34,7 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
     """Build the networks from ``tokens`` (a run's tokens.jsonl) with ``config.network`` and write
     them, their tables, pictures and a run record to ``output``."""
     started = time.perf_counter()
-    documents = load_tokens(tokens)
-    _, analysed, dtm = set_apart(
-        documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
-    )
+    documents, analysed, dtm = _documents(tokens, config)
     networks = build_networks(analysed, keyword_table(dtm), keyword_tables_by_group(dtm), config, dtm)
 
     def build(staging: Path) -> None:
@@ -45,9 +43,6 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
         graph = networks.graphs["all"]
         links = links_table(strongest_links(graph), graph.graph)
         tables = [links, *network_tables(networks, readable_density=config.network.readable_density)]
-        for table in tables:
-            write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
-        write_xlsx(staging / "networks.xlsx", {t.name: (t.header, t.rows) for t in tables})
         how = f"{config.network.unit}, {config.network.measure}"
         pictures = [
             chart_jobs.Chart(
@@ -63,19 +58,9 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
                 pictures.append(
                     chart_jobs.Chart(f"network_{kind}s", "network_panel", (panel, positions), {"title": title})
                 )
-        workers = config.run.workers or os.cpu_count() or 1
-        chart_jobs.draw_all(pictures, staging / "charts", svg=config.report.svg, workers=workers)
-        write_json(
-            staging / "run.json",
-            {
-                "textmine_network": 1,
-                "tokens": {"file": str(tokens), "sha256": file_sha256(tokens), "documents": len(documents)},
-                "config": {"network": config.to_dict()["network"], "run": {"seed": config.run.seed}},
-                "versions": library_versions(),
-                "graphs": {name: dict(graph.graph) for name, graph in networks.graphs.items()},
-                "timing": {"seconds": round(time.perf_counter() - started, 3)},
-            },
-        )
+        _write(staging, "networks.xlsx", tables, pictures, config)
+        graphs = {name: dict(graph.graph) for name, graph in networks.graphs.items()}
+        write_json(staging / "run.json", _record("network", tokens, documents, config, started, {"graphs": graphs}))
 
     publish(output, build)
     return networks
@@ -89,33 +74,66 @@ def topics_only(tokens: Path, output: Path, config: Config) -> "Topics":
 
     started = time.perf_counter()
     titles: dict[str, str] = {}
-    documents = load_tokens(tokens, titles=titles)
+    documents, analysed, _ = _documents(tokens, config, titles)
     info = {d.id: (d.group, d.year, titles.get(d.id, "")) for d in documents}
-    _, analysed, _ = set_apart(
-        documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
-    )
-    topics = fit_topics(analysed, config, workers=config.run.workers or os.cpu_count() or 1)
-    t = config.topics
+    topics = fit_topics(analysed, config, workers=_workers(config))
 
     def build(staging: Path) -> None:
-        tables = topic_tables(topics, info, {}, t)
-        for table in tables:
-            write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
-        write_xlsx(staging / "topics.xlsx", {x.name: (x.header, x.rows) for x in tables})
-        workers = config.run.workers or os.cpu_count() or 1
-        chart_jobs.draw_all(topic_charts(topics, info, {}), staging / "charts", svg=config.report.svg, workers=workers)
-        write_topic_views(staging, topics, lam=t.relevance_lambda)
-        write_json(
-            staging / "run.json",
-            {
-                "textmine_topics": 1,
-                "tokens": {"file": str(tokens), "sha256": file_sha256(tokens), "documents": len(documents)},
-                "config": {"topics": config.to_dict()["topics"], "run": {"seed": config.run.seed}},
-                "versions": library_versions(),
-                "topics": {"k": topics.selection.chosen, "rule": topics.selection.rule},
-                "timing": {"seconds": round(time.perf_counter() - started, 3), "fits": topics.seconds},
-            },
+        _write(
+            staging,
+            "topics.xlsx",
+            topic_tables(topics, info, {}, config.topics),
+            topic_charts(topics, info, {}),
+            config,
         )
+        write_topic_views(staging, topics, lam=config.topics.relevance_lambda)
+        selection = {"topics": {"k": topics.selection.chosen, "rule": topics.selection.rule}}
+        record = _record("topics", tokens, documents, config, started, selection, {"fits": topics.seconds})
+        write_json(staging / "run.json", record)
 
     publish(output, build)
     return topics
+
+
+def _documents(
+    tokens: Path, config: Config, titles: dict[str, str] | None = None
+) -> tuple[list[TokenizedDocument], list[TokenizedDocument], DocTermMatrix]:
+    """A run's documents from its tokens.jsonl, as segmented and as the analysis counts them (the
+    drafting vocabulary set apart as the run's settings say), with their document–term matrix."""
+    documents = load_tokens(tokens, titles=titles)
+    _, analysed, dtm = set_apart(
+        documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
+    )
+    return documents, analysed, dtm
+
+
+def _workers(config: Config) -> int:
+    return config.run.workers or os.cpu_count() or 1
+
+
+def _write(staging: Path, workbook: str, tables: list[Table], charts: list[chart_jobs.Chart], config: Config) -> None:
+    """A stage's tables, as CSVs and one workbook, and its charts."""
+    for table in tables:
+        write_csv(staging / "tables" / f"{table.name}.csv", table.header, table.rows)
+    write_xlsx(staging / workbook, {t.name: (t.header, t.rows) for t in tables})
+    chart_jobs.draw_all(charts, staging / "charts", svg=config.report.svg, workers=_workers(config))
+
+
+def _record(
+    stage: str,
+    tokens: Path,
+    documents: list[TokenizedDocument],
+    config: Config,
+    started: float,
+    results: dict[str, Any],
+    timing: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The stand-alone stage's run.json: the tokens it read, its settings, the versions, its results."""
+    return {
+        f"textmine_{stage}": 1,
+        "tokens": {"file": str(tokens), "sha256": file_sha256(tokens), "documents": len(documents)},
+        "config": {stage: config.to_dict()[stage], "run": {"seed": config.run.seed}},
+        "versions": library_versions(),
+        **results,
+        "timing": {"seconds": round(time.perf_counter() - started, 3), **(timing or {})},
+    }
