@@ -191,6 +191,6 @@ def test_a_slow_file_is_stopped_and_the_run_goes_on(made, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "2 read, 3 skipped" in result.stdout
-    assert "docs/beijing/many-objects.pdf,timeout: stopped after 1 s" in result.stdout
-    assert "docs/beijing/zero-bytes.pdf,empty file (0 bytes)" in result.stdout
-    assert "docs/beijing/encrypted-user-password.pdf,encrypted: password required" in result.stdout
+    assert "docs/beijing/many-objects.pdf: timeout: stopped after 1 s" in result.stdout
+    assert "docs/beijing/zero-bytes.pdf: empty file (0 bytes)" in result.stdout
+    assert "docs/beijing/encrypted-user-password.pdf: encrypted: password required" in result.stdout

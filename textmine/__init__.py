@@ -44,6 +44,7 @@ _EXPORTS = {  # public name -> the module that defines it, imported on first use
     "drop_duplicates": "pipeline",
     "DuplicateCluster": "duplicates",
     "extract": "api",
+    "Extraction": "api",
     "extract_corpus": "pipeline",
     "extract_file": "extract",
     "Extracted": "extract",

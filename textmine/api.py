@@ -6,11 +6,14 @@ only way into a folder."""
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, load_config
+from .corpus import Skipped
+from .duplicates import DuplicateCluster
 from .outputs import write_extraction, write_outputs
-from .pipeline import RunResult, Stages, analyse, discover, drop_duplicates, extract_corpus
+from .pipeline import ReadDocument, RunResult, Stages, analyse, discover, drop_duplicates, extract_corpus
 
 
 def run(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> RunResult:
@@ -25,9 +28,19 @@ def run(corpus: str | Path, *, output: str | Path | None = None, config: Config 
     return result
 
 
-def extract(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> Path:
+@dataclass(frozen=True)
+class Extraction:
+    """What :func:`extract` read and where it wrote it."""
+
+    output: Path
+    read: list[ReadDocument]
+    skipped: list[Skipped]
+    duplicates: list[DuplicateCluster]
+
+
+def extract(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> Extraction:
     """Extract the corpus only and write the clean texts and the per-file quality tables to ``output``
-    (default: ``outputs/<corpus folder name>-texts``), to inspect before analysing. Returns the folder."""
+    (default: ``outputs/<corpus folder name>-texts``), to inspect before analysing."""
     config = config or load_config(corpus=corpus)
     stages = Stages(progress=config.run.progress)
     started = time.perf_counter()
@@ -36,13 +49,7 @@ def extract(corpus: str | Path, *, output: str | Path | None = None, config: Con
     read, skipped = extract_corpus(found, config, stages=stages)
     _, duplicates = drop_duplicates(read, config)
     out = Path(output) if output is not None else Path("outputs") / f"{found.name}-texts"
-    write_extraction(
-        out,
-        config,
-        found,
-        read,
-        [*found.skipped, *skipped],
-        duplicates,
-        {**stages.seconds, "total": round(time.perf_counter() - started, 3)},
-    )
-    return out
+    skipped = [*found.skipped, *skipped]
+    timings = {**stages.seconds, "total": round(time.perf_counter() - started, 3)}
+    write_extraction(out, config, found, read, skipped, duplicates, timings)
+    return Extraction(out, read, skipped, duplicates)

@@ -150,7 +150,17 @@ def run_command(
         "run.seed": seed,
         "topics.enabled": False if no_topics else None,
     }
-    config = _config(corpus, config_file, settings, quiet, flags, workers, password, ocr, keep_duplicates)
+    config = _config(
+        corpus,
+        config_file,
+        settings,
+        quiet=quiet,
+        flags=flags,
+        workers=workers,
+        password=password,
+        ocr=ocr,
+        keep_duplicates=keep_duplicates,
+    )
     result = run(corpus, output=output, config=config)
     if not quiet:
         click.echo(summary(result))
@@ -160,16 +170,19 @@ def _config(
     corpus: Path,
     config_file: Path | None,
     settings: tuple[str, ...],
-    quiet: bool,
-    flags: dict[str, Any],
-    workers: int | None,
-    password: str | None,
-    ocr: bool,
-    keep_duplicates: bool,
+    *,
+    quiet: bool = False,
+    flags: dict[str, Any] | None = None,
+    workers: int | None = None,
+    password: str | None = None,
+    ocr: bool = False,
+    keep_duplicates: bool = False,
 ) -> Any:
+    """The config a command runs with: the file's (or the defaults), then ``--set`` settings, then
+    the command's own flags (a flag left unset changes nothing)."""
     overrides = _parse_set(settings)
     flags = {
-        **flags,
+        **(flags or {}),
         "run.workers": workers,
         "extract.password": password,
         "extract.ocr": True if ocr else None,
@@ -222,7 +235,7 @@ def compare_command(
         "compare.top_n": top_n,
         "compare.min_freq": min_freq,
     }
-    config = _config(corpus, config_file, settings, quiet, flags, workers, None, False, False)
+    config = _config(corpus, config_file, settings, quiet=quiet, flags=flags, workers=workers)
     name = corpus.resolve().name
     out = output or Path("outputs") / f"{name}-by-{safe_name(group_by)}"
     result = run(corpus, output=out, config=config)
@@ -255,16 +268,15 @@ def extract_command(
     per-file quality table (extraction.csv: pages, flags, encoding, OCR pages, repairs, seconds), the
     files skipped with reasons, the duplicate clusters and the metadata found, to inspect before
     analysing."""
-    config = _config(corpus, config_file, settings, quiet, {}, workers, password, ocr, False)
-    out = extract(corpus, output=output, config=config)
+    config = _config(corpus, config_file, settings, quiet=quiet, workers=workers, password=password, ocr=ocr)
+    done = extract(corpus, output=output, config=config)
     if not quiet:
-        with (out / "extraction.csv").open(encoding="utf-8-sig") as fh:
-            n_read = sum(1 for _ in fh) - 1
-        with (out / "skipped.csv").open(encoding="utf-8-sig") as fh:
-            skipped = [line.rstrip() for line in fh][1:]
-        click.echo(f"textmine extract: {corpus} -> {out}\n  documents  {n_read} read, {len(skipped)} skipped")
-        for line in skipped:
-            click.echo(f"  skipped    {line}")
+        lines = [
+            f"textmine extract: {corpus} -> {done.output}",
+            f"  documents  {len(done.read)} read, {len(done.skipped)} skipped",
+            *(f"  skipped    {s.path}: {s.reason}" for s in done.skipped),
+        ]
+        click.echo("\n".join(lines))
 
 
 def _from_tokens(
