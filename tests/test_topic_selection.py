@@ -102,3 +102,21 @@ def test_a_k_at_the_end_of_the_range_is_flagged():
     assert "raise topics.k_max" in Selection(scores, [], 8, "rule").advice
     assert "lower topics.k_min" in Selection(scores, [], 4, "rule").advice
     assert Selection(scores, [], 6, "rule").advice == "" and Selection(scores[:1], [], 4, "fixed").advice == ""
+
+
+def test_with_k_fixed_the_published_models_come_from_the_sweeps_pool_and_equal_fits_made_alone():
+    documents, _ = planted(0, 4, 0.85, n_docs=80)
+    corpus = topic_corpus(documents, min_df=3, max_df=0.5)
+    done = []
+    selection = sweep(
+        corpus, [4], [1, 2, 3], passes=5, iterations=50, chunksize=50, workers=2,
+        fixed=True, publish=("lda", "nmf"), seed=1, on_fit=done.append,
+    )  # fmt: skip
+    alone_lda = fit_lda(corpus, k=4, seed=1, passes=5, iterations=50, chunksize=50)
+    alone_nmf = fit_nmf(corpus, k=4, seed=1)
+    assert np.array_equal(selection.published["lda"].phi, alone_lda.phi)
+    assert np.array_equal(selection.published["lda"].doc_topics, alone_lda.doc_topics)
+    assert np.array_equal(selection.published["nmf"].phi, alone_nmf.phi)
+    assert len(done) == 5 and [f.seed for f in selection.fits] == [1, 2, 3]  # 3 fits and 2 models, each told
+    chosen = sweep(corpus, [3, 4], [1, 2], passes=5, iterations=50, chunksize=50, publish=("lda",), seed=1)
+    assert chosen.published == {}  # K not known before the sweep: nothing published from it

@@ -30,14 +30,14 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
 
 from .coherence import WINDOWS, coherence
 from .errors import AnalysisError
-from .topics import TopicCorpus, lda, one_thread
+from .topics import TopicCorpus, TopicModel, fit_lda, fit_nmf, lda, one_thread
 from .workers import IsolatedPool
 
 RULE = (
@@ -89,6 +89,8 @@ class Selection:
     fits: list[Fit]
     chosen: int
     rule: str  # the rule that chose K, or that the user fixed it
+    # the models to publish, by kind, when they were fitted with the sweep (K fixed); not kept in the cache
+    published: dict[str, TopicModel] = field(default_factory=dict, compare=False)
 
     @property
     def advice(self) -> str:
@@ -135,8 +137,14 @@ def _init(corpus: TopicCorpus, settings: dict[str, int]) -> None:
     _corpus, _settings = corpus, settings
 
 
-def _fit_one(task: tuple[int, int]) -> Fit:
-    k, seed = task
+def _fit_one(task: tuple[str, int, int]) -> "Fit | TopicModel":
+    """One task of the sweep's pool: ``("sweep", K, seed)``, a fit on the training rows scored on the
+    held-out ones, or ``("lda" | "nmf", K, seed)``, a model of every document to publish."""
+    kind, k, seed = task
+    if kind == "lda":
+        return fit_lda(_corpus, k=k, seed=seed, **_settings)
+    if kind == "nmf":
+        return fit_nmf(_corpus, k=k, seed=seed)
     started = time.perf_counter()
     train, held = holdout_rows(len(_corpus.doc_ids))
     with one_thread():
@@ -168,20 +176,35 @@ def sweep(
     min_stability: float = 0.6,
     done: dict[tuple[int, int], Fit] | None = None,
     on_fit: Callable[[Fit], None] | None = None,
+    publish: tuple[str, ...] = (),
+    seed: int = 0,
 ) -> Selection:
     """Fit and score every (K, seed); choose K by :func:`choose` unless ``fixed`` (one K, given by the user).
     Fits in ``done`` (by (K, seed), e.g. from an interrupted sweep) are taken as they are; ``on_fit``
-    is called with each new fit as it is ready, so that a caller can keep it."""
+    is called with each new fit as it is ready, so that a caller can keep it.
+
+    With ``fixed`` and ``publish`` (``"lda"``, ``"nmf"``), the models to publish — every document,
+    ``seed`` — are fitted in the same pool as the sweep (K is known before it), and ``on_fit`` is
+    called with each as well; :attr:`Selection.published` holds them by kind."""
     settings = {"passes": passes, "iterations": iterations, "chunksize": chunksize}
     pool = IsolatedPool(_fit_one, workers=workers, initializer=_init, initargs=(corpus, settings))
     done = dict(done or {})
-    # the largest K first: the longest fits start first and the last to finish are short, so no core
-    # waits long at the end (longest-processing-time-first scheduling); the fits do not depend on the order
-    tasks = sorted(((k, s) for k in ks for s in seeds if (k, s) not in done), key=lambda task: -task[0])
+    extra = [(kind, ks[0], seed) for kind in publish] if fixed else []
+    # the longest fits first (the published LDA of every document, then the largest K), so that the
+    # last to finish are short and no core waits long at the end (longest-processing-time-first
+    # scheduling); the fits do not depend on the order
+    tasks = sorted(
+        [*extra, *(("sweep", k, s) for k in ks for s in seeds if (k, s) not in done)],
+        key=lambda task: (task[0] != "lda", -task[1], task[0] == "nmf"),
+    )
+    published = {}
     for task, outcome in zip(tasks, pool.map(tasks), strict=True):
         if not outcome.ok:
-            raise AnalysisError(f"topic model K={task[0]} seed={task[1]} failed: {outcome.error}")
-        done[task] = outcome.value
+            raise AnalysisError(f"topic model K={task[1]} seed={task[2]} failed: {outcome.error}")
+        if task[0] == "sweep":
+            done[task[1:]] = outcome.value
+        else:
+            published[task[0]] = outcome.value
         if on_fit is not None:
             on_fit(outcome.value)
     fits = _with_coherence(corpus, [done[(k, s)] for k in ks for s in seeds])
@@ -201,7 +224,7 @@ def sweep(
             )
         )
     if fixed:
-        return Selection(scores, fits, ks[0], "fixed by the user (topics.k)")
+        return Selection(scores, fits, ks[0], "fixed by the user (topics.k)", published)
     chosen, rule = choose(scores, seeds=len(seeds), min_stability=min_stability)
     return Selection(scores, fits, chosen, rule)
 

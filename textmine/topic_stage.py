@@ -149,8 +149,8 @@ def _fit(
         progress.plan(len(ks) * len(seeds) + 1 + bool(t.nmf))
         progress(len(done))
 
-    def on_fit(fit: Fit) -> None:
-        if fits is not None:
+    def on_fit(fit: Fit | TopicModel) -> None:
+        if fits is not None and isinstance(fit, Fit):
             fits.put(fit)
         step(1)
 
@@ -163,24 +163,28 @@ def _fit(
         min_stability=t.min_stability,
         done=done,
         on_fit=on_fit,
+        publish=("lda", "nmf") if t.nmf else ("lda",),
+        seed=seed,
         **settings,
     )
-    seconds = {"sweep": round(time.perf_counter() - started, 3)}
+    seconds = {"sweep": round(time.perf_counter() - started, 3)}  # with the published models when K is fixed
     started = time.perf_counter()
-    lda = fit_lda(corpus, k=selection.chosen, seed=seed, **settings)
+    lda = selection.published.get("lda")
+    if lda is None:
+        lda = fit_lda(corpus, k=selection.chosen, seed=seed, **settings)
+        step(1)
     top = [[lda.vocab[w] for w in np.argsort(-lda.phi[t], kind="stable")[:TOP]] for t in range(lda.k)]
     published = {
         m: [round(v, 6) for v in values] for m, values in coherence_per_topic(corpus, top, ("c_npmi", "c_v")).items()
     }
     seconds["lda"] = round(time.perf_counter() - started, 3)
-    step(1)
-    nmf = None
-    if t.nmf:
+    nmf = selection.published.get("nmf")
+    if t.nmf and nmf is None:
         started = time.perf_counter()
         nmf = fit_nmf(corpus, k=selection.chosen, seed=seed)
         seconds["nmf"] = round(time.perf_counter() - started, 3)
         step(1)
-    return Topics(selection, lda, nmf, seconds, published=published)
+    return Topics(replace(selection, published={}), lda, nmf, seconds, published=published)
 
 
 def _cache(t: TopicsConfig, seed: int) -> JsonCache:
