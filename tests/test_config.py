@@ -1,3 +1,4 @@
+import re
 import tomllib
 
 import pytest
@@ -83,10 +84,26 @@ def test_toml_round_trip():
     ("key", "value", "message"),
     [
         ("network.periods", ["2016-2015"], "network.periods: the band '2016-2015' ends before it starts"),
+        ("corpus.periods", ["2016-", "2018-2020"], "corpus.periods: the bands '≥2016' and '2018-2020' overlap"),
+        ("corpus.group_by", "city++year", "corpus.group_by: expected a column or columns joined by '+'"),
+        ("topics.k_min", 12, "topics.k_min (12) is larger than topics.k_max (8)"),
+    ],
+)
+def test_settings_that_parse_further_fail_as_the_config_loads(key, value, message):
+    # was: when their stage began (network.periods, the K range) or at discovery (the corpus's)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(overrides={"topics.k_max": 8, key: value})
+    assert (
+        load_config(overrides={"topics.k": 6, "topics.k_min": 12, "topics.k_max": 8}).topics.k == 6
+    )  # K fixed: no range
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
         ("network.periods", ["2016"], None),  # well formed; what it holds is the data's business
         ("corpus.select", ["人才>=x"], "The 'corpus.select' rules take 'TERM>=N' or 'dimension:NAME'"),
         ("corpus.select", ["dimension:nosuch"], "nosuch"),
-        ("topics.k_min", 12, "topics.k_min (12) is larger than topics.k_max (8)"),
     ],
 )
 def test_settings_read_at_later_stages_fail_before_any_file_is_read(tmp_path, monkeypatch, key, value, message):

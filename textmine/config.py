@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import ConfigError, TextmineError
+from .grouping import parse_group_by, year_bands
 
 CORPUS_CONFIG_NAME = "textmine.toml"
 
@@ -395,7 +396,29 @@ def _build(merged: dict[str, dict[str, Any]]) -> Config:
             if sub.name in values:
                 kwargs[sub.name] = _check(f"{f.name}.{sub.name}", values[sub.name], hints[sub.name], sub.metadata)
         sections[f.name] = cls(**kwargs)
-    return Config(**sections)
+    return _cross_checked(Config(**sections))
+
+
+def _cross_checked(config: Config) -> Config:
+    """The settings that parse further or must agree with one another, checked as the config loads,
+    so that a typo fails before any work (as scikit-learn validates parameters): the group columns,
+    both sets of year bands and the range of K. The ``corpus.select`` rules are checked against the
+    schemes' dimensions once the schemes are read, still before any file of the corpus."""
+    parse_group_by(config.corpus.group_by)
+    year_bands(config.corpus.periods, "corpus.periods")
+    year_bands(config.network.periods, "network.periods")
+    if config.topics.enabled:
+        candidate_ks(config.topics)
+    return config
+
+
+def candidate_ks(t: TopicsConfig) -> list[int]:
+    """The numbers of topics to fit: ``topics.k``, or ``k_min..k_max`` by ``k_step`` when it is 0."""
+    if t.k:
+        return [t.k]
+    if t.k_min > t.k_max:
+        raise ConfigError(f"topics.k_min ({t.k_min}) is larger than topics.k_max ({t.k_max})")
+    return list(range(t.k_min, t.k_max + 1, t.k_step))
 
 
 def _check(name: str, value: Any, hint: Any, limits: typing.Mapping[str, Any]) -> Any:

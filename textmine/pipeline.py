@@ -64,7 +64,7 @@ from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon,
 from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .selection import parse_rules, select
-from .topic_stage import Topics, candidate_ks, fit_topics
+from .topic_stage import Topics, fit_topics
 from .versions import Version, VersionCluster, find_versions
 from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
 from .workers import IsolatedPool
@@ -289,14 +289,11 @@ def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages 
 
 
 def check_settings(config: Config, schemes: list[Scheme]) -> None:
-    """Parse the settings that later stages read — ``network.periods``, the ``corpus.select`` rules
-    (against the schemes' dimensions), the topic range — so that a typo fails before any file is
-    read, not minutes into a run (discover checks ``corpus.group_by`` and ``corpus.periods``)."""
-    year_bands(config.network.periods, "network.periods")
+    """The ``corpus.select`` rules parsed against the schemes' dimensions, so that a typo fails
+    before any file is read, not minutes into a run (the other settings that parse further are
+    checked as the config loads)."""
     if config.corpus.select:
         parse_rules(config.corpus.select, [d for s in schemes for d in s.dimensions])
-    if config.topics.enabled:
-        candidate_ks(config.topics)
 
 
 # Settings that shape no result: how many processes, the limits (a file they stop is among the

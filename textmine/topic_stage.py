@@ -13,9 +13,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from .cache import JsonCache, code_digest
-from .config import Config, TopicsConfig
+from .config import Config, TopicsConfig, candidate_ks
 from .counting import TokenizedDocument
-from .errors import AnalysisError, ConfigError
+from .errors import AnalysisError
 from .libraries import library_versions
 from .resources import cache_dir
 from .topic_selection import TOP, Fit, Selection, coherence_per_topic, sweep
@@ -49,14 +49,6 @@ class Topics:
     @property
     def models(self) -> list[TopicModel]:
         return [self.lda, *([self.nmf] if self.nmf is not None else [])]
-
-
-def candidate_ks(t: TopicsConfig) -> list[int]:
-    if t.k:
-        return [t.k]
-    if t.k_min > t.k_max:
-        raise ConfigError(f"topics.k_min ({t.k_min}) is larger than topics.k_max ({t.k_max})")
-    return list(range(t.k_min, t.k_max + 1, t.k_step))
 
 
 def usable_ks(ks: list[int], corpus: TopicCorpus, t: TopicsConfig) -> tuple[list[int], str]:
