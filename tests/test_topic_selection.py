@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from textmine.topic_selection import sweep
-from textmine.topics import fit_lda, fit_nmf, topic_corpus
+from textmine.topics import TopicModel, fit_lda, fit_nmf, topic_corpus
 
 
 def planted(seed: int, themes: int, share: float, n_docs: int = 200, length: int = 150):
@@ -114,9 +114,11 @@ def test_with_k_fixed_the_published_models_come_from_the_sweeps_pool_and_equal_f
     )  # fmt: skip
     alone_lda = fit_lda(corpus, k=4, seed=1, passes=5, iterations=50, chunksize=50)
     alone_nmf = fit_nmf(corpus, k=4, seed=1)
-    assert np.array_equal(selection.published["lda"].phi, alone_lda.phi)
-    assert np.array_equal(selection.published["lda"].doc_topics, alone_lda.doc_topics)
-    assert np.array_equal(selection.published["nmf"].phi, alone_nmf.phi)
+    published = {m.kind: m for m in done if isinstance(m, TopicModel)}
+    assert np.array_equal(published["lda"].phi, alone_lda.phi)
+    assert np.array_equal(published["lda"].doc_topics, alone_lda.doc_topics)
+    assert np.array_equal(published["nmf"].phi, alone_nmf.phi)
     assert len(done) == 5 and [f.seed for f in selection.fits] == [1, 2, 3]  # 3 fits and 2 models, each told
-    chosen = sweep(corpus, [3, 4], [1, 2], passes=5, iterations=50, chunksize=50, publish=("lda",), seed=1)
-    assert chosen.published == {}  # K not known before the sweep: nothing published from it
+    told = []
+    sweep(corpus, [3, 4], [1, 2], passes=5, iterations=50, chunksize=50, publish=("lda",), seed=1, on_fit=told.append)
+    assert len(told) == 4 and not any(isinstance(m, TopicModel) for m in told)  # K not known before: none published

@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -89,8 +89,6 @@ class Selection:
     fits: list[Fit]
     chosen: int
     rule: str  # the rule that chose K, or that the user fixed it
-    # the models to publish, by kind, when they were fitted with the sweep (K fixed); not kept in the cache
-    published: dict[str, TopicModel] = field(default_factory=dict, compare=False)
 
     @property
     def advice(self) -> str:
@@ -175,7 +173,7 @@ def sweep(
     fixed: bool = False,
     min_stability: float = 0.6,
     done: dict[tuple[int, int], Fit] | None = None,
-    on_fit: Callable[[Fit], None] | None = None,
+    on_fit: Callable[[Fit | TopicModel], None] | None = None,
     publish: tuple[str, ...] = (),
     seed: int = 0,
 ) -> Selection:
@@ -184,8 +182,8 @@ def sweep(
     is called with each new fit as it is ready, so that a caller can keep it.
 
     With ``fixed`` and ``publish`` (``"lda"``, ``"nmf"``), the models to publish — every document,
-    ``seed`` — are fitted in the same pool as the sweep (K is known before it), and ``on_fit`` is
-    called with each as well; :attr:`Selection.published` holds them by kind."""
+    ``seed`` — are fitted in the same pool as the sweep (K is known before it) and handed to
+    ``on_fit`` as they are ready, like the fits."""
     settings = {"passes": passes, "iterations": iterations, "chunksize": chunksize}
     pool = IsolatedPool(_fit_one, workers=workers, initializer=_init, initargs=(corpus, settings))
     done = dict(done or {})
@@ -197,14 +195,11 @@ def sweep(
         [*extra, *(("sweep", k, s) for k in ks for s in seeds if (k, s) not in done)],
         key=lambda task: (task[0] != "lda", -task[1], task[0] == "nmf"),
     )
-    published = {}
     for task, outcome in zip(tasks, pool.map(tasks), strict=True):
         if not outcome.ok:
             raise AnalysisError(f"topic model K={task[1]} seed={task[2]} failed: {outcome.error}")
         if task[0] == "sweep":
             done[task[1:]] = outcome.value
-        else:
-            published[task[0]] = outcome.value
         if on_fit is not None:
             on_fit(outcome.value)
     fits = _with_coherence(corpus, [done[(k, s)] for k in ks for s in seeds])
@@ -224,7 +219,7 @@ def sweep(
             )
         )
     if fixed:
-        return Selection(scores, fits, ks[0], "fixed by the user (topics.k)", published)
+        return Selection(scores, fits, ks[0], "fixed by the user (topics.k)")
     chosen, rule = choose(scores, seeds=len(seeds), min_stability=min_stability)
     return Selection(scores, fits, chosen, rule)
 

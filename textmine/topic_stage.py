@@ -141,8 +141,12 @@ def _fit(
         progress.plan(len(ks) * len(seeds) + 1 + bool(t.nmf))
         progress(len(done))
 
+    models: dict[str, TopicModel] = {}  # the published models, when the sweep fitted them (K fixed)
+
     def on_fit(fit: Fit | TopicModel) -> None:
-        if fits is not None and isinstance(fit, Fit):
+        if isinstance(fit, TopicModel):
+            models[fit.kind] = fit
+        elif fits is not None:
             fits.put(fit)
         step(1)
 
@@ -161,7 +165,7 @@ def _fit(
     )
     seconds = {"sweep": round(time.perf_counter() - started, 3)}  # with the published models when K is fixed
     started = time.perf_counter()
-    lda = selection.published.get("lda")
+    lda = models.get("lda")
     if lda is None:
         lda = fit_lda(corpus, k=selection.chosen, seed=seed, **settings)
         step(1)
@@ -170,13 +174,13 @@ def _fit(
         m: [round(v, 6) for v in values] for m, values in coherence_per_topic(corpus, top, ("c_npmi", "c_v")).items()
     }
     seconds["lda"] = round(time.perf_counter() - started, 3)
-    nmf = selection.published.get("nmf")
+    nmf = models.get("nmf")
     if t.nmf and nmf is None:
         started = time.perf_counter()
         nmf = fit_nmf(corpus, k=selection.chosen, seed=seed)
         seconds["nmf"] = round(time.perf_counter() - started, 3)
         step(1)
-    return Topics(replace(selection, published={}), lda, nmf, seconds, published=published)
+    return Topics(selection, lda, nmf, seconds, published=published)
 
 
 def _cache(t: TopicsConfig, seed: int) -> JsonCache:

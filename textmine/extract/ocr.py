@@ -43,8 +43,7 @@ def strip_han_spaces(text: str) -> str:
 
 
 def ocr_page(page: pdfium.PdfPage, config: ExtractConfig) -> list:
-    """The page's lines read by OCR, as :class:`~textmine.extract.pdf.Line` objects in points."""
-
+    """The page's lines read by OCR, as :class:`~textmine.extract.extracted.Line` objects in points."""
     program = _tesseract(config.ocr_lang)
     image = page.render(scale=config.ocr_dpi / 72).to_pil().convert("L")
     png = io.BytesIO()
