@@ -16,23 +16,30 @@ def task(item: str) -> str:
         os._exit(3)
     if item == "fail":
         raise ValueError("bad input\nsecond line")
+    if item == "pid":
+        return str(os.getpid())
     return item.upper()
+
+
+# each fault stops its own item (with timeout=3, memory_mb=512), and the items after it go on
+FAULTS = ["a", "hang", "b", "hog", "crash", "fail", "c"]
+OUTCOMES = [
+    ("A", None),
+    (None, "timeout: stopped after 3 s"),
+    ("B", None),
+    (None, "memory limit exceeded (512 MB)"),
+    (None, "worker process died (exit code 3)"),
+    (None, "ValueError: bad input"),
+    ("C", None),
+]
 
 
 def test_limits_and_failures_are_outcomes_in_order():
     pool = IsolatedPool(task, workers=2, timeout=3, memory_mb=512)
     started = time.monotonic()
-    outcomes = list(pool.map(["a", "hang", "b", "hog", "crash", "fail", "c"]))
+    outcomes = list(pool.map(FAULTS))
     assert time.monotonic() - started < 30
-    assert [(o.value, o.error) for o in outcomes] == [
-        ("A", None),
-        (None, "timeout: stopped after 3 s"),
-        ("B", None),
-        (None, "memory limit exceeded (512 MB)"),
-        (None, "worker process died (exit code 3)"),
-        (None, "ValueError: bad input"),
-        ("C", None),
-    ]
+    assert [(o.value, o.error) for o in outcomes] == OUTCOMES
 
 
 def test_progress_is_reported_per_task():
@@ -49,3 +56,18 @@ def test_a_workers_start_up_does_not_count_against_the_time_limit():
     pool = IsolatedPool(task, workers=1, timeout=2, initializer=slow_start)
     outcomes = list(pool.map(["a", "hang", "b"]))
     assert [(o.value, o.error) for o in outcomes] == [("A", None), (None, "timeout: stopped after 2 s"), ("B", None)]
+
+
+def test_kept_workers_serve_the_next_map_and_a_stopped_one_is_replaced():
+    pool = IsolatedPool(task, workers=1, timeout=3, keep=True)
+    try:
+        first = [o.value for o in pool.map(["pid", "a"])]
+        second = [o.value for o in pool.map(["pid"])]
+        assert first[1] == "A" and second == first[:1]  # the same process, started once
+        (stopped,) = [o.error for o in pool.map(["hang"])]  # killed at the limit: not kept
+        assert stopped == "timeout: stopped after 3 s"
+        (third,) = [o.value for o in pool.map(["pid"])]
+        assert third not in (None, first[0])
+    finally:
+        pool.close()
+    assert pool._kept == []

@@ -150,13 +150,24 @@ class IsolatedPool(Generic[T, R]):
         memory_mb: int | None = None,
         initializer: Callable[..., None] | None = None,
         initargs: tuple = (),
+        keep: bool = False,
     ):
+        """With ``keep``, the workers that end a ``map`` idle are kept for the next one (each starts
+        a Python process and runs the initializer: a second or so) until :meth:`close`."""
         self.func = func
         self.workers = max(1, workers)
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.initializer = initializer
         self.initargs = initargs
+        self.keep = keep
+        self._kept: list[_Worker] = []
+
+    def close(self) -> None:
+        """Stop the workers kept between maps."""
+        for worker in self._kept:
+            worker.stop()
+        self._kept = []
 
     def map(self, items: Iterable[T], *, on_done: Callable[[int], None] | None = None) -> Iterator[Outcome[R]]:
         """Yield one Outcome per item, in the order of ``items``; ``on_done(1)`` is called as each task ends."""
@@ -168,10 +179,19 @@ class IsolatedPool(Generic[T, R]):
             return
         context = multiprocessing.get_context("spawn")  # never fork a process that holds threads
         start = lambda: _Worker(context, self.func, self.memory_mb, self.initializer, self.initargs)  # noqa: E731
-        pool = [start() for _ in range(min(self.workers, len(pending)))]
+        wanted = min(self.workers, len(pending))
+        pool = [w for w in self._kept if w.process.is_alive()][:wanted]
+        for worker in self._kept:
+            if worker not in pool:
+                worker.stop()
+        self._kept = []
+        pool += [start() for _ in range(wanted - len(pool))]
         results: dict[int, Outcome[R]] = {}
         stillborn = 0
         queue = iter(pending)
+        for worker in pool:
+            if worker.ready:  # kept from the last map: it said so then
+                self._feed(worker, queue)
         next_out = 0
         try:
             while next_out < len(pending):
@@ -222,10 +242,12 @@ class IsolatedPool(Generic[T, R]):
                     next_out += 1
         finally:
             for worker in pool:
-                if worker.task is None:
-                    worker.stop()
-                else:
+                if worker.task is not None:
                     worker.kill()
+                elif self.keep:
+                    self._kept.append(worker)
+                else:
+                    worker.stop()
 
     def _in_process(self, items: list[T], on_done: Callable[[int], None] | None) -> Iterator[Outcome[R]]:
         """Without worker processes (no limits): when ``__main__`` cannot be imported by a child."""
