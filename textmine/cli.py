@@ -55,6 +55,11 @@ _CONFIG = click.option(
     help="A textmine.toml to use (after CORPUS/textmine.toml, before the options below).",
 )
 _WORKERS = click.option("--workers", type=int, help="Worker processes for reading and segmenting; 0 = one per core.")
+_SCHEDULER = click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Read and segment the files on this Dask cluster (run.scheduler); the analysis runs here.",
+)
 _PASSWORD = click.option("--password", help="Password for encrypted PDFs.")
 _OCR = click.option(
     "--ocr",
@@ -116,6 +121,7 @@ def main() -> None:
 @click.option("--no-topics", is_flag=True, help="Skip the topic model.")
 @click.option("--seed", type=int, help="Seed for the topic model and the network layout.")
 @_WORKERS
+@_SCHEDULER
 @_PASSWORD
 @_OCR
 @click.option(
@@ -133,6 +139,7 @@ def run_command(
     no_topics: bool,
     seed: int | None,
     workers: int | None,
+    scheduler: str | None,
     password: str | None,
     ocr: bool,
     keep_duplicates: bool,
@@ -149,6 +156,7 @@ def run_command(
         "topics.k": k,
         "run.seed": seed,
         "topics.enabled": False if no_topics else None,
+        "run.scheduler": scheduler,
     }
     config = _config(
         corpus,
@@ -250,6 +258,7 @@ def compare_command(
 @_output("outputs/<corpus folder name>-texts")
 @_CONFIG
 @_WORKERS
+@_SCHEDULER
 @_PASSWORD
 @_OCR
 @_SET
@@ -259,6 +268,7 @@ def extract_command(
     output: Path | None,
     config_file: Path | None,
     workers: int | None,
+    scheduler: str | None,
     password: str | None,
     ocr: bool,
     settings: tuple[str, ...],
@@ -268,7 +278,10 @@ def extract_command(
     per-file quality table (extraction.csv: pages, flags, encoding, OCR pages, repairs, seconds), the
     files skipped with reasons, the duplicate clusters and the metadata found, to inspect before
     analysing."""
-    config = _config(corpus, config_file, settings, quiet=quiet, workers=workers, password=password, ocr=ocr)
+    flags = {"run.scheduler": scheduler}
+    config = _config(
+        corpus, config_file, settings, quiet=quiet, flags=flags, workers=workers, password=password, ocr=ocr
+    )
     done = extract(corpus, output=output, config=config)
     if not quiet:
         lines = [

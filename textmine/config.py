@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
@@ -274,6 +275,10 @@ class RunConfig:
     workers: int = _opt(
         0, "worker processes for extraction, segmentation, the topic sweep and the charts; 0 = one per core", min=0
     )
+    scheduler: str = _opt(
+        "",
+        "a dask.distributed scheduler (tcp://HOST:8786) whose workers read and segment the files; empty = this machine",
+    )
     cache: bool = _opt(
         True,
         "keep extracted texts, segmentation, topic fits, p-values, the whole analysis and the slowest output files in the cache, keyed by content and settings, so reruns skip them",
@@ -402,13 +407,18 @@ def _build(merged: dict[str, dict[str, Any]]) -> Config:
 def _cross_checked(config: Config) -> Config:
     """The settings that parse further or must agree with one another, checked as the config loads,
     so that a typo fails before any work (as scikit-learn validates parameters): the group columns,
-    both sets of year bands and the range of K. The ``corpus.select`` rules are checked against the
+    both sets of year bands, the range of K and the scheduler's address. The ``corpus.select`` rules are checked against the
     schemes' dimensions once the schemes are read, still before any file of the corpus."""
     parse_group_by(config.corpus.group_by)
     year_bands(config.corpus.periods, "corpus.periods")
     year_bands(config.network.periods, "network.periods")
     if config.topics.enabled:
         candidate_ks(config.topics)
+    scheduler = config.run.scheduler
+    if scheduler and not re.fullmatch(r"(tcp|tls)://[^\s/]+:\d+", scheduler):
+        raise ConfigError(
+            f"run.scheduler must be a Dask scheduler's address, like tcp://10.0.0.5:8786. Got {scheduler!r}"
+        )
     return config
 
 

@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from .cache import ExtractionCache, JsonCache, SegmentationCache, StepCache, code_digest
 from .clean import drop_known_furniture, is_page_number
+from .cluster import ClusterPool
 from .compare import (
     ALL,
     Change,
@@ -298,7 +299,11 @@ def check_settings(config: Config, schemes: list[Scheme]) -> None:
 
 # Settings that shape no result: how many processes, the limits (a file they stop is among the
 # documents' inputs as missing), the cache switch, the progress bars, and the report's presentation.
-_NOT_ANALYSIS = {"extract": {"timeout", "memory_mb"}, "run": {"progress", "workers", "cache"}, "report": "all"}
+_NOT_ANALYSIS = {
+    "extract": {"timeout", "memory_mb"},
+    "run": {"progress", "workers", "scheduler", "cache"},
+    "report": "all",
+}
 
 
 def _analysis_inputs(
@@ -613,12 +618,10 @@ def extract_corpus(
                 done[d.id] = hit if isinstance(hit, Extracted) else Skipped(d.file, *hit)
         todo = [d for d in found.documents if d.id not in done]
         advance(len(found.documents) - len(todo))
-        pool = IsolatedPool(
-            _extract_one, workers=_workers(config), timeout=settings.timeout, memory_mb=settings.memory_mb
-        )
+        pool = _pool(_extract_one, config, timeout=settings.timeout, memory_mb=settings.memory_mb)
         seconds: dict[str, float] = {}
         for document, outcome in zip(
-            todo, pool.map([(str(d.path), settings) for d in todo], on_done=advance), strict=True
+            todo, pool.map([(str(d.path.absolute()), settings) for d in todo], on_done=advance), strict=True
         ):
             result = outcome.value if outcome.ok else _Extraction(None, *_failure(outcome.error))
             seconds[document.id] = result.seconds
@@ -727,6 +730,13 @@ def _workers(config: Config) -> int:
     return config.run.workers or os.cpu_count() or 1
 
 
+def _pool(func: Any, config: Config, **limits: Any) -> IsolatedPool | ClusterPool:
+    """Where files are read and segmented: worker processes here, or the Dask cluster of ``run.scheduler``."""
+    if config.run.scheduler:
+        return ClusterPool(config.run.scheduler, func, **limits)
+    return IsolatedPool(func, workers=_workers(config), **limits)
+
+
 def _infer_year(document: Document, extracted: Extracted) -> Document:
     for key in ("publish", "date", "effective_date"):
         value = extracted.meta.get(key, "")
@@ -760,9 +770,7 @@ def segment_corpus(
             done = {i: s for i, d in enumerate(digests) if (s := cache.get(d)) is not None}
             advance(len(done))
         todo = [i for i in range(len(read)) if i not in done]
-        pool = IsolatedPool(
-            _segment_one, workers=_workers(config), initializer=_init_segmenter, initargs=(lexicon, config)
-        )
+        pool = _pool(_segment_one, config, initializer=_init_segmenter, initargs=(lexicon, config))
         for i, outcome in zip(todo, pool.map([read[i].extracted.text for i in todo], on_done=advance), strict=True):
             if not outcome.ok:
                 raise AnalysisError(f"segmentation failed for {read[i].document.id}: {outcome.error}")
