@@ -369,6 +369,21 @@ def test_a_bad_config_key_is_one_line_and_no_traceback(tmp_path):
     ]
 
 
+def test_a_corpus_of_which_no_file_can_be_read_is_one_line_naming_each(tmp_path):
+    """Before, every stage ran on nothing and the run failed drawing a chart (ZeroDivisionError)."""
+    corpus = tmp_path / "c" / "beijing"
+    corpus.mkdir(parents=True)
+    (corpus / "a.txt").write_bytes(b"")
+    (corpus / "b.pdf").write_bytes(b"%PDF-1.4 broken")
+    result = textmine("run", str(corpus.parent), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"textmine: error: {corpus.parent}: no file could be read: beijing/a.txt: empty file (0 bytes); "
+        "beijing/b.pdf: unreadable PDF (data format error; truncated or damaged?)"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
 def test_output_folder_that_is_not_a_run_is_never_overwritten(tmp_path):
     corpus = make_corpus(tmp_path / "c", ["bj0114", "sh0040"])
     precious = tmp_path / "thesis"

@@ -54,7 +54,7 @@ from .counting import (
 from .dimensions import DocumentScore, GroupScore, Scheme, read_scheme, score
 from .drafting import Drafting, find_drafting, without_columns, without_terms
 from .duplicates import DuplicateCluster, find_duplicates, signatures
-from .errors import AnalysisError, ExtractionError
+from .errors import AnalysisError, CorpusError, ExtractionError
 from .extract import Extracted, extract_file
 from .grouping import DERIVED, group_name, parse_group_by, period_of, year_bands
 from .libraries import library_versions
@@ -266,6 +266,8 @@ def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages 
         check_settings(config, schemes)
 
     everything, skipped = extract_corpus(found, config, stages=stages)
+    if not everything:
+        raise CorpusError(f"{found.root}: no file could be read: {_reasons([*found.skipped, *skipped])}")
     memo = StepCache(cache_dir(), "analysis") if config.run.cache else None
     key = memo.key(*_analysis_inputs(everything, lexicon, schemes, config)) if memo else ""
     hit = None
@@ -287,6 +289,12 @@ def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages 
         dropped=[r for r in everything if r.document.id not in kept],
         **fields,
     )
+
+
+def _reasons(skipped: list[Skipped], shown: int = 3) -> str:
+    """The first files skipped and why, in a line: "a.pdf: truncated; b.txt: empty file (and 5 more)"."""
+    line = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:shown])
+    return line + (f" (and {len(skipped) - shown} more)" if len(skipped) > shown else "")
 
 
 def check_settings(config: Config, schemes: list[Scheme]) -> None:
