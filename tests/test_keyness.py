@@ -157,11 +157,28 @@ def test_document_level_evidence_recounted_from_tokens(larger_run):
         assert float(row["log_ratio_low"]) <= float(row["log_ratio"]) <= float(row["log_ratio_high"])
 
 
+def test_permutation_p_values_are_the_same_on_any_number_of_threads(larger_run):
+    docs = analysed_tokens(larger_run)
+    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
+    tested = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
+    rate = rates(dtm.counts)[:, tested]
+    for group in dtm.group_names:
+        in_group = np.asarray(dtm.groups) == group
+        found = [
+            permutation_p(rate, in_group, resamples=1000, max_resamples=5000, rng=np.random.default_rng(7), threads=t)
+            for t in (1, 2, 3)
+        ]
+        assert found[0].tobytes() == found[1].tobytes() == found[2].tobytes(), group
+    assert (found[0] < 1 / 1001).any() and (found[0] > 0.5).any()  # both phases of the sequential test ran
+
+
 def test_document_level_tables_are_reproducible(larger_run, tmp_path):
+    """Again, on one thread (the first run had one per core) and without the p-values kept in the cache."""
     corpus = larger_run.parent / "corpus"
     again = tmp_path / "again"
     result = subprocess.run(
-        [sys.executable, "-m", "textmine", "run", str(corpus), "-o", str(again), "--no-topics", "-q"],
+        [sys.executable, "-m", "textmine", "run", str(corpus), "-o", str(again), "--no-topics", "-q"]
+        + ["--workers", "1", "--set", "run.cache=false"],
         capture_output=True,
         text=True,
         timeout=600,

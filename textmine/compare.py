@@ -82,6 +82,7 @@ class DocumentTest:
     # label, seed, resamples, documents and every count), so that a rerun on the same counts draws
     # no relabelling again; None: not kept
     store: Any = field(default=None, compare=False, repr=False)
+    threads: int = field(default=1, compare=False)  # for the permutation products: same p-values on any number
 
 
 def log_odds_z(y_i: np.ndarray, y_j: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -272,6 +273,7 @@ def _document_evidence(
             resamples=test.resamples,
             max_resamples=test.max_resamples,
             rng=np.random.default_rng([*seed, 0]),
+            threads=test.threads,
         )
         new = dict(zip((dtm.vocab[w] for w in missing), found.tolist(), strict=True))
         known.update(new)

@@ -273,7 +273,9 @@ class RunConfig:
     seed: int = _opt(42, "seed for every random choice (topic model, network layout)", min=0)
     progress: bool = _opt(True, "show a progress bar per stage")
     workers: int = _opt(
-        0, "worker processes for extraction, segmentation, the topic sweep and the charts; 0 = one per core", min=0
+        0,
+        "worker processes for extraction, segmentation, the topic sweep and the charts, and threads for the permutation tests; 0 = one per core",
+        min=0,
     )
     scheduler: str = _opt(
         "",

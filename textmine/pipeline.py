@@ -539,7 +539,15 @@ def document_test(config: Config) -> DocumentTest | None:
             "code": code_digest("compare.py", "resampling.py"),
         }
         store = JsonCache(cache_dir() / "compare", basis)
-    return DocumentTest(c.resamples, c.alpha, c.min_term_documents, config.run.seed, c.max_resamples, store=store)
+    return DocumentTest(
+        c.resamples,
+        c.alpha,
+        c.min_term_documents,
+        config.run.seed,
+        c.max_resamples,
+        store=store,
+        threads=_workers(config),
+    )
 
 
 def _select(

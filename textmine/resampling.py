@@ -28,8 +28,11 @@ All of it works on the sparse document–term matrix, a batch of relabellings at
 
 from __future__ import annotations
 
+import concurrent.futures
+import ctypes
 import itertools
 import math
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +63,7 @@ def permutation_p(
     rng: np.random.Generator,
     max_resamples: int = 0,
     hits: int = 10,
+    threads: int = 1,
 ) -> np.ndarray:
     """One-sided permutation p-value, per column of ``rate`` (documents × terms), that the documents
     marked ``in_group`` use the term more than the others (difference of mean rates).
@@ -68,7 +72,10 @@ def permutation_p(
     as extreme as the observed one is relabelled further, up to ``max_resamples`` in all (sequential
     Monte Carlo p-values, Besag & Clifford 1991): a p-value can then be as small as a family of
     thousands of tests needs under Benjamini–Hochberg, at the cost of the few terms that need it.
-    When all the labellings number no more than ``resamples``, every one is enumerated: exact p."""
+    When all the labellings number no more than ``resamples``, every one is enumerated: exact p.
+
+    ``threads`` split the terms between threads (the sparse products release the GIL); each term's
+    sums are computed as in one thread, so the p-values are the same, bit for bit."""
     in_group = np.asarray(in_group, dtype=bool)
     n, k = len(in_group), int(in_group.sum())
     if k == 0 or k == n:
@@ -88,19 +95,68 @@ def permutation_p(
     base[:k] = True
     limit, done = max(resamples, max_resamples), 0
     sub, sub_totals, sub_observed = columns, totals[:, None], observed[:, None] - _TOLERANCE
-    while len(active) and done < limit:
-        size = min(_BATCH, limit - done)
-        batch = rng.permuted(np.broadcast_to(base, (size, n)), axis=1)  # a random relabelling per row
-        sums = np.asarray(sub @ batch.T.astype(float))  # active terms × batch
-        at_least[active] += (_statistic(sums, sub_totals, k, n) >= sub_observed).sum(axis=1)
-        drawn[active] += size
-        done += size
-        if done >= resamples:  # past the first round, only terms short of `hits` go on
-            going = at_least[active] < hits
-            if not going.all():
-                active = active[going]
-                sub, sub_totals, sub_observed = sub[going], sub_totals[going], sub_observed[going]
+    parts = _parts(sub, sub_totals, sub_observed, threads)
+
+    def relabelled(size: int) -> np.ndarray:
+        """``size`` random relabellings, one per column."""
+        return rng.permuted(np.broadcast_to(base, (size, n)), axis=1).T.astype(float)
+
+    size = min(_BATCH, limit)
+    labels = relabelled(size)
+    with concurrent.futures.ThreadPoolExecutor(max(1, threads)) as pool:
+        while len(active) and done < limit:
+            counting = [pool.submit(_extreme, part, labels=labels, k=k, n=n) for part in parts]
+            following = min(_BATCH, limit - done - size)
+            if following:  # drawn while the threads count: the draws come in the same order
+                labels = relabelled(following)
+            at_least[active] += np.concatenate([c.result() for c in counting])
+            drawn[active] += size
+            done += size
+            size = following
+            if done >= resamples:  # past the first round, only terms short of `hits` go on
+                going = at_least[active] < hits
+                if not going.all():
+                    active = active[going]
+                    sub, sub_totals, sub_observed = sub[going], sub_totals[going], sub_observed[going]
+                    parts = _parts(sub, sub_totals, sub_observed, threads)
+    _return_freed_memory()
     return (1 + at_least) / (1 + drawn)
+
+
+def _return_freed_memory() -> None:
+    """Give back to the system what the threads' allocations freed: glibc keeps it in per-thread
+    arenas otherwise, and the process stays about 40 MB larger for the rest of a run."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl, ...): nothing to give back this way
+            pass
+
+
+def _extreme(
+    part: tuple[sparse.csr_matrix, np.ndarray, np.ndarray], *, labels: np.ndarray, k: int, n: int
+) -> np.ndarray:
+    """Per term (row of ``part``'s rates), the relabellings (columns of ``labels``) whose statistic
+    is at least the observed one."""
+    rates_, totals, observed = part
+    sums = np.asarray(rates_ @ labels)  # terms × relabellings
+    statistic = sums / k  # _statistic, the same operations in the same order, with one array less
+    np.subtract(totals, sums, out=sums)
+    np.divide(sums, n - k, out=sums)
+    np.subtract(statistic, sums, out=statistic)
+    return (statistic >= observed).sum(axis=1)
+
+
+def _parts(
+    rates_: sparse.csr_matrix, totals: np.ndarray, observed: np.ndarray, parts: int
+) -> list[tuple[sparse.csr_matrix, np.ndarray, np.ndarray]]:
+    """The terms cut into ``parts`` consecutive runs holding about as many stored values each."""
+    rows = rates_.shape[0]
+    if parts <= 1 or rows < 2 * parts:
+        return [(rates_, totals, observed)]
+    cuts = np.searchsorted(rates_.indptr, np.linspace(0, rates_.indptr[-1], parts + 1)[1:-1])
+    edges = [0, *sorted({int(c) for c in cuts} - {0, rows}), rows]
+    return [(rates_[a:b], totals[a:b], observed[a:b]) for a, b in itertools.pairwise(edges)]
 
 
 _TOLERANCE = 1e-12  # a relabelling whose statistic equals the observed one (to rounding) counts as extreme
