@@ -93,6 +93,11 @@ def test_segmentation_is_cached_and_a_changed_word_list_segments_again(tmp_path,
     assert len(list((own_cache / "segment").rglob("*.json"))) == len(read)
     second = textmine.pipeline.segment_corpus(read, lexicon, config)
     assert second.documents == first.documents and second.merges == first.merges
+    # from the workers and from the cache alike, a term's tokens are one string object (memory: 8
+    # bytes a token, not a string each)
+    for segmented in (first, second):
+        one: dict[str, str] = {}
+        assert all(one.setdefault(t, t) is t for d in segmented.documents for s in d.sentences for t in s)
     top = textmine.keyword_table(textmine.doc_term_matrix(first.documents)).terms[0].term
     stopwords = tmp_path / "stop.txt"
     stopwords.write_text(f"{top}\n", encoding="utf-8")
