@@ -54,25 +54,36 @@ class DocTermMatrix:
 
 
 def doc_term_matrix(documents: Iterable[TokenizedDocument]) -> DocTermMatrix:
-    """Count every token of every document; the vocabulary is sorted, rows keep the input order."""
+    """Count every token of every document; the vocabulary is sorted, rows keep the input order.
+
+    Each document's counts become two small arrays as it is counted, and the rows are laid out as
+    they come (CSR), so the matrix is built in about its own size, not in three Python lists and a
+    coordinate copy."""
     index: dict[str, int] = {}
-    rows, cols, vals, ids, groups = [], [], [], [], []
-    for row, doc in enumerate(documents):
+    columns: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    ids, groups = [], []
+    for doc in documents:
         counts = Counter(token for sentence in doc.sentences for token in sentence)
-        for token, n in counts.items():
-            rows.append(row)
-            cols.append(index.setdefault(token, len(index)))
-            vals.append(n)
+        columns.append(
+            np.fromiter((index.setdefault(t, len(index)) for t in counts), dtype=np.int64, count=len(counts))
+        )
+        values.append(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
         ids.append(doc.id)
         groups.append(doc.group)
     vocab = sorted(index)
     order = np.empty(len(index), dtype=np.int64)
     for new, term in enumerate(vocab):
         order[index[term]] = new
-    matrix = sparse.csr_matrix(
-        (np.asarray(vals, dtype=np.int64), (np.asarray(rows, dtype=np.int64), order[np.asarray(cols, dtype=np.int64)])),
-        shape=(len(ids), len(vocab)),
-    )
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in columns], out=indptr[1:])
+    small = max(len(vocab), int(indptr[-1])) < 2**31  # scipy's own choice of index type
+    indices = order[np.concatenate(columns)] if columns else np.zeros(0, dtype=np.int64)
+    data = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
+    del columns, values
+    if small:
+        indptr, indices = indptr.astype(np.int32), indices.astype(np.int32)
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(ids), len(vocab)))  # a term once a row
     matrix.sort_indices()
     return DocTermMatrix(tuple(ids), tuple(groups), tuple(vocab), matrix)
 
