@@ -35,7 +35,7 @@ import numpy as np
 from scipy import sparse
 
 from .counting import DocTermMatrix
-from .resampling import Concentration, concentration, log_ratio_interval, permutation_p, rates
+from .resampling import Concentration, concentration, log_ratio_interval, permutation_p_of_terms, rates
 
 
 @dataclass(frozen=True)
@@ -267,14 +267,17 @@ def _document_evidence(
         known.update((dtm.vocab[w], stored[dtm.vocab[w]]) for w in missing if dtm.vocab[w] in stored)
         missing = [w for w in missing if dtm.vocab[w] not in known]
     if missing:
-        found = permutation_p(
-            rates(both)[:, missing],
+        by_term = rates(both)[:, missing].T.tocsr()
+        del both  # a copy of the counts less while the relabellings are counted
+        found = permutation_p_of_terms(
+            by_term,
             in_group,
             resamples=test.resamples,
             max_resamples=test.max_resamples,
             rng=np.random.default_rng([*seed, 0]),
             threads=test.threads,
         )
+        del by_term
         new = dict(zip((dtm.vocab[w] for w in missing), found.tolist(), strict=True))
         known.update(new)
         if test.store is not None:

@@ -76,26 +76,40 @@ def permutation_p(
 
     ``threads`` split the terms between threads (the sparse products release the GIL); each term's
     sums are computed as in one thread, so the p-values are the same, bit for bit."""
+    return permutation_p_of_terms(
+        rate.T.tocsr(), in_group, resamples=resamples, rng=rng, max_resamples=max_resamples, hits=hits, threads=threads
+    )
+
+
+def permutation_p_of_terms(
+    columns: sparse.csr_matrix,
+    in_group: np.ndarray,
+    *,
+    resamples: int,
+    rng: np.random.Generator,
+    max_resamples: int = 0,
+    hits: int = 10,
+    threads: int = 1,
+) -> np.ndarray:
+    """:func:`permutation_p` of the rates given terms × documents, as the products need them."""
     in_group = np.asarray(in_group, dtype=bool)
     n, k = len(in_group), int(in_group.sum())
     if k == 0 or k == n:
-        return np.ones(rate.shape[1])
-    columns = rate.T.tocsr()  # terms × documents
+        return np.ones(columns.shape[0])
     totals = np.asarray(columns.sum(axis=1)).ravel()
     observed = _statistic(columns @ in_group.astype(float), totals, k, n)
     if math.comb(n, k) <= resamples:
-        at_least = np.zeros(rate.shape[1])
+        at_least = np.zeros(columns.shape[0])
         for batch in _all_labellings(n, k):
             sums = np.asarray(columns @ batch.T.astype(float))
             at_least += (_statistic(sums, totals[:, None], k, n) >= observed[:, None] - _TOLERANCE).sum(axis=1)
         return at_least / math.comb(n, k)
-    at_least, drawn = np.zeros(rate.shape[1]), np.zeros(rate.shape[1])
-    active = np.arange(rate.shape[1])
+    at_least, drawn = np.zeros(columns.shape[0]), np.zeros(columns.shape[0])
+    active = np.arange(columns.shape[0])
     base = np.zeros(n, dtype=bool)
     base[:k] = True
     limit, done = max(resamples, max_resamples), 0
-    sub, sub_totals, sub_observed = columns, totals[:, None], observed[:, None] - _TOLERANCE
-    parts = _parts(sub, sub_totals, sub_observed, threads)
+    parts = _parts(columns, totals[:, None], observed[:, None] - _TOLERANCE, threads)
 
     def relabelled(size: int) -> np.ndarray:
         """``size`` random relabellings, one per column."""
@@ -117,8 +131,11 @@ def permutation_p(
                 going = at_least[active] < hits
                 if not going.all():
                     active = active[going]
-                    sub, sub_totals, sub_observed = sub[going], sub_totals[going], sub_observed[going]
-                    parts = _parts(sub, sub_totals, sub_observed, threads)
+                    edges = np.cumsum([0, *(part[0].shape[0] for part in parts)])
+                    parts = [
+                        tuple(x[going[a:b]] for x in part)
+                        for part, (a, b) in zip(parts, itertools.pairwise(edges), strict=True)
+                    ]
     _return_freed_memory()
     return (1 + at_least) / (1 + drawn)
 
