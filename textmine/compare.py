@@ -35,7 +35,7 @@ import numpy as np
 from scipy import sparse
 
 from .counting import DocTermMatrix
-from .resampling import Concentration, concentration, log_ratio_interval, permutation_p_of_terms, rates
+from .resampling import Concentration, concentration, log_ratio_interval, permutation_p, rates
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,7 @@ def _document_evidence(
     if missing:
         by_term = rates(both)[:, missing].T.tocsr()
         del both  # a copy of the counts less while the relabellings are counted
-        found = permutation_p_of_terms(
+        found = permutation_p(
             by_term,
             in_group,
             resamples=test.resamples,

@@ -56,32 +56,6 @@ def rates(counts: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def permutation_p(
-    rate: sparse.csr_matrix,
-    in_group: np.ndarray,
-    *,
-    resamples: int,
-    rng: np.random.Generator,
-    max_resamples: int = 0,
-    hits: int = 10,
-    threads: int = 1,
-) -> np.ndarray:
-    """One-sided permutation p-value, per column of ``rate`` (documents × terms), that the documents
-    marked ``in_group`` use the term more than the others (difference of mean rates).
-
-    ``resamples`` relabellings for every term; a term with fewer than ``hits`` relabellings at least
-    as extreme as the observed one is relabelled further, up to ``max_resamples`` in all (sequential
-    Monte Carlo p-values, Besag & Clifford 1991): a p-value can then be as small as a family of
-    thousands of tests needs under Benjamini–Hochberg, at the cost of the few terms that need it.
-    When all the labellings number no more than ``resamples``, every one is enumerated: exact p.
-
-    ``threads`` split the terms between threads (the sparse products release the GIL); each term's
-    sums are computed as in one thread, so the p-values are the same, bit for bit."""
-    return permutation_p_of_terms(
-        rate.T.tocsr(), in_group, resamples=resamples, rng=rng, max_resamples=max_resamples, hits=hits, threads=threads
-    )
-
-
-def permutation_p_of_terms(
     columns: sparse.csr_matrix,
     in_group: np.ndarray,
     *,
@@ -91,7 +65,18 @@ def permutation_p_of_terms(
     hits: int = 10,
     threads: int = 1,
 ) -> np.ndarray:
-    """:func:`permutation_p` of the rates given terms × documents, as the products need them."""
+    """One-sided permutation p-value, per row of ``columns`` (the rates of :func:`rates`, terms ×
+    documents, as the products need them), that the documents marked ``in_group`` use the term more
+    than the others (difference of mean rates).
+
+    ``resamples`` relabellings for every term; a term with fewer than ``hits`` relabellings at least
+    as extreme as the observed one is relabelled further, up to ``max_resamples`` in all (sequential
+    Monte Carlo p-values, Besag & Clifford 1991): a p-value can then be as small as a family of
+    thousands of tests needs under Benjamini–Hochberg, at the cost of the few terms that need it.
+    When all the labellings number no more than ``resamples``, every one is enumerated: exact p.
+
+    ``threads`` split the terms between threads (the sparse products release the GIL); each term's
+    sums are computed as in one thread, so the p-values are the same, bit for bit."""
     in_group = np.asarray(in_group, dtype=bool)
     n, k = len(in_group), int(in_group.sum())
     if k == 0 or k == n:
