@@ -14,6 +14,7 @@ from .corpus import Skipped
 from .duplicates import DuplicateCluster
 from .outputs import write_extraction, write_outputs
 from .pipeline import ReadDocument, RunResult, Stages, analyse, discover, drop_duplicates, extract_corpus
+from .resources import default_output
 
 
 def run(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> RunResult:
@@ -23,7 +24,7 @@ def run(corpus: str | Path, *, output: str | Path | None = None, config: Config 
     stages = Stages(progress=config.run.progress)
     started = time.perf_counter()
     result = analyse(corpus, config=config, stages=stages)
-    result.output = Path(output) if output is not None else Path("outputs") / result.corpus.name
+    result.output = Path(output) if output is not None else default_output(corpus)
     write_outputs(result, stages, started=started)
     return result
 
@@ -48,7 +49,7 @@ def extract(corpus: str | Path, *, output: str | Path | None = None, config: Con
         found = discover(corpus, config.corpus)
     read, skipped = extract_corpus(found, config, stages=stages)
     _, duplicates = drop_duplicates(read, config)
-    out = Path(output) if output is not None else Path("outputs") / f"{found.name}-texts"
+    out = Path(output) if output is not None else default_output(corpus, "-texts")
     skipped = [*found.skipped, *skipped]
     timings = {**stages.seconds, "total": round(time.perf_counter() - started, 3)}
     write_extraction(out, config, found, read, skipped, duplicates, timings)

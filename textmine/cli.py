@@ -19,6 +19,7 @@ from .config import describe, load_config, to_toml
 from .errors import TextmineError
 from .outputs import safe_name
 from .pipeline import RunResult, find_new_terms, kwic
+from .resources import default_output
 from .stage_alone import network_only, topics_only
 from .tokens_file import tokens_path
 from .writers import write_csv, write_text
@@ -244,8 +245,7 @@ def compare_command(
         "compare.min_freq": min_freq,
     }
     config = _config(corpus, config_file, settings, quiet=quiet, flags=flags, workers=workers)
-    name = corpus.resolve().name
-    out = output or Path("outputs") / f"{name}-by-{safe_name(group_by)}"
+    out = output or default_output(corpus, f"-by-{safe_name(group_by)}")
     result = run(corpus, output=out, config=config)
     if not quiet:
         click.echo(summary(result))
@@ -305,7 +305,7 @@ def _from_tokens(
     overrides = _parse_set(settings)
     overrides.update({key: value for key, value in flags.items() if value is not None})
     config = load_config(corpus=corpus, config_file=config_file, overrides=overrides)
-    out = output or Path("outputs") / f"{corpus.resolve().name}-{stage}"
+    out = output or default_output(corpus, f"-{stage}")
     return config, tokens_path(source, corpus), out
 
 

@@ -81,6 +81,11 @@ def with_terms(lexicon: Lexicon, terms: set[str], files: list[Path], kind: str) 
     return replace(lexicon, user_words=lexicon.user_words + added, files=lexicon.files + recorded)
 
 
+def default_output(corpus: str | Path, suffix: str = "") -> Path:
+    """Where a command writes unless told (``-o``): ``outputs/<corpus folder name><suffix>``."""
+    return Path("outputs") / f"{Path(corpus).resolve().name}{suffix}"
+
+
 def cache_dir() -> Path:
     """Where textmine keeps derived files (jieba's prefix-dictionary cache): $TEXTMINE_CACHE or ~/.cache/textmine."""
     base = os.environ.get("TEXTMINE_CACHE") or os.path.join(

@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 
 from .counting import TokenizedDocument
 from .errors import CorpusError
+from .resources import default_output
 
 
 def token_lines(documents: Iterable[TokenizedDocument], titles: dict[str, str]) -> Iterator[dict]:
@@ -49,4 +50,4 @@ def load_tokens(path: Path, *, titles: dict[str, str] | None = None) -> list[Tok
 
 def tokens_path(source: Path | None, corpus: Path) -> Path:
     """Where a run's tokens.jsonl is: in ``source``, or in the default output folder of ``corpus``."""
-    return (source or Path("outputs") / corpus.resolve().name) / "tokens.jsonl"
+    return (source or default_output(corpus)) / "tokens.jsonl"
