@@ -88,7 +88,14 @@ def test_summary_and_run_record(runs):
     } <= shipped
     for item in record["inputs"]:
         assert len(item["sha256"]) == 64
-    assert set(record["timing"]["seconds_per_stage"]) >= {"extract", "segment", "topics", "write", "total"}
+    assert set(record["timing"]["seconds_per_stage"]) >= {
+        "extract",
+        "duplicates",
+        "segment",
+        "topics",
+        "write",
+        "total",
+    }
     # the peak resident memory by the end of each stage: a peak, so it never falls; the summary names it
     peaks = record["timing"]["peak_rss_mb_by_stage"]
     assert list(peaks) == [s for s in record["timing"]["seconds_per_stage"] if s != "total"]

@@ -98,8 +98,7 @@ class RunResult:
     drafting: Drafting  # the drafting vocabulary found, set apart unless keywords.drafting = "keep"
     keywords: KeywordTable
     keywords_by_group: dict[str, KeywordTable]
-    network: nx.Graph
-    group_networks: dict[str, nx.Graph]
+    networks: Networks  # the corpus network, each group's and each period's, and their comparison
     links: list[StrongestLink]
     topics: Topics | None
     distinctive: dict[str, list[DistinctiveTerm]]
@@ -112,7 +111,6 @@ class RunResult:
     )  # synonym merges applied: (variant, canonical) -> n
     numerals: Counter[str] = field(default_factory=Counter)  # numeral-plus-unit tokens dropped: token -> n
     synonym_candidates: list = field(default_factory=list)  # SynonymCandidate pairs worth a look
-    networks: Networks | None = None
     pairwise: dict[tuple[str, str], list[DistinctiveTerm]] = field(default_factory=dict)
     schemes: list[Scheme] = field(default_factory=list)
     document_scores: list[DocumentScore] = field(default_factory=list)
@@ -131,6 +129,16 @@ class RunResult:
     @property
     def n_tokens(self) -> int:
         return self.keywords.tokens
+
+    @property
+    def network(self) -> nx.Graph:
+        """The corpus network (``networks.graphs["all"]``)."""
+        return self.networks.graphs["all"]
+
+    @property
+    def group_networks(self) -> dict[str, nx.Graph]:
+        """Each group's network on the corpus's keywords, by group."""
+        return {g: self.networks.graphs[g] for g in self.keywords_by_group}
 
 
 class Stages:
@@ -340,9 +348,10 @@ def _analyse(
 ) -> tuple[frozenset[str], dict]:
     """Every result of a run from its documents as read: the ids of the documents analysed (versions
     and duplicates left out), and the :class:`RunResult` fields."""
-    signed = signatures({r.document.id: r.extracted.text for r in everything}, seed=config.run.seed)
-    read, versions = drop_versions(everything, config, signed)
-    read, duplicates = drop_duplicates(read, config, signed)
+    with stages.stage("duplicates"):  # versions of one policy and near-duplicates, by MinHash
+        signed = signatures({r.document.id: r.extracted.text for r in everything}, seed=config.run.seed)
+        read, versions = drop_versions(everything, config, signed)
+        read, duplicates = drop_duplicates(read, config, signed)
     segmented = segment_corpus(read, lexicon, config, stages=stages)
     tokenized, unselected = _select(segmented.documents, schemes, config)
 
@@ -352,9 +361,7 @@ def _analyse(
         by_group = keyword_tables_by_group(dtm)
     with stages.stage("network"):
         networks = build_networks(analysed, keywords, by_group, config, dtm)
-        graph = networks.graphs["all"]
-        group_graphs = {g: networks.graphs[g] for g in by_group}
-        links = strongest_links(graph)
+        links = strongest_links(networks.graphs["all"])
     topics, not_run = None, {}
     if config.topics.enabled:
         with stages.stage("topics", unit="fit") as advance:
@@ -388,8 +395,6 @@ def _analyse(
         drafting=drafting,
         keywords=keywords,
         keywords_by_group=by_group,
-        network=graph,
-        group_networks=group_graphs,
         links=links,
         topics=topics,
         distinctive=distinctive,
