@@ -18,7 +18,7 @@ from scipy import sparse, stats
 from textmine.compare import DocumentTest, benjamini_hochberg, distinctive_terms
 from textmine.counting import TokenizedDocument, doc_term_matrix
 from textmine.report import pvalue
-from textmine.resampling import permutation_p, rates
+from textmine.resampling import log_ratio_interval, permutation_p, rates
 
 from conftest import FOUR_CITIES_TRUTH, analysed_tokens
 
@@ -176,6 +176,25 @@ def test_permutation_p_values_are_the_same_on_any_number_of_threads(larger_run):
         ]
         assert found[0].tobytes() == found[1].tobytes() == found[2].tobytes(), group
     assert (found[0] < 1 / 1001).any() and (found[0] > 0.5).any()  # both phases of the sequential test ran
+
+
+def test_bootstrap_intervals_drawn_a_few_resamples_at_a_time_are_the_same(larger_run, monkeypatch):
+    import textmine.resampling as resampling
+
+    docs = analysed_tokens(larger_run)
+    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
+    columns = np.argsort(-np.asarray(dtm.counts.sum(axis=0)).ravel())[:40]
+    sides = [dtm.counts[dtm.rows_of(g)][:, columns] for g in ("beijing", "shanghai")]
+    lengths = [np.asarray(dtm.counts[dtm.rows_of(g)].sum(axis=1)).ravel() for g in ("beijing", "shanghai")]
+
+    def interval() -> tuple[np.ndarray, np.ndarray]:
+        return log_ratio_interval(*sides, *lengths, resamples=1000, rng=np.random.default_rng(5))
+
+    whole = interval()  # every resample's weights at once for these 40 documents a side
+    monkeypatch.setattr(resampling, "_DRAW_CELLS", 7 * 40)  # 7 resamples at a time
+    parts = interval()
+    assert whole[0].tobytes() == parts[0].tobytes() and whole[1].tobytes() == parts[1].tobytes()
+    assert (whole[0] <= whole[1]).all() and (whole[0] < whole[1]).any()
 
 
 def test_document_level_tables_are_reproducible(larger_run, tmp_path):
