@@ -26,7 +26,7 @@ def test_the_readme_from_python_example_runs(tmp_path):
     from conftest import SUBSET, make_corpus
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### From Python", 1)[1].split("\n## ", 1)[0]
+    section = re.split(r"\n##+ ", readme.split("### From Python", 1)[1], maxsplit=1)[0]  # to the next heading
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     corpus = make_corpus(tmp_path / "corpus", SUBSET)
     code = code.replace("../shared/corpora/four-cities", str(corpus)).replace(
