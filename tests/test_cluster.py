@@ -163,8 +163,21 @@ def test_an_address_that_is_not_one_is_a_one_line_error(tmp_path):
 
 
 def test_a_scheduler_nobody_answers_is_a_one_line_error(tmp_path):
+    """Even when the cache holds every file's text and tokens, so that no task would be sent (it
+    once ran to the end on this machine alone, as if no scheduler had been named)."""
     corpus = make_corpus(tmp_path / "c", ["bj0114"])
-    done = textmine("run", str(corpus), "-o", str(tmp_path / "out"), "-q", "--scheduler", "tcp://127.0.0.1:9")
+    warm = textmine("run", str(corpus), "-o", str(tmp_path / "first"), "-q", "--no-topics", cache=tmp_path / "cache")
+    assert warm.returncode == 0, warm.stderr
+    done = textmine(
+        "run",
+        str(corpus),
+        "-o",
+        str(tmp_path / "out"),
+        "-q",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        cache=tmp_path / "cache",
+    )
     assert done.returncode == 2
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("textmine: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9: ")

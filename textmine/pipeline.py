@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from .cache import ExtractionCache, JsonCache, SegmentationCache, StepCache, code_digest
 from .clean import drop_known_furniture, is_page_number
-from .cluster import ClusterPool
+from .cluster import ClusterPool, connect
 from .compare import (
     ALL,
     Change,
@@ -628,6 +628,8 @@ def extract_corpus(
     """
     stages = stages or Stages(progress=False)
     settings = config.extract
+    if config.run.scheduler:  # even when every file comes from the cache: a wrong address fails now
+        connect(config.run.scheduler).close()
     cache = ExtractionCache(cache_dir(), settings) if config.run.cache else None
     read, skipped = [], []
     with stages.stage("extract", total=len(found.documents), unit="file") as advance:
