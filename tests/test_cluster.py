@@ -153,15 +153,6 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, subset, tmp_path):
     _same_files(local, out)
 
 
-def test_an_address_that_is_not_one_is_a_one_line_error(tmp_path):
-    corpus = make_corpus(tmp_path / "c", ["bj0114"])
-    done = textmine("run", str(corpus), "-o", str(tmp_path / "out"), "--scheduler", "localhost")
-    assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        "textmine: error: run.scheduler must be a Dask scheduler's address, like tcp://10.0.0.5:8786. Got 'localhost'"
-    ]
-
-
 def test_a_scheduler_nobody_answers_is_a_one_line_error(tmp_path):
     """Even when the cache holds every file's text and tokens, so that no task would be sent (it
     once ran to the end on this machine alone, as if no scheduler had been named)."""

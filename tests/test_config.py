@@ -87,6 +87,11 @@ def test_toml_round_trip():
         ("corpus.periods", ["2016-", "2018-2020"], "corpus.periods: the bands '≥2016' and '2018-2020' overlap"),
         ("corpus.group_by", "city++year", "corpus.group_by: expected a column or columns joined by '+'"),
         ("topics.k_min", 12, "topics.k_min (12) is larger than topics.k_max (8)"),
+        (
+            "run.scheduler",
+            "localhost",
+            "run.scheduler must be a Dask scheduler's address, like tcp://10.0.0.5:8786. Got 'localhost'",
+        ),
     ],
 )
 def test_settings_that_parse_further_fail_as_the_config_loads(key, value, message):

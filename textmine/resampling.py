@@ -142,12 +142,7 @@ def _extreme(
     """Per term (row of ``part``'s rates), the relabellings (columns of ``labels``) whose statistic
     is at least the observed one."""
     rates_, totals, observed = part
-    sums = np.asarray(rates_ @ labels)  # terms × relabellings
-    statistic = sums / k  # _statistic, the same operations in the same order, with one array less
-    np.subtract(totals, sums, out=sums)
-    np.divide(sums, n - k, out=sums)
-    np.subtract(statistic, sums, out=statistic)
-    return (statistic >= observed).sum(axis=1)
+    return (_statistic(np.asarray(rates_ @ labels), totals, k, n) >= observed).sum(axis=1)
 
 
 def _parts(
@@ -166,8 +161,13 @@ _TOLERANCE = 1e-12  # a relabelling whose statistic equals the observed one (to 
 
 
 def _statistic(group_sums: np.ndarray, totals: np.ndarray, k: int, n: int) -> np.ndarray:
-    """Difference of the mean rates: the group's k documents against the other n − k."""
-    return group_sums / k - (totals - group_sums) / (n - k)
+    """Difference of the mean rates: the group's k documents against the other n − k. Computed in
+    place of ``group_sums`` (a fresh product at every call), one array of terms × relabellings
+    the less."""
+    statistic = group_sums / k
+    np.subtract(totals, group_sums, out=group_sums)
+    np.divide(group_sums, n - k, out=group_sums)
+    return np.subtract(statistic, group_sums, out=statistic)
 
 
 def _all_labellings(n: int, k: int) -> list[np.ndarray]:
