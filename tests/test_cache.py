@@ -4,6 +4,7 @@ run resumes where it stopped."""
 import json
 import os
 
+import numpy as np
 import pytest
 
 import textmine
@@ -93,9 +94,10 @@ def test_segmentation_is_cached_and_a_changed_word_list_segments_again(tmp_path,
     assert len(list((own_cache / "segment").rglob("*.json"))) == len(read)
     second = textmine.pipeline.segment_corpus(read, lexicon, config)
     assert second.documents == first.documents and second.merges == first.merges
-    # from the workers and from the cache alike, a term's tokens are one string object (memory: 8
-    # bytes a token, not a string each)
+    # from the workers and from the cache alike, the tokens are held as 4-byte term numbers, and a
+    # term's tokens are one string object when asked for
     for segmented in (first, second):
+        assert all(d.ids.dtype == np.int32 and d.ids.nbytes == 4 * d.n_tokens > 0 for d in segmented.documents)
         one: dict[str, str] = {}
         assert all(one.setdefault(t, t) is t for d in segmented.documents for s in d.sentences for t in s)
     top = textmine.keyword_table(textmine.doc_term_matrix(first.documents)).terms[0].term

@@ -2,28 +2,143 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import itertools
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
 
+from . import terms
 
-@dataclass(frozen=True)
+
 class TokenizedDocument:
-    """A document as segmented: its id, group, year and sentences of kept tokens."""
+    """A document as segmented: its id, group, year and sentences of kept tokens, with the paragraph
+    and the article (条; 0 before the first) of each sentence when known.
 
-    id: str
-    group: str
-    year: int | None
-    sentences: list[list[str]]
-    paragraphs: list[int] | None = None  # the paragraph of each sentence
-    articles: list[int] | None = None  # the article (条) of each sentence; 0 before the first
+    Held compactly: the tokens as one array of term numbers (:mod:`textmine.terms`), sentence after
+    sentence, with where each sentence ends; ``sentences`` makes the lists of strings when asked.
+    Immutable; equal when id, group, year, sentences, paragraphs and articles are."""
+
+    __slots__ = ("id", "group", "year", "ids", "ends", "_paragraphs", "_articles")
+
+    def __init__(
+        self,
+        id: str,
+        group: str,
+        year: int | None,
+        sentences: list[list[str]],
+        paragraphs: list[int] | None = None,
+        articles: list[int] | None = None,
+    ) -> None:
+        ends = np.cumsum([len(s) for s in sentences], dtype=np.int32)
+        ids = terms.numbers([t for s in sentences for t in s])
+        self._set(id, group, year, ids, ends, _array(paragraphs), _array(articles))
+
+    @classmethod
+    def of_ids(
+        cls,
+        id: str,
+        group: str,
+        year: int | None,
+        ids: np.ndarray,
+        ends: np.ndarray,
+        paragraphs: np.ndarray | None,
+        articles: np.ndarray | None,
+    ) -> TokenizedDocument:
+        """The document of term numbers ``ids`` whose sentences end at ``ends``."""
+        doc = cls.__new__(cls)
+        doc._set(id, group, year, ids, ends, paragraphs, articles)
+        return doc
+
+    def _set(self, *values: object) -> None:
+        for name, value in zip(self.__slots__, values, strict=True):
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"TokenizedDocument is immutable: cannot set {name!r}")
+
+    @property
+    def sentences(self) -> list[list[str]]:
+        tokens = terms.strings(self.ids)
+        return [tokens[a:b] for a, b in itertools.pairwise([0, *self.ends.tolist()])]
+
+    @property
+    def tokens(self) -> list[str]:
+        """Every token, sentence after sentence."""
+        return terms.strings(self.ids)
+
+    @property
+    def paragraphs(self) -> list[int] | None:
+        return None if self._paragraphs is None else self._paragraphs.tolist()
+
+    @property
+    def articles(self) -> list[int] | None:
+        return None if self._articles is None else self._articles.tolist()
 
     @property
     def n_tokens(self) -> int:
-        return sum(map(len, self.sentences))
+        return len(self.ids)
+
+    def without(self, numbers: np.ndarray) -> TokenizedDocument:
+        """The document without the terms numbered ``numbers``; a sentence left empty is dropped, with
+        its paragraph and article, as segmentation drops one with no kept token."""
+        keep = ~np.isin(self.ids, numbers)
+        sentence = np.repeat(np.arange(len(self.ends)), np.diff(self.ends, prepend=0))
+        remaining = np.bincount(sentence[keep], minlength=len(self.ends))
+        alive = remaining > 0
+        structure = (None if a is None else a[alive] for a in (self._paragraphs, self._articles))
+        ends = np.cumsum(remaining[alive], dtype=np.int32)
+        return TokenizedDocument.of_ids(self.id, self.group, self.year, self.ids[keep], ends, *structure)
+
+    def _key(self) -> tuple:
+        return (self.id, self.group, self.year, self.sentences, self.paragraphs, self.articles)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TokenizedDocument) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.group, self.year, self.ids.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"TokenizedDocument({self.id!r}, {self.group!r}, {self.year!r}, {self.n_tokens} tokens)"
+
+    def __reduce__(self) -> tuple:
+        # the strings, not this process's numbers (another process numbers its terms its own way):
+        # each distinct term of the document once, and the tokens as positions in that list
+        used, local = np.unique(self.ids, return_inverse=True)
+        words = terms.strings(used)
+        return (
+            _restore,
+            (
+                self.id,
+                self.group,
+                self.year,
+                words,
+                local.astype(np.int32),
+                self.ends,
+                self._paragraphs,
+                self._articles,
+            ),
+        )
+
+
+def _restore(
+    id: str,
+    group: str,
+    year: int | None,
+    words: list[str],
+    local: np.ndarray,
+    ends: np.ndarray,
+    *structure: np.ndarray | None,
+) -> TokenizedDocument:
+    return TokenizedDocument.of_ids(id, group, year, terms.numbers(words)[local], ends, *structure)
+
+
+def _array(values: list[int] | None) -> np.ndarray | None:
+    return None if values is None else np.asarray(values, dtype=np.int32)
 
 
 @dataclass(frozen=True)
@@ -56,29 +171,28 @@ class DocTermMatrix:
 def doc_term_matrix(documents: Iterable[TokenizedDocument]) -> DocTermMatrix:
     """Count every token of every document; the vocabulary is sorted, rows keep the input order.
 
-    Each document's counts become two small arrays as it is counted, and the rows are laid out as
-    they come (CSR), so the matrix is built in about its own size, not in three Python lists and a
-    coordinate copy."""
-    index: dict[str, int] = {}
+    Each document's counts become two small arrays as it is counted (``np.unique`` of its term
+    numbers), and the rows are laid out as they come (CSR), so the matrix is built in about its own
+    size."""
     columns: list[np.ndarray] = []
     values: list[np.ndarray] = []
     ids, groups = [], []
     for doc in documents:
-        counts = Counter(token for sentence in doc.sentences for token in sentence)
-        columns.append(
-            np.fromiter((index.setdefault(t, len(index)) for t in counts), dtype=np.int64, count=len(counts))
-        )
-        values.append(np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
+        used, counts = np.unique(doc.ids, return_counts=True)
+        columns.append(used)
+        values.append(counts.astype(np.int64))
         ids.append(doc.id)
         groups.append(doc.group)
-    vocab = sorted(index)
-    order = np.empty(len(index), dtype=np.int64)
-    for new, term in enumerate(vocab):
-        order[index[term]] = new
+    numbers = np.unique(np.concatenate(columns)) if columns else np.zeros(0, dtype=np.int32)
+    words = terms.strings(numbers)
+    alphabetical = sorted(range(len(words)), key=words.__getitem__)
+    column = np.zeros(terms.size(), dtype=np.int64)
+    column[numbers[alphabetical]] = np.arange(len(words))
+    vocab = [words[i] for i in alphabetical]
     indptr = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in columns], out=indptr[1:])
     small = max(len(vocab), int(indptr[-1])) < 2**31  # scipy's own choice of index type
-    indices = order[np.concatenate(columns)] if columns else np.zeros(0, dtype=np.int64)
+    indices = column[np.concatenate(columns)] if columns else np.zeros(0, dtype=np.int64)
     data = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
     del columns, values
     if small:

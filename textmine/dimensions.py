@@ -81,7 +81,7 @@ def score(
     """Every document's and every group's score on every dimension of every scheme."""
     doc_scores: list[DocumentScore] = []
     for doc in documents:
-        counts = Counter(t for s in doc.sentences for t in s)
+        counts = Counter(doc.tokens)
         tokens = sum(counts.values())
         for scheme in schemes:
             for dimension, terms in scheme.dimensions.items():

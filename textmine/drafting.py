@@ -30,6 +30,7 @@ from typing import Sequence
 
 import numpy as np
 
+from . import terms
 from .counting import DocTermMatrix, TokenizedDocument
 
 
@@ -90,28 +91,8 @@ def without_terms(documents: Sequence[TokenizedDocument], words: frozenset[str])
     its paragraph and article, as segmentation drops one with no kept token."""
     if not words:
         return list(documents)
-    kept = []
-    for doc in documents:
-        sentences, paragraphs, articles = [], [], []
-        for i, sentence in enumerate(doc.sentences):
-            tokens = [t for t in sentence if t not in words]
-            if tokens:
-                sentences.append(tokens)
-                if doc.paragraphs is not None:
-                    paragraphs.append(doc.paragraphs[i])
-                if doc.articles is not None:
-                    articles.append(doc.articles[i])
-        kept.append(
-            TokenizedDocument(
-                doc.id,
-                doc.group,
-                doc.year,
-                sentences,
-                paragraphs if doc.paragraphs is not None else None,
-                articles if doc.articles is not None else None,
-            )
-        )
-    return kept
+    numbers = np.asarray([n for w in words if (n := terms.number(w)) is not None], dtype=np.int32)
+    return [doc.without(numbers) for doc in documents]
 
 
 def without_columns(dtm: DocTermMatrix, words: frozenset[str]) -> DocTermMatrix:

@@ -768,14 +768,6 @@ def _infer_year(document: Document, extracted: Extracted) -> Document:
     return document.with_year(year_from_text(extracted.text), "text")
 
 
-def _shared(segmentation: Segmentation, vocabulary: dict[str, str]) -> Segmentation:
-    """The segmentation with each token the one string object of its term in ``vocabulary``: a token
-    that comes back from a worker or the cache is a string of its own (some 60 bytes), so a corpus's
-    millions of tokens took about 110 bytes each, and take 8 (a pointer) this way."""
-    sentences = [[vocabulary.setdefault(token, token) for token in sentence] for sentence in segmentation.sentences]
-    return replace(segmentation, sentences=sentences)
-
-
 @dataclass
 class Segmented:
     """The segmented corpus, the synonym merges applied, and the user dictionaries' self-test."""
@@ -795,30 +787,31 @@ def segment_corpus(
     dictionary, lexicon = self_test(Segmenter(lexicon, config.segment))
     cache = SegmentationCache(cache_dir(), config.segment, lexicon) if config.run.cache else None
     digests = [hashlib.sha256(r.extracted.text.encode()).hexdigest() for r in read]
-    done: dict[int, Segmentation] = {}
-    vocabulary: dict[str, str] = {}
+    documents: dict[int, TokenizedDocument] = {}
+    found: dict[int, tuple[Counter, Counter]] = {}  # each document's synonym merges and numerals
+
+    def keep(i: int, result: Segmentation) -> None:  # held as term numbers from here on
+        d = read[i].document
+        documents[i] = TokenizedDocument(d.id, d.group, d.year, result.sentences, result.paragraphs, result.articles)
+        found[i] = (result.merged, result.numerals)
+
     with stages.stage("segment", total=len(read), unit="doc") as advance:
         if cache:
-            done = {i: _shared(s, vocabulary) for i, d in enumerate(digests) if (s := cache.get(d)) is not None}
-            advance(len(done))
-        todo = [i for i in range(len(read)) if i not in done]
+            for i, digest in enumerate(digests):
+                if (result := cache.get(digest)) is not None:
+                    keep(i, result)
+            advance(len(documents))
+        todo = [i for i in range(len(read)) if i not in documents]
         pool = _pool(_segment_one, config, initializer=_init_segmenter, initargs=(lexicon, config))
         for i, outcome in zip(todo, pool.map([read[i].extracted.text for i in todo], on_done=advance), strict=True):
             if not outcome.ok:
                 raise AnalysisError(f"segmentation failed for {read[i].document.id}: {outcome.error}")
             if cache:
                 cache.put(digests[i], outcome.value)
-            done[i] = _shared(outcome.value, vocabulary)
+            keep(i, outcome.value)
     merges: Counter[tuple[str, str]] = Counter()
     numerals: Counter[str] = Counter()
-    documents = []
-    for i, r in enumerate(read):
-        result = done[i]
-        merges.update(result.merged)
-        numerals.update(result.numerals)
-        documents.append(
-            TokenizedDocument(
-                r.document.id, r.document.group, r.document.year, result.sentences, result.paragraphs, result.articles
-            )
-        )
-    return Segmented(documents, merges, dictionary, numerals)
+    for i in range(len(read)):
+        merges.update(found[i][0])
+        numerals.update(found[i][1])
+    return Segmented([documents[i] for i in range(len(read))], merges, dictionary, numerals)

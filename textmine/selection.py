@@ -62,7 +62,7 @@ def select(
     tagged = {(s.doc_id, s.dimension) for s in scores if s.tagged}
     kept, dropped = [], {}
     for doc in documents:
-        counts = Counter(t for s in doc.sentences for t in s)
+        counts = Counter(doc.tokens)
         failed = [
             r.text for r in rules if not (counts[r.term] >= r.minimum if r.term else (doc.id, r.dimension) in tagged)
         ]

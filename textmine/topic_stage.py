@@ -84,7 +84,7 @@ def fit_topics(
     ``progress`` (a stage's :class:`~textmine.pipeline.Progress`) is told the fits planned — every
     (K, seed) of the sweep, then the published LDA and NMF — and each as it is done."""
     t, seed = config.topics, config.run.seed
-    pairs = [(d.id, [w for s in d.sentences for w in s]) for d in documents]
+    pairs = [(d.id, d.tokens) for d in documents]
     corpus = topic_corpus(pairs, min_df=t.min_df, max_df=t.max_df)
     ks, note = usable_ks(candidate_ks(t), corpus, t)
     cache = _cache(t, seed) if config.run.cache else None

@@ -156,7 +156,7 @@ def synonym_candidates(
     both with a modifier before that head (so 高层次人才 / 高端人才, not 人才 / 高端人才, a broader term),
     whose sentence contexts are alike: the cosine of their PPMI-weighted co-occurrence with the
     ``contexts`` most frequent terms is at least ``min_cosine``. Pairs ``known`` synonyms merge are left out."""
-    freq = Counter(t for d in documents for s in d.sentences for t in s)
+    freq = Counter(t for d in documents for t in d.tokens)
     ranked = [t for t, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))]
     terms, context_terms = ranked[:top_terms], ranked[:contexts]
     if len(terms) < 2:
