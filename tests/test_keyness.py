@@ -178,6 +178,34 @@ def test_permutation_p_values_are_the_same_on_any_number_of_threads(larger_run):
     assert (found[0] < 1 / 1001).any() and (found[0] > 0.5).any()  # both phases of the sequential test ran
 
 
+def test_relabellings_drawn_a_few_at_a_time_give_the_same_p_values(larger_run, monkeypatch):
+    import textmine.resampling as resampling
+
+    docs = analysed_tokens(larger_run)
+    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
+    tested = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
+    rate = rates(dtm.counts)[:, tested].T.tocsr()
+    in_group = np.asarray(dtm.groups) == "beijing"
+
+    class Counted:  # the generator, counting the relabellings drawn at once
+        def __init__(self) -> None:
+            self.rng, self.drawn = np.random.default_rng(7), []
+
+        def permuted(self, x: np.ndarray, axis: int) -> np.ndarray:
+            self.drawn.append(len(x))
+            return self.rng.permuted(x, axis=axis)
+
+    def p_values(rng: Counted) -> np.ndarray:
+        return permutation_p(rate, in_group, resamples=1000, max_resamples=5000, rng=rng)
+
+    whole, few = Counted(), Counted()
+    p_whole = p_values(whole)  # 250 relabellings a draw for these documents
+    monkeypatch.setattr(resampling, "_LABEL_CELLS", 7 * len(in_group))  # 7 a draw: a corpus 36 times larger
+    assert p_values(few).tobytes() == p_whole.tobytes()
+    assert max(whole.drawn) == 250 and max(few.drawn) == 7 and sum(few.drawn) == sum(whole.drawn) == 5000
+    assert (p_whole < 1 / 1001).any() and (p_whole > 0.5).any()  # both phases of the sequential test ran
+
+
 def test_bootstrap_intervals_drawn_a_few_resamples_at_a_time_are_the_same(larger_run, monkeypatch):
     import textmine.resampling as resampling
 

@@ -34,11 +34,13 @@ import itertools
 import math
 import sys
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
 from scipy import sparse
 
-_BATCH = 250  # relabellings per sparse product: a batch holds terms × 250 floats
+_BATCH = 250  # relabellings between two checks of which terms go on
+_LABEL_CELLS = 1 << 22  # relabellings × documents drawn at once: 32 MB of floats, whatever the corpus
 _DRAW_CELLS = 1 << 22  # bootstrap weights drawn at once, resamples × documents: 32 MB of floats
 
 
@@ -101,19 +103,19 @@ def permutation_p(
         """``size`` random relabellings, one per column."""
         return rng.permuted(np.broadcast_to(base, (size, n)), axis=1).T.astype(float)
 
-    size = min(_BATCH, limit)
+    plan = _draws(limit, max(1, min(_BATCH, _LABEL_CELLS // n)))
+    size, closes = next(plan)
     labels = relabelled(size)
     with concurrent.futures.ThreadPoolExecutor(max(1, threads)) as pool:
-        while len(active) and done < limit:
+        while len(active):
             counting = [pool.submit(_extreme, part, labels=labels, k=k, n=n) for part in parts]
-            following = min(_BATCH, limit - done - size)
+            following = next(plan, None)
             if following:  # drawn while the threads count: the draws come in the same order
-                labels = relabelled(following)
+                upcoming = relabelled(following[0])
             at_least[active] += np.concatenate([c.result() for c in counting])
             drawn[active] += size
             done += size
-            size = following
-            if done >= resamples:  # past the first round, only terms short of `hits` go on
+            if closes and done >= resamples:  # past the first round, only terms short of `hits` go on
                 going = at_least[active] < hits
                 if not going.all():
                     active = active[going]
@@ -122,8 +124,24 @@ def permutation_p(
                         tuple(x[going[a:b]] for x in part)
                         for part, (a, b) in zip(parts, itertools.pairwise(edges), strict=True)
                     ]
+            if following is None:
+                break
+            (size, closes), labels = following, upcoming
     _return_freed_memory()
     return (1 + at_least) / (1 + drawn)
+
+
+def _draws(limit: int, chunk: int) -> Iterator[tuple[int, bool]]:
+    """How many relabellings to draw at a time, up to ``limit``: steps of ``_BATCH``, after each of
+    which the terms with enough extreme relabellings stop, each drawn in pieces of ``chunk`` (the
+    labels of a piece are documents × ``chunk`` floats); with whether a piece closes its step. The
+    draws and the steps are the same whatever ``chunk``, and so are the p-values."""
+    done = 0
+    while done < limit:
+        step = min(_BATCH, limit - done)
+        for start in range(0, step, chunk):
+            yield min(chunk, step - start), start + chunk >= step
+        done += step
 
 
 def _return_freed_memory() -> None:
