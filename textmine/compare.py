@@ -267,7 +267,7 @@ def _document_evidence(
         known.update((dtm.vocab[w], stored[dtm.vocab[w]]) for w in missing if dtm.vocab[w] in stored)
         missing = [w for w in missing if dtm.vocab[w] not in known]
     if missing:
-        by_term = rates(both)[:, missing].T.tocsr()
+        by_term = rates(both, missing).T.tocsr()
         del both  # a copy of the counts less while the relabellings are counted
         found = permutation_p(
             by_term,

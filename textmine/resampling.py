@@ -34,7 +34,7 @@ import itertools
 import math
 import sys
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -51,11 +51,14 @@ class Concentration:
     top_row: np.ndarray  # per term, the row (in the group's rows) of that document
 
 
-def rates(counts: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Each document's term counts divided by its length (an empty document stays all zero)."""
+def rates(counts: sparse.csr_matrix, columns: Sequence[int] | None = None) -> sparse.csr_matrix:
+    """Each document's term counts divided by its length (an empty document stays all zero); with
+    ``columns``, the rates of those terms only (the lengths still count every term), made without
+    the rates of the others."""
     lengths = np.asarray(counts.sum(axis=1), dtype=float).ravel()
     scale = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
-    return sparse.csr_matrix(sparse.diags(scale) @ counts, dtype=float)
+    kept = counts if columns is None else counts[:, columns]
+    return sparse.csr_matrix(sparse.diags(scale) @ kept, dtype=float)
 
 
 def permutation_p(
