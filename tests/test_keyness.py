@@ -18,7 +18,7 @@ from scipy import sparse, stats
 from textmine.compare import DocumentTest, benjamini_hochberg, distinctive_terms
 from textmine.counting import TokenizedDocument, doc_term_matrix
 from textmine.report import pvalue
-from textmine.resampling import log_ratio_interval, permutation_p, rates
+from textmine.resampling import concentration, log_ratio_interval, permutation_p, rates, term_rates
 
 from conftest import FOUR_CITIES_TRUTH, analysed_tokens
 
@@ -38,6 +38,40 @@ def test_exact_permutation_p_enumerated_by_hand():
         rate.T.tocsr(), np.array([True, False, False, True]), resamples=1000, rng=np.random.default_rng(0)
     )
     assert p.tolist() == [3 / 6]  # AD: T = .125; as large or larger: AB, AD, BD
+
+
+def test_term_rates_by_hand_are_the_stacked_rates_transposed():
+    # the group's documents A, B and the others' C, D, E; terms u, v, w
+    group = sparse.csr_matrix(np.array([[2, 0, 2], [1, 1, 0]]))
+    rest = sparse.csr_matrix(np.array([[0, 0, 0], [0, 3, 1], [4, 0, 0]]))
+    rate = term_rates([group, rest], [2, 0])  # w, then u, over each document's whole length
+    assert rate.toarray().tolist() == [[0.5, 0.0, 0.0, 0.25, 0.0], [0.5, 0.5, 0.0, 0.0, 1.0]]
+    stacked = rates(sparse.vstack([group, rest], format="csr"), [2, 0]).T.tocsr()
+    for part in ("data", "indices", "indptr"):
+        assert getattr(rate, part).tolist() == getattr(stacked, part).tolist()
+
+
+def test_concentration_by_hand_first_heaviest_document_on_a_tie():
+    counts = sparse.csr_matrix(np.array([[0, 3, 1, 0], [2, 3, 0, 0], [2, 1, 0, 0]]))
+    found = concentration(counts)
+    assert found.documents.tolist() == [2, 3, 1, 0]
+    assert found.top_row.tolist() == [1, 0, 0, 0]  # a tie goes to the first document, as argmax; unused: 0
+    assert found.top_share.tolist() == [0.5, 3 / 7, 1.0, 0.0]
+
+
+def test_concentration_and_term_rates_are_scipys_on_a_real_run(larger_run):
+    docs = analysed_tokens(larger_run)
+    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
+    rows = dtm.rows_of("beijing")
+    group, rest = dtm.counts[rows], dtm.counts[np.setdiff1d(np.arange(len(dtm.groups)), rows)]
+    columns = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
+    found = concentration(group[:, columns])
+    by_column = group[:, columns].tocsc()
+    assert found.top_row.tolist() == np.asarray(by_column.argmax(axis=0)).ravel().tolist()
+    assert found.documents.tolist() == np.diff(by_column.indptr).tolist()
+    stacked = rates(sparse.vstack([group, rest], format="csr"), columns).T.tocsr()
+    made = term_rates([group, rest], columns)
+    assert made.data.tobytes() == stacked.data.tobytes() and made.indices.tolist() == stacked.indices.tolist()
 
 
 def planted() -> list[TokenizedDocument]:
@@ -80,6 +114,15 @@ def test_a_term_of_one_document_is_not_a_groups_emphasis_and_a_spread_term_is():
     assert single.documents == 1 and single.top_share == 1.0 and single.top_document == "x00"
     # P(x00 among the 10 of 40 labelled x) = 0.25, estimated from 1,000 relabellings: within 4 standard errors
     assert single.doc_p == pytest.approx(10 / 40, abs=4 * math.sqrt(0.25 * 0.75 / 1000))
+
+
+def test_terms_alone_without_intervals_are_the_same_terms():
+    dtm = doc_term_matrix(planted())
+    test = DocumentTest(seed=1, alpha=1.0, min_documents=1)
+    full = distinctive_terms(dtm, prior_scale=10, min_freq=5, top_n=5, test=test)["x"]
+    alone = distinctive_terms(dtm, prior_scale=10, min_freq=5, top_n=5, test=test, intervals=False)["x"]
+    assert [(t.term, t.doc_p) for t in alone] == [(t.term, t.doc_p) for t in full]
+    assert all(t.log_ratio_low is None for t in alone) and all(t.log_ratio_low is not None for t in full)
 
 
 def test_sequential_relabelling_resolves_small_p():
@@ -206,6 +249,26 @@ def test_relabellings_drawn_a_few_at_a_time_give_the_same_p_values(larger_run, m
     assert p_values(few).tobytes() == p_whole.tobytes()
     assert max(whole.drawn) == 250 and max(few.drawn) == 7 and sum(few.drawn) == sum(whole.drawn) == 5000
     assert (p_whole < 1 / 1001).any() and (p_whole > 0.5).any()  # both phases of the sequential test ran
+
+
+def test_relabellings_summed_a_few_terms_at_a_time_give_the_same_p_values(larger_run, monkeypatch):
+    import textmine.resampling as resampling
+
+    docs = analysed_tokens(larger_run)
+    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
+    tested = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
+    rate = rates(dtm.counts, tested).T.tocsr()
+    in_group = np.asarray(dtm.groups) == "shanghai"
+
+    def p_values() -> np.ndarray:
+        return permutation_p(
+            rate, in_group, resamples=1000, max_resamples=5000, rng=np.random.default_rng(3), threads=2
+        )
+
+    whole = p_values()  # every term of a thread's part at once
+    monkeypatch.setattr(resampling, "_PRODUCT_CELLS", 3 * 250)  # three terms at a time
+    assert p_values().tobytes() == whole.tobytes()
+    assert (whole < 1 / 1001).any() and (whole > 0.5).any()  # both phases of the sequential test ran
 
 
 def test_bootstrap_intervals_drawn_a_few_resamples_at_a_time_are_the_same(larger_run, monkeypatch):

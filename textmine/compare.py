@@ -35,7 +35,7 @@ import numpy as np
 from scipy import sparse
 
 from .counting import DocTermMatrix
-from .resampling import Concentration, concentration, log_ratio_interval, permutation_p, rates
+from .resampling import Concentration, concentration, log_ratio_interval, permutation_p, term_rates
 
 
 @dataclass(frozen=True)
@@ -146,9 +146,11 @@ def _compare(
     top_n: int,
     test: DocumentTest | None = None,
     label: str = "",
+    intervals: bool = True,
 ) -> list[DistinctiveTerm]:
     """The ``top_n`` terms by z that rows ``rows_i`` use more than rows ``rows_j``; with ``test``, only
-    those that pass it, with the document-level evidence (``label`` names the comparison for its seed)."""
+    those that pass it, with the document-level evidence (``label`` names the comparison for its seed;
+    without ``intervals``, no bootstrap interval of the log ratio)."""
     counts_i, counts_j = dtm.counts[rows_i], dtm.counts[rows_j]
     y_i = np.asarray(counts_i.sum(axis=0), dtype=float).ravel()
     y_j = np.asarray(counts_j.sum(axis=0), dtype=float).ravel()
@@ -166,7 +168,7 @@ def _compare(
     evidence = _document_evidence(dtm, (rows_i, rows_j), (counts_i, counts_j), tested, test, label) if test else None
     candidates = [w for w in tested if y_i[w] > 0 and (evidence is None or evidence.passes(w))]
     order = sorted(candidates, key=lambda w: (-z[w], dtm.vocab[w]))[:top_n]
-    interval = evidence.interval(order) if evidence is not None else {}
+    interval = evidence.interval(order) if evidence is not None and intervals else {}
     result = []
     for w in order:
         dp, share = dispersion(counts_i, w)
@@ -253,22 +255,20 @@ def _document_evidence(
     """The evidence for rows ``rows[0]`` (counts ``counts[0]``) against rows ``rows[1]``."""
     (rows_i, rows_j), (counts_i, counts_j) = rows, counts
     seed = [test.seed, zlib.crc32(label.encode("utf-8"))]
-    both = sparse.vstack([counts_i, counts_j], format="csr")
-    in_group = np.zeros(both.shape[0], dtype=bool)
+    in_group = np.zeros(counts_i.shape[0] + counts_j.shape[0], dtype=bool)
     in_group[: counts_i.shape[0]] = True
-    lengths = np.asarray(both.sum(axis=1)).ravel()
+    lengths = np.concatenate([np.asarray(c.sum(axis=1)).ravel() for c in counts])
     comparison = (label, rows_i.tobytes(), rows_j.tobytes(), lengths.tobytes(), test.resamples, test.max_resamples)
     known = test._known.setdefault(comparison, {})
     missing = [w for w in tested if dtm.vocab[w] not in known]
     stored: dict[str, float] = {}
     if missing and test.store is not None:
-        key = _comparison_digest(label, seed, both, in_group, dtm.vocab, test)
+        key = _comparison_digest(label, seed, counts, dtm.vocab, test)
         stored = test.store.get_json(key) or {}
         known.update((dtm.vocab[w], stored[dtm.vocab[w]]) for w in missing if dtm.vocab[w] in stored)
         missing = [w for w in missing if dtm.vocab[w] not in known]
     if missing:
-        by_term = rates(both, missing).T.tocsr()
-        del both  # a copy of the counts less while the relabellings are counted
+        by_term = term_rates(counts, missing)  # the group's documents, then the others'
         found = permutation_p(
             by_term,
             in_group,
@@ -298,12 +298,15 @@ def _document_evidence(
 
 
 def _comparison_digest(
-    label: str, seed: list[int], both: sparse.csr_matrix, in_group: np.ndarray, vocab: Sequence[str], test: DocumentTest
+    label: str, seed: list[int], counts: tuple[sparse.csr_matrix, ...], vocab: Sequence[str], test: DocumentTest
 ) -> str:
-    """What a comparison's permutation p-values depend on, as one digest."""
-    digest = hashlib.sha256(json.dumps([label, seed, test.resamples, test.max_resamples, both.shape]).encode())
-    for part in (in_group, both.indptr, both.indices, both.data):
-        digest.update(np.ascontiguousarray(part).tobytes())
+    """What a comparison's permutation p-values depend on, as one digest: the label and seed, the
+    number of relabellings, and every count of each side's documents, in order."""
+    shapes = [c.shape for c in counts]
+    digest = hashlib.sha256(json.dumps([label, seed, test.resamples, test.max_resamples, shapes]).encode())
+    for side in counts:
+        for part in (side.indptr, side.indices, side.data):
+            digest.update(np.ascontiguousarray(part).tobytes())
     digest.update("\n".join(vocab).encode("utf-8"))
     return digest.hexdigest()
 
@@ -315,16 +318,20 @@ def distinctive_terms(
     min_freq: int = 10,
     top_n: int = 20,
     test: DocumentTest | None = None,
+    intervals: bool = True,
 ) -> dict[str, list[DistinctiveTerm]]:
     """For each group, its ``top_n`` terms by z against all the other groups, among terms with
     ``min_freq``+ occurrences in the corpus (the terms tested, for the q-values); with ``test``, only
-    the terms whose document-level evidence passes it."""
+    the terms whose document-level evidence passes it, with the bootstrap intervals of their log
+    ratios unless not ``intervals`` (the robustness variants need the terms alone)."""
     total = np.asarray(dtm.counts.sum(axis=0), dtype=float).ravel()
     prior = prior_scale * total / max(total.sum(), 1.0)
     eligible = total >= min_freq
     groups = np.asarray(dtm.groups)
     return {
-        g: _compare(dtm, g, np.flatnonzero(groups == g), np.flatnonzero(groups != g), prior, eligible, top_n, test, g)
+        g: _compare(
+            dtm, g, np.flatnonzero(groups == g), np.flatnonzero(groups != g), prior, eligible, top_n, test, g, intervals
+        )
         for g in dtm.group_names
     }
 

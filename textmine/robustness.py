@@ -78,7 +78,7 @@ def robustness(
             rows.append(Robustness(group, "top keywords", variant, *compare_lists(baseline, lists[group])))
 
     def distinctive(matrix: DocTermMatrix, freq: int, prior: float) -> dict[str, list[str]]:
-        found = distinctive_terms(matrix, prior_scale=prior, min_freq=freq, top_n=top_n, test=test)
+        found = distinctive_terms(matrix, prior_scale=prior, min_freq=freq, top_n=top_n, test=test, intervals=False)
         return {g: [t.term for t in terms] for g, terms in found.items()}
 
     base = distinctive(dtm, min_freq, prior_scale)
