@@ -18,7 +18,7 @@ from scipy import sparse, stats
 from textmine.compare import DocumentTest, benjamini_hochberg, distinctive_terms
 from textmine.counting import TokenizedDocument, doc_term_matrix
 from textmine.report import pvalue
-from textmine.resampling import concentration, log_ratio_interval, permutation_p, rates, term_rates
+from textmine.resampling import concentration, log_ratio_interval, permutation_p, term_rates
 
 from conftest import FOUR_CITIES_TRUTH, analysed_tokens
 
@@ -26,29 +26,22 @@ from conftest import FOUR_CITIES_TRUTH, analysed_tokens
 def test_exact_permutation_p_enumerated_by_hand():
     # documents A, B (the group) and C, D; the term's counts over the documents' lengths
     counts = sparse.csr_matrix(np.array([[2, 2], [1, 1], [0, 2], [1, 3]], dtype=float))
-    rate = rates(counts, [0])  # 0.5, 0.5, 0, 0.25: over the documents' whole lengths
+    rate = term_rates([counts], [0])  # 0.5, 0.5, 0, 0.25: over the documents' whole lengths
     assert rate.toarray().ravel().tolist() == [0.5, 0.5, 0.0, 0.25]
-    assert rates(counts)[:, [0]].toarray().tolist() == rate.toarray().tolist()
     # T = mean(group) - mean(rest) over the 6 labellings: AB .375, AC -.125, AD .125, BC -.125, BD .125, CD -.375
-    p = permutation_p(
-        rate.T.tocsr(), np.array([True, True, False, False]), resamples=1000, rng=np.random.default_rng(0)
-    )
+    p = permutation_p(rate, np.array([True, True, False, False]), resamples=1000, rng=np.random.default_rng(0))
     assert p.tolist() == [1 / 6]
-    p = permutation_p(
-        rate.T.tocsr(), np.array([True, False, False, True]), resamples=1000, rng=np.random.default_rng(0)
-    )
+    p = permutation_p(rate, np.array([True, False, False, True]), resamples=1000, rng=np.random.default_rng(0))
     assert p.tolist() == [3 / 6]  # AD: T = .125; as large or larger: AB, AD, BD
 
 
-def test_term_rates_by_hand_are_the_stacked_rates_transposed():
-    # the group's documents A, B and the others' C, D, E; terms u, v, w
+def test_term_rates_by_hand_the_group_then_the_others():
+    # the group's documents A, B and the others' C, D (empty), E; terms u, v, w
     group = sparse.csr_matrix(np.array([[2, 0, 2], [1, 1, 0]]))
     rest = sparse.csr_matrix(np.array([[0, 0, 0], [0, 3, 1], [4, 0, 0]]))
     rate = term_rates([group, rest], [2, 0])  # w, then u, over each document's whole length
     assert rate.toarray().tolist() == [[0.5, 0.0, 0.0, 0.25, 0.0], [0.5, 0.5, 0.0, 0.0, 1.0]]
-    stacked = rates(sparse.vstack([group, rest], format="csr"), [2, 0]).T.tocsr()
-    for part in ("data", "indices", "indptr"):
-        assert getattr(rate, part).tolist() == getattr(stacked, part).tolist()
+    assert rate.indices.tolist() == [0, 3, 0, 1, 4]  # each term's documents in order: the products' order
 
 
 def test_concentration_by_hand_first_heaviest_document_on_a_tie():
@@ -59,19 +52,17 @@ def test_concentration_by_hand_first_heaviest_document_on_a_tie():
     assert found.top_share.tolist() == [0.5, 3 / 7, 1.0, 0.0]
 
 
-def test_concentration_and_term_rates_are_scipys_on_a_real_run(larger_run):
-    docs = analysed_tokens(larger_run)
-    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
+def test_concentration_and_term_rates_on_a_real_run(counted):
+    dtm, tested, _ = counted
     rows = dtm.rows_of("beijing")
     group, rest = dtm.counts[rows], dtm.counts[np.setdiff1d(np.arange(len(dtm.groups)), rows)]
-    columns = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
-    found = concentration(group[:, columns])
-    by_column = group[:, columns].tocsc()
-    assert found.top_row.tolist() == np.asarray(by_column.argmax(axis=0)).ravel().tolist()
+    found = concentration(group[:, tested])
+    by_column = group[:, tested].tocsc()
+    assert found.top_row.tolist() == np.asarray(by_column.argmax(axis=0)).ravel().tolist()  # scipy's
     assert found.documents.tolist() == np.diff(by_column.indptr).tolist()
-    stacked = rates(sparse.vstack([group, rest], format="csr"), columns).T.tocsr()
-    made = term_rates([group, rest], columns)
-    assert made.data.tobytes() == stacked.data.tobytes() and made.indices.tolist() == stacked.indices.tolist()
+    both = sparse.vstack([group, rest]).toarray()
+    scaled = (both * (1.0 / both.sum(axis=1, keepdims=True)))[:, tested].T  # dense: count × (1 / length)
+    assert term_rates([group, rest], tested).toarray().tobytes() == scaled.tobytes()
 
 
 def planted() -> list[TokenizedDocument]:
@@ -129,9 +120,9 @@ def test_sequential_relabelling_resolves_small_p():
     dtm = doc_term_matrix(planted())
     column = dtm.column("广泛")
     in_x = np.asarray(dtm.groups) == "x"
-    rate = rates(dtm.counts)[:, [column]]
-    plain = permutation_p(rate.T.tocsr(), in_x, resamples=1000, rng=np.random.default_rng(2))
-    sequential = permutation_p(rate.T.tocsr(), in_x, resamples=1000, max_resamples=20000, rng=np.random.default_rng(2))
+    rate = term_rates([dtm.counts], [column])
+    plain = permutation_p(rate, in_x, resamples=1000, rng=np.random.default_rng(2))
+    sequential = permutation_p(rate, in_x, resamples=1000, max_resamples=20000, rng=np.random.default_rng(2))
     assert plain.tolist() == [1 / 1001]  # no relabelling as extreme: the floor of 1,000
     assert sequential.tolist() == [1 / 20001]
 
@@ -171,6 +162,16 @@ def larger_run(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def counted(larger_run):
+    """The run's documents counted again from its tokens: the matrix, the terms tested (10 uses or
+    more) and their rates, terms × documents."""
+    docs = analysed_tokens(larger_run)
+    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
+    tested = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
+    return dtm, tested, term_rates([dtm.counts], tested)
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
@@ -206,30 +207,22 @@ def test_document_level_evidence_recounted_from_tokens(larger_run):
         assert float(row["log_ratio_low"]) <= float(row["log_ratio"]) <= float(row["log_ratio_high"])
 
 
-def test_permutation_p_values_are_the_same_on_any_number_of_threads(larger_run):
-    docs = analysed_tokens(larger_run)
-    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
-    tested = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
-    rate = rates(dtm.counts, tested)
+def test_permutation_p_values_are_the_same_on_any_number_of_threads(counted):
+    dtm, _, rate = counted
     for group in dtm.group_names:
         in_group = np.asarray(dtm.groups) == group
         found = [
-            permutation_p(
-                rate.T.tocsr(), in_group, resamples=1000, max_resamples=5000, rng=np.random.default_rng(7), threads=t
-            )
+            permutation_p(rate, in_group, resamples=1000, max_resamples=5000, rng=np.random.default_rng(7), threads=t)
             for t in (1, 2, 3)
         ]
         assert found[0].tobytes() == found[1].tobytes() == found[2].tobytes(), group
     assert (found[0] < 1 / 1001).any() and (found[0] > 0.5).any()  # both phases of the sequential test ran
 
 
-def test_relabellings_drawn_a_few_at_a_time_give_the_same_p_values(larger_run, monkeypatch):
+def test_relabellings_drawn_a_few_at_a_time_give_the_same_p_values(counted, monkeypatch):
     import textmine.resampling as resampling
 
-    docs = analysed_tokens(larger_run)
-    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
-    tested = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
-    rate = rates(dtm.counts, tested).T.tocsr()
+    dtm, _, rate = counted
     in_group = np.asarray(dtm.groups) == "beijing"
 
     class Counted:  # the generator, counting the relabellings drawn at once
@@ -251,13 +244,10 @@ def test_relabellings_drawn_a_few_at_a_time_give_the_same_p_values(larger_run, m
     assert (p_whole < 1 / 1001).any() and (p_whole > 0.5).any()  # both phases of the sequential test ran
 
 
-def test_relabellings_summed_a_few_terms_at_a_time_give_the_same_p_values(larger_run, monkeypatch):
+def test_relabellings_summed_a_few_terms_at_a_time_give_the_same_p_values(counted, monkeypatch):
     import textmine.resampling as resampling
 
-    docs = analysed_tokens(larger_run)
-    dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
-    tested = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
-    rate = rates(dtm.counts, tested).T.tocsr()
+    dtm, _, rate = counted
     in_group = np.asarray(dtm.groups) == "shanghai"
 
     def p_values() -> np.ndarray:

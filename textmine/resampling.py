@@ -52,22 +52,11 @@ class Concentration:
     top_row: np.ndarray  # per term, the row (in the group's rows) of that document
 
 
-def rates(counts: sparse.csr_matrix, columns: Sequence[int] | None = None) -> sparse.csr_matrix:
-    """Each document's term counts divided by its length (an empty document stays all zero); with
-    ``columns``, the rates of those terms only (the lengths still count every term), made without
-    the rates of the others."""
-    lengths = np.asarray(counts.sum(axis=1), dtype=float).ravel()
-    scale = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
-    kept = counts if columns is None else counts[:, columns]
-    return sparse.csr_matrix(sparse.diags(scale) @ kept, dtype=float)
-
-
 def term_rates(sides: Sequence[sparse.csr_matrix], columns: Sequence[int]) -> sparse.csr_matrix:
-    """The rates of :func:`rates` of the terms ``columns``, terms × documents as the permutation
-    products need them: the documents of ``sides[0]``, then those of ``sides[1]``, and so on. Made
-    from each side's own columns, without a stacked copy of the sides, of their rates or of the
-    rates' transpose (at 10,000 documents those were 250 MB more): the same values, bit for bit
-    (each the one product ``count / length``)."""
+    """Each document's counts of the terms ``columns`` divided by its length (every term counted; an
+    empty document stays all zero), terms × documents as the permutation products need them: the
+    documents of ``sides[0]``, then those of ``sides[1]``, and so on. Made from each side's own
+    columns, without a stacked copy of the sides, of their rates or of the rates' transpose."""
     blocks = []
     for counts in sides:
         lengths = np.asarray(counts.sum(axis=1), dtype=float).ravel()
@@ -77,7 +66,7 @@ def term_rates(sides: Sequence[sparse.csr_matrix], columns: Sequence[int]) -> sp
         values *= scale[kept.indices]
         blocks.append(sparse.csr_matrix((values, kept.indices, kept.indptr), shape=(len(columns), counts.shape[0])))
         del kept, values
-    return sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0]
+    return sparse.hstack(blocks, format="csr")
 
 
 def permutation_p(
@@ -90,7 +79,7 @@ def permutation_p(
     hits: int = 10,
     threads: int = 1,
 ) -> np.ndarray:
-    """One-sided permutation p-value, per row of ``columns`` (the rates of :func:`rates`, terms ×
+    """One-sided permutation p-value, per row of ``columns`` (the rates of :func:`term_rates`, terms ×
     documents, as the products need them), that the documents marked ``in_group`` use the term more
     than the others (difference of mean rates).
 
