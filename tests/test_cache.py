@@ -29,7 +29,8 @@ def test_rerun_reads_from_the_cache_and_gives_the_same_text(tmp_path):
     first, _ = _extract(corpus)
     second, _ = _extract(corpus)
     assert not any(r.cached for r in first) and all(r.cached for r in second)
-    assert [r.extracted for r in first] == [r.extracted for r in second]
+    assert [(r.extracted, r.text) for r in first] == [(r.extracted, r.text) for r in second]
+    assert all(r.text for r in first)
 
 
 def test_a_changed_setting_extracts_again(tmp_path):
@@ -53,7 +54,7 @@ def test_cache_entries_are_plain_json(tmp_path, own_cache):
     corpus = make_corpus(tmp_path / "c", SUBSET[:1])
     read, _ = _extract(corpus)
     entries = [json.loads(p.read_text(encoding="utf-8")) for p in (own_cache / "extract").rglob("*.json")]
-    assert any(entry["text"] == read[0].extracted.text for entry in entries)
+    assert any(entry["text"] == read[0].text for entry in entries)
 
 
 def test_killed_midway_then_resumed_gives_what_an_uninterrupted_run_gives(tmp_path, own_cache):

@@ -2,6 +2,7 @@
 
 import os
 import time
+from collections.abc import Sequence
 
 from textmine.workers import IsolatedPool
 
@@ -71,3 +72,27 @@ def test_kept_workers_serve_the_next_map_and_a_stopped_one_is_replaced():
     finally:
         pool.close()
     assert pool._kept == []
+
+
+class Logged(Sequence):
+    """A sequence that notes which items were asked for, and when."""
+
+    def __init__(self, items: list[str]) -> None:
+        self.items, self.asked = items, []
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> str:
+        self.asked.append(index)
+        return self.items[index]
+
+
+def test_a_sequence_is_read_an_item_at_a_time_as_workers_take_them():
+    items = Logged([f"x{i}" for i in range(12)])
+    seen = []
+    for outcome in IsolatedPool(task, workers=2).map(items):
+        seen.append((outcome.value, len(items.asked)))
+    assert [value for value, _ in seen] == [f"X{i}" for i in range(12)]
+    assert items.asked == list(range(12))  # each item read once, in order
+    assert seen[0][1] <= 4  # was 12: every item read before the first was sent

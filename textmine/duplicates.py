@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
+
+from .text_spool import Subset
 
 _SPACE = re.compile(r"\s+")
 SHINGLE = 5
@@ -58,7 +60,7 @@ def jaccard(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x or y else 1.0
 
 
-def signatures(texts: dict[str, str], *, num_perm: int = 128, seed: int = 1) -> dict[str, Any]:
+def signatures(texts: Mapping[str, str], *, num_perm: int = 128, seed: int = 1) -> dict[str, Any]:
     """Each text's MinHash signature (datasketch) of its 5-gram hashes, by id: made once, for both
     the versions and the duplicates of a corpus."""
     from datasketch import MinHash
@@ -71,7 +73,7 @@ def signatures(texts: dict[str, str], *, num_perm: int = 128, seed: int = 1) -> 
 
 
 def similar_pairs(
-    texts: dict[str, str],
+    texts: Mapping[str, str],
     *,
     threshold: float,
     num_perm: int = 128,
@@ -99,16 +101,17 @@ def similar_pairs(
 
 
 def find_duplicates(
-    documents: Sequence[tuple[str, str]],
+    documents: Sequence[tuple[str, str]] | Mapping[str, str],
     *,
     threshold: float = 0.9,
     num_perm: int = 128,
     seed: int = 1,
     signed: dict[str, Any] | None = None,
 ) -> list[DuplicateCluster]:
-    """Clusters of duplicate documents among ``(id, text)`` pairs, in order of their kept id
-    (``signed``: their :func:`signatures`, if made already)."""
-    texts = dict(documents)
+    """Clusters of duplicate documents among ``(id, text)`` pairs (or a mapping of id to text, read
+    as each text is needed), in order of their kept id (``signed``: their :func:`signatures`, if
+    made already)."""
+    texts = documents if isinstance(documents, Mapping) else dict(documents)
     links = nx.Graph()
     links.add_nodes_from(sorted(texts))
     by_hash: dict[str, str] = {}
@@ -121,7 +124,7 @@ def find_duplicates(
         else:
             by_hash[digest] = doc_id
     for pair, score in similar_pairs(
-        {d: texts[d] for d in by_hash.values()}, threshold=threshold, num_perm=num_perm, seed=seed, signed=signed
+        Subset(texts, list(by_hash.values())), threshold=threshold, num_perm=num_perm, seed=seed, signed=signed
     ).items():
         links.add_edge(*sorted(pair))
         similarity[pair] = score

@@ -98,7 +98,7 @@ def build_tables(result: "RunResult") -> list[Table]:
                     r.document.year_source,
                     *[r.document.meta.get(k, "") for k in ("title", "doc_number", "issuer", "issued", "in_force")],
                     r.extracted.format,
-                    len(r.extracted.text),
+                    len(r.text),
                     tokens_of[r.document.id],
                     r.document.file,
                 ]
@@ -556,7 +556,7 @@ def extraction_tables(
                     r.document.file,
                     r.extracted.format,
                     r.extracted.pages,
-                    len(r.extracted.text),
+                    len(r.text),
                     r.extracted.encoding,
                     r.extracted.ocr_pages,
                     "; ".join(r.extracted.flags),
@@ -590,7 +590,7 @@ def write_texts(folder: Path, read: list["ReadDocument"]) -> None:
     names = file_names([r.document.id for r in read])
     folder.mkdir(parents=True, exist_ok=True)
     for r in read:  # in the folder being built, which publish swaps in whole
-        write_bytes(folder / f"{names[r.document.id]}.txt", (r.extracted.text + "\n").encode("utf-8"), atomic=False)
+        write_bytes(folder / f"{names[r.document.id]}.txt", (r.text + "\n").encode("utf-8"), atomic=False)
 
 
 def _side_by_side(result: "RunResult", n: int) -> list[list[Any]]:

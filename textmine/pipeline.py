@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -21,7 +20,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import networkx as nx
 from tqdm import tqdm
@@ -65,6 +64,7 @@ from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon,
 from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .selection import parse_rules, select
+from .text_spool import TextsOf, TextSpool
 from .topic_stage import Topics, fit_topics
 from .versions import Version, VersionCluster, find_versions
 from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
@@ -73,14 +73,25 @@ from .workers import IsolatedPool
 
 @dataclass
 class ReadDocument:
-    """A document whose text was extracted."""
+    """A document whose text was extracted. The text waits on disk in ``texts``, the run's
+    :class:`TextSpool`, and is read when asked for (:attr:`text`); ``extracted`` says how it was
+    obtained, its own ``text`` left empty."""
 
     document: Document
     extracted: Extracted
-    sha256: str
+    sha256: str  # of the file
+    texts: TextSpool
     seconds: float = 0.0  # extraction time; 0 when the text came from the cache
     cached: bool = False
     furniture_removed: int = 0
+
+    @property
+    def text(self) -> str:
+        return self.texts[self.document.id]
+
+    @property
+    def text_sha256(self) -> str:
+        return self.texts.digest(self.document.id)
 
 
 @dataclass
@@ -299,6 +310,11 @@ def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages 
     )
 
 
+def _texts_of(read: list[ReadDocument]) -> Mapping[str, str]:
+    """The texts of ``read`` by id, each read from disk when it is asked for."""
+    return read[0].texts.only([r.document.id for r in read]) if read else {}
+
+
 def _reasons(skipped: list[Skipped], shown: int = 3) -> str:
     """The first files skipped and why, in a line: "a.pdf: truncated; b.txt: empty file (and 5 more)"."""
     line = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:shown])
@@ -326,14 +342,14 @@ def _analysis_inputs(
     read: list[ReadDocument], lexicon: Lexicon, schemes: list[Scheme], config: Config
 ) -> tuple[str, list, tuple, list]:
     """What a run's analysis depends on besides the code and libraries (which the cache adds): the
-    settings as JSON, each document as read (metadata, file digest, text and what was found in it),
+    settings as JSON, each document as read (metadata, file digest, text digest and what was found in it),
     the word lists (by their files' digests), and the dimension schemes."""
     settings = {
         section: {k: v for k, v in values.items() if k not in _NOT_ANALYSIS.get(section, ())}
         for section, values in config.to_dict().items()
         if _NOT_ANALYSIS.get(section) != "all"
     }
-    documents = [(r.document, r.sha256, r.extracted, r.furniture_removed) for r in read]
+    documents = [(r.document, r.sha256, r.text_sha256, r.extracted, r.furniture_removed) for r in read]
     words = (lexicon.files, sorted(lexicon.drafting))
     return (
         json.dumps(settings, sort_keys=True, default=str),
@@ -349,7 +365,7 @@ def _analyse(
     """Every result of a run from its documents as read: the ids of the documents analysed (versions
     and duplicates left out), and the :class:`RunResult` fields."""
     with stages.stage("duplicates"):  # versions of one policy and near-duplicates, by MinHash
-        signed = signatures({r.document.id: r.extracted.text for r in everything}, seed=config.run.seed)
+        signed = signatures(_texts_of(everything), seed=config.run.seed)
         read, versions = drop_versions(everything, config, signed)
         read, duplicates = drop_duplicates(read, config, signed)
     segmented = segment_corpus(read, lexicon, config, stages=stages)
@@ -606,13 +622,13 @@ def find_new_terms(
 ) -> list[NewTerm]:
     """``textmine terms``: frequent multi-token strings of the corpus that are not in the dictionary."""
     _, read, segmenter = _read_corpus(corpus, config)
-    return new_terms((r.extracted.text for r in read), segmenter, top=top, min_freq=min_freq)
+    return new_terms((r.text for r in read), segmenter, top=top, min_freq=min_freq)
 
 
 def kwic(corpus: str | Path, term: str, *, config: Config | None = None, width: int = 20) -> list[Concordance]:
     """``textmine kwic``: every occurrence of ``term`` in the corpus with its context, document, group and year."""
     _, read, segmenter = _read_corpus(corpus, config)
-    documents = [(r.document.id, r.document.group, r.document.year, r.extracted.text) for r in read]
+    documents = [(r.document.id, r.document.group, r.document.year, r.text) for r in read]
     return concordance(documents, term, segmenter, width=width)
 
 
@@ -632,13 +648,22 @@ def extract_corpus(
         connect(config.run.scheduler).close()
     cache = ExtractionCache(cache_dir(), settings) if config.run.cache else None
     read, skipped = [], []
+    texts, empty = TextSpool(), set()
+
+    def keep(document: Document, extracted: Extracted) -> Extracted:
+        """The text to the spool, the rest kept."""
+        texts[document.id] = extracted.text
+        if not extracted.text.strip():
+            empty.add(document.id)
+        return replace(extracted, text="")
+
     with stages.stage("extract", total=len(found.documents), unit="file") as advance:
         digests = {d.id: file_sha256(d.path) for d in found.documents}
         done: dict[str, Extracted | Skipped] = {}
         for d in found.documents:
             hit = (cache.get(digests[d.id]) or cache.get_failure(digests[d.id])) if cache else None
             if hit is not None:
-                done[d.id] = hit if isinstance(hit, Extracted) else Skipped(d.file, *hit)
+                done[d.id] = keep(d, hit) if isinstance(hit, Extracted) else Skipped(d.file, *hit)
         todo = [d for d in found.documents if d.id not in done]
         advance(len(found.documents) - len(todo))
         pool = _pool(_extract_one, config, timeout=settings.timeout, memory_mb=settings.memory_mb)
@@ -649,9 +674,9 @@ def extract_corpus(
             result = outcome.value if outcome.ok else _Extraction(None, *_failure(outcome.error))
             seconds[document.id] = result.seconds
             if result.extracted is not None:
-                done[document.id] = result.extracted
                 if cache:
                     cache.put(digests[document.id], result.extracted)
+                done[document.id] = keep(document, result.extracted)
             else:  # a skip is an outcome too: the same file is not tried again with the same settings
                 done[document.id] = Skipped(document.file, result.reason, result.detail)
                 if cache:
@@ -661,7 +686,7 @@ def extract_corpus(
             if isinstance(extracted, Skipped):
                 skipped.append(extracted)
                 continue
-            if not extracted.text.strip():
+            if document.id in empty:
                 skipped.append(Skipped(document.file, "no text after extraction"))
                 continue
             read.append(
@@ -669,6 +694,7 @@ def extract_corpus(
                     document,
                     extracted,
                     digests[document.id],
+                    texts,
                     round(seconds.get(document.id, 0.0), 3),
                     cached=document.id not in seconds,
                 )
@@ -676,12 +702,13 @@ def extract_corpus(
     skipped.sort(key=lambda s: s.path)
     _drop_corpus_furniture(read)
     for r in read:
-        found_meta = policy_metadata(r.extracted.text)
+        text = r.text
+        found_meta = policy_metadata(text)
         r.document = replace(
             r.document, meta={**found_meta, **{k: v for k, v in r.document.meta.items() if v}}
         )  # manifest first
         if r.document.year is None:
-            r.document = _infer_year(r.document, r.extracted)
+            r.document = _infer_year(r.document, r.extracted, text)
         r.document = r.document.regrouped(config.corpus)  # a year or issuer found in the text may change it
     return read, skipped
 
@@ -697,7 +724,6 @@ def drop_versions(
                 r.document.id,
                 r.document.meta.get("title", ""),
                 r.document.meta.get("issued") or (str(r.document.year) if r.document.year else ""),
-                r.extracted.text,
             )
             for r in read
         ],
@@ -705,6 +731,7 @@ def drop_versions(
         keep="latest" if config.corpus.versions == "all" else config.corpus.versions,
         seed=config.run.seed,
         signed=signed,
+        texts=_texts_of(read),
     )
     if config.corpus.versions == "all":
         return read, clusters
@@ -717,7 +744,7 @@ def drop_duplicates(
 ) -> tuple[list[ReadDocument], list[DuplicateCluster]]:
     """Find duplicate clusters; unless ``corpus.duplicates = "keep"``, keep one document of each."""
     clusters = find_duplicates(
-        [(r.document.id, r.extracted.text) for r in read],
+        _texts_of(read),
         threshold=config.corpus.near_duplicate_threshold,
         seed=config.run.seed,
         signed=signed,
@@ -743,9 +770,9 @@ def _drop_corpus_furniture(read: list[ReadDocument]) -> None:
         return
     for r in read:
         if r.extracted.format == "pdf":
-            text, removed = drop_known_furniture(r.extracted.text, known)
+            text, removed = drop_known_furniture(r.text, known)
             if removed:
-                r.extracted = replace(r.extracted, text=text)
+                r.texts[r.document.id] = text
                 r.furniture_removed = removed
 
 
@@ -760,12 +787,12 @@ def _pool(func: Any, config: Config, **limits: Any) -> IsolatedPool | ClusterPoo
     return IsolatedPool(func, workers=_workers(config), **limits)
 
 
-def _infer_year(document: Document, extracted: Extracted) -> Document:
+def _infer_year(document: Document, extracted: Extracted, text: str) -> Document:
     for key in ("publish", "date", "effective_date"):
         value = extracted.meta.get(key, "")
         if value[:4].isdigit():
             return document.with_year(int(value[:4]), "front matter")
-    return document.with_year(year_from_text(extracted.text), "text")
+    return document.with_year(year_from_text(text), "text")
 
 
 @dataclass
@@ -786,7 +813,7 @@ def segment_corpus(
     stages = stages or Stages(progress=False)
     dictionary, lexicon = self_test(Segmenter(lexicon, config.segment))
     cache = SegmentationCache(cache_dir(), config.segment, lexicon) if config.run.cache else None
-    digests = [hashlib.sha256(r.extracted.text.encode()).hexdigest() for r in read]
+    digests = [r.text_sha256 for r in read]
     documents: dict[int, TokenizedDocument] = {}
     found: dict[int, tuple[Counter, Counter]] = {}  # each document's synonym merges and numerals
 
@@ -803,7 +830,9 @@ def segment_corpus(
             advance(len(documents))
         todo = [i for i in range(len(read)) if i not in documents]
         pool = _pool(_segment_one, config, initializer=_init_segmenter, initargs=(lexicon, config))
-        for i, outcome in zip(todo, pool.map([read[i].extracted.text for i in todo], on_done=advance), strict=True):
+        for i, outcome in zip(
+            todo, pool.map(TextsOf(_texts_of(read), [read[i].document.id for i in todo]), on_done=advance), strict=True
+        ):
             if not outcome.ok:
                 raise AnalysisError(f"segmentation failed for {read[i].document.id}: {outcome.error}")
             if cache:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Mapping, Sequence
 
 import networkx as nx
 
@@ -37,7 +37,7 @@ class Version:
     id: str
     title: str
     date: str  # sortable: YYYY-MM-DD, or YYYY, or "" when unknown
-    text: str
+    text: str = ""  # or given to find_versions in ``texts``
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,11 @@ def find_versions(
     keep: Literal["latest", "earliest", "all"] = "latest",
     seed: int = 1,
     signed: dict[str, Any] | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> list[VersionCluster]:
     """Clusters of versions of one policy among ``documents``, in the order of their first member
-    (``signed``: the texts' MinHash signatures of ``seed``, if made already)."""
+    (``signed``: the texts' MinHash signatures of ``seed``, if made already; ``texts``: the texts
+    by id, read as they are needed, in place of each version's own ``text``)."""
     graph = nx.Graph()
     graph.add_nodes_from(d.id for d in documents)
     basis: dict[frozenset[str], set[str]] = {}
@@ -79,7 +81,10 @@ def find_versions(
             graph.add_edge(ids[0], other)
             basis.setdefault(frozenset((ids[0], other)), set()).add("same title")
     for pair, score in similar_pairs(
-        {d.id: d.text for d in documents}, threshold=threshold, seed=seed, signed=signed
+        texts if texts is not None else {d.id: d.text for d in documents},
+        threshold=threshold,
+        seed=seed,
+        signed=signed,
     ).items():
         graph.add_edge(*sorted(pair))
         basis.setdefault(pair, set()).add(f"similar text (Jaccard {score:.2f})")

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
 
 from .errors import TextmineError
 
@@ -170,16 +170,18 @@ class IsolatedPool(Generic[T, R]):
         self._kept = []
 
     def map(self, items: Iterable[T], *, on_done: Callable[[int], None] | None = None) -> Iterator[Outcome[R]]:
-        """Yield one Outcome per item, in the order of ``items``; ``on_done(1)`` is called as each task ends."""
-        pending = list(enumerate(items))
-        if not pending:
+        """Yield one Outcome per item, in the order of ``items``; ``on_done(1)`` is called as each task ends.
+        A sequence is indexed as its items are sent, one per worker at a time (a sequence that reads
+        its items from disk is never all in memory); any other iterable is made a list first."""
+        items = items if isinstance(items, Sequence) else list(items)
+        if not items:
             return
         if not _can_spawn():
-            yield from self._in_process([item for _, item in pending], on_done)
+            yield from self._in_process(items, on_done)
             return
         context = multiprocessing.get_context("spawn")  # never fork a process that holds threads
         start = lambda: _Worker(context, self.func, self.memory_mb, self.initializer, self.initargs)  # noqa: E731
-        wanted = min(self.workers, len(pending))
+        wanted = min(self.workers, len(items))
         pool = [w for w in self._kept if w.process.is_alive()][:wanted]
         for worker in self._kept:
             if worker not in pool:
@@ -188,13 +190,13 @@ class IsolatedPool(Generic[T, R]):
         pool += [start() for _ in range(wanted - len(pool))]
         results: dict[int, Outcome[R]] = {}
         stillborn = 0
-        queue = iter(pending)
+        queue = ((i, items[i]) for i in range(len(items)))
         for worker in pool:
             if worker.ready:  # kept from the last map: it said so then
                 self._feed(worker, queue)
         next_out = 0
         try:
-            while next_out < len(pending):
+            while next_out < len(items):
                 watched = [w for w in pool if not w.ready or w.task is not None]
                 deadlines = [w.deadline for w in watched if w.deadline is not None]
                 wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
@@ -249,7 +251,7 @@ class IsolatedPool(Generic[T, R]):
                 else:
                     worker.stop()
 
-    def _in_process(self, items: list[T], on_done: Callable[[int], None] | None) -> Iterator[Outcome[R]]:
+    def _in_process(self, items: Sequence[T], on_done: Callable[[int], None] | None) -> Iterator[Outcome[R]]:
         """Without worker processes (no limits): when ``__main__`` cannot be imported by a child."""
         if self.initializer:
             self.initializer(*self.initargs)
