@@ -6,7 +6,7 @@ from textmine.resources import load_lexicon
 from textmine.segment import Segmenter
 from textmine.vocabulary import concordance, new_terms, synonym_candidates
 
-from conftest import SUBSET, make_corpus, truth
+from conftest import SUBSET, make_corpus, manifest_rows, truth
 
 
 def segmenter(**options) -> Segmenter:
@@ -45,6 +45,23 @@ def test_synonyms_used_alike_are_proposed_and_broader_terms_are_not():
     found = synonym_candidates([TokenizedDocument("d", "g", None, sentences)], min_cosine=0.8)
     assert [({c.term, c.other}, c.head) for c in found] == [({"高层次人才", "高端人才"}, "人才")]
     assert found[0].cosine > 0.9
+
+
+def test_synonym_candidates_summed_in_batches_are_those_of_the_whole_corpus(monkeypatch):
+    from collections import Counter
+
+    from textmine import vocabulary
+
+    cut = segmenter()
+    documents = [
+        TokenizedDocument(d, "g", None, cut.segment(truth(d)).sentences) for d in sorted(manifest_rows())[:120]
+    ]
+    whole = synonym_candidates(documents, min_cosine=0.4)
+    assert len(whole) >= 3
+    freq = Counter(t for d in documents for t in d.tokens)  # by hand, from the strings
+    assert all((c.freq, c.other_freq) == (freq[c.term], freq[c.other]) for c in whole)
+    monkeypatch.setattr(vocabulary._batches, "__defaults__", (2000,))  # a few documents a batch
+    assert synonym_candidates(documents, min_cosine=0.4) == whole
 
 
 def test_concordance_finds_tokens_and_merged_variants(tmp_path):

@@ -15,11 +15,12 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 from scipy import sparse
 
+from . import terms
 from .counting import TokenizedDocument
 from .segment import Segmenter, split_sentences
 
@@ -156,31 +157,20 @@ def synonym_candidates(
     both with a modifier before that head (so 高层次人才 / 高端人才, not 人才 / 高端人才, a broader term),
     whose sentence contexts are alike: the cosine of their PPMI-weighted co-occurrence with the
     ``contexts`` most frequent terms is at least ``min_cosine``. Pairs ``known`` synonyms merge are left out."""
-    freq = Counter(t for d in documents for t in d.tokens)
-    ranked = [t for t, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))]
-    terms, context_terms = ranked[:top_terms], ranked[:contexts]
-    if len(terms) < 2:
+    freq = _frequencies(documents)
+    used = np.flatnonzero(freq)
+    ranked = [i for _, _, i in sorted(zip((-freq[used]).tolist(), terms.strings(used), used.tolist(), strict=True))]
+    if len(ranked) < 2:
         return []
-    column = {t: j for j, t in enumerate(context_terms)}
-    sentence_rows: list[int] = []
-    sentence_cols: list[int] = []
-    n_sentences = 0
-    for d in documents:
-        for sentence in d.sentences:
-            for j in {column[t] for t in sentence if t in column}:
-                sentence_rows.append(n_sentences)
-                sentence_cols.append(j)
-            n_sentences += 1
-    binary = sparse.csr_matrix(
-        (np.ones(len(sentence_rows)), (sentence_rows, sentence_cols)), shape=(n_sentences, len(context_terms))
-    )
-    co = (binary[:, : len(terms)].T @ binary).toarray()  # terms × contexts, sentences shared
-    occurrences = np.asarray(binary.sum(axis=0)).ravel()
-    expected = np.outer(occurrences[: len(terms)], occurrences) / max(n_sentences, 1)
+    term_ids, context_ids = ranked[:top_terms], ranked[:contexts]
+    co, occurrences, n_sentences = _sentence_cooccurrence(documents, term_ids, context_ids)
+    expected = np.outer(occurrences[: len(term_ids)], occurrences) / max(n_sentences, 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         ppmi = np.where(co > 0, np.maximum(np.log2(co / expected), 0.0), 0.0)
+    words = terms.strings(np.array(term_ids))
+    freq_of = dict(zip(words, freq[term_ids].tolist(), strict=True))
     by_head: dict[str, list[int]] = defaultdict(list)
-    for i, term in enumerate(terms):
+    for i, term in enumerate(words):
         if len(term) > head_chars:
             by_head[term[-head_chars:]].append(i)
     known = known or {}
@@ -188,17 +178,68 @@ def synonym_candidates(
     for head, members in by_head.items():
         for x, i in enumerate(members):
             for j in members[x + 1 :]:
-                a, b = terms[i], terms[j]
+                a, b = words[i], words[j]
                 if known.get(a) == b or known.get(b) == a:
                     continue
-                mask = np.ones(len(context_terms), dtype=bool)
+                mask = np.ones(len(context_ids), dtype=bool)
                 mask[[i, j]] = False  # the pair's own co-occurrence says nothing about shared contexts
                 u, v = ppmi[i][mask], ppmi[j][mask]
                 norm = np.linalg.norm(u) * np.linalg.norm(v)
                 cosine = float(u @ v / norm) if norm else 0.0
                 if cosine >= min_cosine:
-                    found.append(SynonymCandidate(a, b, head, round(cosine, 4), freq[a], freq[b]))
+                    found.append(SynonymCandidate(a, b, head, round(cosine, 4), freq_of[a], freq_of[b]))
     return sorted(found, key=lambda c: (-c.cosine, c.term, c.other))
+
+
+def _frequencies(documents: Sequence[TokenizedDocument]) -> np.ndarray:
+    """Each term's frequency over ``documents``, by term number (:mod:`textmine.terms`)."""
+    freq = np.zeros(terms.size(), dtype=np.int64)
+    for batch in _batches(documents):
+        freq += np.bincount(np.concatenate([d.ids for d in batch]), minlength=len(freq))
+    return freq
+
+
+def _sentence_cooccurrence(
+    documents: Sequence[TokenizedDocument], term_ids: list[int], context_ids: list[int]
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """In how many sentences each term of ``term_ids`` meets each of ``context_ids`` (terms ×
+    contexts), in how many sentences each context term stands, and how many sentences there are.
+    Summed a batch of documents at a time: what it holds grows with the contexts, not the corpus."""
+    column = np.full(terms.size(), -1, dtype=np.int64)
+    column[context_ids] = np.arange(len(context_ids))
+    width = len(context_ids)
+    co = np.zeros((len(term_ids), width))
+    occurrences = np.zeros(width)
+    n_sentences = 0
+    for batch in _batches(documents):
+        rows, cols, sentences = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], 0
+        for d in batch:
+            sentence = np.repeat(np.arange(len(d.ends)), np.diff(d.ends, prepend=0)) + sentences
+            found = column[d.ids]
+            rows.append(sentence[found >= 0])
+            cols.append(found[found >= 0])
+            sentences += len(d.ends)
+        pairs = np.unique(np.concatenate(rows) * width + np.concatenate(cols))  # each term once a sentence
+        binary = sparse.csr_matrix(
+            (np.ones(len(pairs)), (pairs // width, pairs % width)), shape=(sentences, width)
+        )  # sentences × contexts: does the sentence hold the term
+        co += (binary[:, : len(term_ids)].T @ binary).toarray()
+        occurrences += np.asarray(binary.sum(axis=0)).ravel()
+        n_sentences += sentences
+    return co, occurrences, n_sentences
+
+
+def _batches(documents: Sequence[TokenizedDocument], tokens: int = 1 << 20) -> Iterator[list[TokenizedDocument]]:
+    """The documents in runs of about ``tokens`` tokens."""
+    batch, held = [], 0
+    for d in documents:
+        batch.append(d)
+        held += len(d.ids)
+        if held >= tokens:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 @dataclass(frozen=True)
