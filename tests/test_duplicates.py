@@ -22,6 +22,20 @@ def test_exact_and_near_duplicates_form_clusters():
     assert 0.99 < cluster.similarity < 1.0 and cluster.similarity == round(jaccard(a, "转载：上海发布\n" + a), 4)
 
 
+def test_signatures_are_datasketchs_own_kept_lean():
+    from datasketch import MinHash
+
+    from textmine.duplicates import shingle_hashes
+
+    texts = {d: truth(d) for d in sorted(manifest_rows())[:60]}
+    signed = signatures(texts, seed=3)
+    for doc_id, text in texts.items():
+        own = MinHash(num_perm=128, seed=3, hashfunc=int)  # each text drawing its own permutations
+        own.update_batch(shingle_hashes(text).tolist())
+        assert (signed[doc_id].hashvalues == own.hashvalues).all() and signed[doc_id].seed == 3
+    assert not any(hasattr(s, "permutations") for s in signed.values())  # was: 1 KB of them a document
+
+
 def test_whitespace_only_differences_are_exact():
     assert [
         (c.kept, c.dropped, c.kind, c.similarity)

@@ -62,13 +62,19 @@ def jaccard(a: str, b: str) -> float:
 
 def signatures(texts: Mapping[str, str], *, num_perm: int = 128, seed: int = 1) -> dict[str, Any]:
     """Each text's MinHash signature (datasketch) of its 5-gram hashes, by id: made once, for both
-    the versions and the duplicates of a corpus."""
-    from datasketch import MinHash
+    the versions and the duplicates of a corpus. The permutations are drawn once for all texts (the
+    same as each signature draws from ``seed``), and each signature is kept lean: its hash values
+    alone, 0.75 KB a document instead of 2 KB."""
+    from datasketch import LeanMinHash, MinHash
 
+    first = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
     found = {}
     for doc_id, text in texts.items():
-        found[doc_id] = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
-        found[doc_id].update_batch(shingle_hashes(text).tolist())
+        signature = MinHash(
+            num_perm=num_perm, seed=seed, hashfunc=int, permutations=first.permutations, scheme=first.scheme
+        )
+        signature.update_batch(shingle_hashes(text).tolist())
+        found[doc_id] = LeanMinHash(signature)
     return found
 
 
