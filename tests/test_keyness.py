@@ -18,15 +18,22 @@ from scipy import sparse, stats
 from textmine.compare import DocumentTest, benjamini_hochberg, distinctive_terms
 from textmine.counting import TokenizedDocument, doc_term_matrix
 from textmine.report import pvalue
-from textmine.resampling import concentration, log_ratio_interval, permutation_p, term_rates
+from textmine.resampling import by_term, concentration, log_ratio_interval, permutation_p, term_rates
 
 from conftest import FOUR_CITIES_TRUTH, analysed_tokens
+
+
+def rates_of(counts: sparse.csr_matrix, columns: list[int], rows: list[np.ndarray] | None = None) -> sparse.csr_matrix:
+    """The rates of ``columns`` over ``rows`` of ``counts`` (all of them, in order, when None)."""
+    rows = [np.arange(counts.shape[0])] if rows is None else rows
+    lengths = np.asarray(counts.sum(axis=1)).ravel()[np.concatenate(rows)]
+    return term_rates(by_term(counts, rows, columns), lengths)
 
 
 def test_exact_permutation_p_enumerated_by_hand():
     # documents A, B (the group) and C, D; the term's counts over the documents' lengths
     counts = sparse.csr_matrix(np.array([[2, 2], [1, 1], [0, 2], [1, 3]], dtype=float))
-    rate = term_rates([counts], [0])  # 0.5, 0.5, 0, 0.25: over the documents' whole lengths
+    rate = rates_of(counts, [0])  # 0.5, 0.5, 0, 0.25: over the documents' whole lengths
     assert rate.toarray().ravel().tolist() == [0.5, 0.5, 0.0, 0.25]
     # T = mean(group) - mean(rest) over the 6 labellings: AB .375, AC -.125, AD .125, BC -.125, BD .125, CD -.375
     p = permutation_p(rate, np.array([True, True, False, False]), resamples=1000, rng=np.random.default_rng(0))
@@ -36,17 +43,20 @@ def test_exact_permutation_p_enumerated_by_hand():
 
 
 def test_term_rates_by_hand_the_group_then_the_others():
-    # the group's documents A, B and the others' C, D (empty), E; terms u, v, w
-    group = sparse.csr_matrix(np.array([[2, 0, 2], [1, 1, 0]]))
-    rest = sparse.csr_matrix(np.array([[0, 0, 0], [0, 3, 1], [4, 0, 0]]))
-    rate = term_rates([group, rest], [2, 0])  # w, then u, over each document's whole length
+    # the group's documents A, B and the others' C, D (empty), E, stored A, C, D, B, E; terms u, v, w
+    counts = sparse.csr_matrix(np.array([[2, 0, 2], [0, 0, 0], [0, 3, 1], [1, 1, 0], [4, 0, 0]]))
+    rows = [np.array([0, 3]), np.array([1, 2, 4])]
+    laid_out = by_term(counts, rows, [2, 0])  # w, then u, over A, B, then C, D, E
+    assert laid_out.toarray().tolist() == [[2, 0, 0, 1, 0], [2, 1, 0, 0, 4]]
+    rate = term_rates(laid_out, np.array([4, 2, 0, 4, 4]))  # over each document's whole length
     assert rate.toarray().tolist() == [[0.5, 0.0, 0.0, 0.25, 0.0], [0.5, 0.5, 0.0, 0.0, 1.0]]
     assert rate.indices.tolist() == [0, 3, 0, 1, 4]  # each term's documents in order: the products' order
+    assert np.shares_memory(rate.indices, laid_out.indices)  # the rates share the counts' layout
 
 
 def test_concentration_by_hand_first_heaviest_document_on_a_tie():
-    counts = sparse.csr_matrix(np.array([[0, 3, 1, 0], [2, 3, 0, 0], [2, 1, 0, 0]]))
-    found = concentration(counts)
+    counts = sparse.csr_matrix(np.array([[0, 3, 1, 0], [2, 3, 0, 0], [2, 1, 0, 0], [9, 9, 9, 9]]))
+    found = concentration(by_term(counts, [np.arange(3), np.array([3])], np.arange(4)), 3)  # the 4th: not the group's
     assert found.documents.tolist() == [2, 3, 1, 0]
     assert found.top_row.tolist() == [1, 0, 0, 0]  # a tie goes to the first document, as argmax; unused: 0
     assert found.top_share.tolist() == [0.5, 3 / 7, 1.0, 0.0]
@@ -55,14 +65,15 @@ def test_concentration_by_hand_first_heaviest_document_on_a_tie():
 def test_concentration_and_term_rates_on_a_real_run(counted):
     dtm, tested, _ = counted
     rows = dtm.rows_of("beijing")
-    group, rest = dtm.counts[rows], dtm.counts[np.setdiff1d(np.arange(len(dtm.groups)), rows)]
-    found = concentration(group[:, tested])
+    rest_rows = np.setdiff1d(np.arange(len(dtm.groups)), rows)
+    group, rest = dtm.counts[rows], dtm.counts[rest_rows]
+    found = concentration(by_term(dtm.counts, [rows, rest_rows], tested), len(rows))
     by_column = group[:, tested].tocsc()
     assert found.top_row.tolist() == np.asarray(by_column.argmax(axis=0)).ravel().tolist()  # scipy's
     assert found.documents.tolist() == np.diff(by_column.indptr).tolist()
     both = sparse.vstack([group, rest]).toarray()
     scaled = (both * (1.0 / both.sum(axis=1, keepdims=True)))[:, tested].T  # dense: count × (1 / length)
-    assert term_rates([group, rest], tested).toarray().tobytes() == scaled.tobytes()
+    assert rates_of(dtm.counts, tested, [rows, rest_rows]).toarray().tobytes() == scaled.tobytes()
 
 
 def planted() -> list[TokenizedDocument]:
@@ -120,7 +131,7 @@ def test_sequential_relabelling_resolves_small_p():
     dtm = doc_term_matrix(planted())
     column = dtm.column("广泛")
     in_x = np.asarray(dtm.groups) == "x"
-    rate = term_rates([dtm.counts], [column])
+    rate = rates_of(dtm.counts, [column])
     plain = permutation_p(rate, in_x, resamples=1000, rng=np.random.default_rng(2))
     sequential = permutation_p(rate, in_x, resamples=1000, max_resamples=20000, rng=np.random.default_rng(2))
     assert plain.tolist() == [1 / 1001]  # no relabelling as extreme: the floor of 1,000
@@ -169,7 +180,7 @@ def counted(larger_run):
     docs = analysed_tokens(larger_run)
     dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
     tested = np.flatnonzero(np.asarray(dtm.counts.sum(axis=0)).ravel() >= 10)
-    return dtm, tested, term_rates([dtm.counts], tested)
+    return dtm, tested, rates_of(dtm.counts, tested)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -204,3 +204,14 @@ def test_npmi_of_a_pair_in_every_unit_is_undefined_not_zero():
     assert graph.graph["undefined_weights"] == 0
     weighted = build_network(co, freq={"规定": 3, "管理": 3, "人才": 2, "公寓": 1}, measure="npmi")
     assert not weighted.has_edge("规定", "管理") and weighted.graph["undefined_weights"] == 1
+
+
+def test_counts_held_as_int32_co_occur_as_int64_past_what_int32_holds():
+    # two documents each using 甲 and 乙 50,000 times: a full count of 2 × 50,000² = 5e9 (int32 ends at 2.1e9)
+    docs = [TokenizedDocument(i, "X", None, [["甲", "乙"] * 50_000]) for i in ("a", "b")]
+    dtm = doc_term_matrix(docs)
+    assert dtm.counts.dtype == np.int32  # 4 bytes a stored count, not 8
+    co = cooccurrence(docs, ["甲", "乙"], unit="document", counting="full", dtm=dtm)
+    assert co.counts[0, 1] == 2 * 50_000 * 50_000 and co.counts[0, 0] == 100_000
+    binary = cooccurrence(docs, ["甲", "乙"], unit="document", counting="binary", dtm=dtm)
+    assert binary.counts[0, 1] == 2

@@ -35,7 +35,7 @@ import numpy as np
 from scipy import sparse
 
 from .counting import DocTermMatrix
-from .resampling import Concentration, concentration, log_ratio_interval, permutation_p, term_rates
+from .resampling import Concentration, by_term, concentration, log_ratio_interval, permutation_p, term_rates
 
 
 @dataclass(frozen=True)
@@ -126,14 +126,22 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     return stats.false_discovery_control(p, method="bh") if len(p) else p
 
 
-def dispersion(counts: sparse.csr_matrix, column: int) -> tuple[float, float]:
-    """Gries' DP of one term over the documents (rows) of ``counts``, and the share of documents holding it."""
-    sizes = np.asarray(counts.sum(axis=1), dtype=float).ravel()
-    term = counts[:, column].toarray().ravel().astype(float)
+def dispersion(term: np.ndarray, sizes: np.ndarray) -> tuple[float, float]:
+    """Gries' DP of one term over a set of documents (its counts ``term`` in them, whose lengths in
+    tokens are ``sizes``), and the share of those documents holding it."""
+    term, sizes = np.asarray(term, dtype=float), np.asarray(sizes, dtype=float)
     if term.sum() == 0 or sizes.sum() == 0:
         return 0.0, 0.0
     dp = 0.5 * np.abs(term / term.sum() - sizes / sizes.sum()).sum()
     return float(dp), float((term > 0).mean())
+
+
+def _column_sums(counts: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """Each term's count over ``rows`` (distinct), as floats: a product with the rows' indicator
+    (integer, so exact), without a copy of the rows."""
+    indicator = np.zeros(counts.shape[0], dtype=np.int64)
+    indicator[rows] = 1
+    return np.asarray(counts.T @ indicator, dtype=float).ravel()
 
 
 def _compare(
@@ -150,10 +158,9 @@ def _compare(
 ) -> list[DistinctiveTerm]:
     """The ``top_n`` terms by z that rows ``rows_i`` use more than rows ``rows_j``; with ``test``, only
     those that pass it, with the document-level evidence (``label`` names the comparison for its seed;
-    without ``intervals``, no bootstrap interval of the log ratio)."""
-    counts_i, counts_j = dtm.counts[rows_i], dtm.counts[rows_j]
-    y_i = np.asarray(counts_i.sum(axis=0), dtype=float).ravel()
-    y_j = np.asarray(counts_j.sum(axis=0), dtype=float).ravel()
+    without ``intervals``, no bootstrap interval of the log ratio). The rows are read where they are
+    in the matrix: only the listed terms' columns are copied."""
+    y_i, y_j = _column_sums(dtm.counts, rows_i), _column_sums(dtm.counts, rows_j)
     n_i, n_j = y_i.sum(), y_j.sum()
     if not n_i or not n_j:  # one side holds no token (a single group, an empty period): nothing to compare
         return []
@@ -165,13 +172,15 @@ def _compare(
     full = {name: np.zeros_like(y_i) for name in table}
     for name, values in table.items():
         full[name][tested] = values
-    evidence = _document_evidence(dtm, (rows_i, rows_j), (counts_i, counts_j), tested, test, label) if test else None
+    evidence = _document_evidence(dtm, (rows_i, rows_j), tested, test, label) if test else None
     candidates = [w for w in tested if y_i[w] > 0 and (evidence is None or evidence.passes(w))]
     order = sorted(candidates, key=lambda w: (-z[w], dtm.vocab[w]))[:top_n]
-    interval = evidence.interval(order) if evidence is not None and intervals else {}
+    listed = dtm.counts[:, order]  # every document's counts of the listed terms: a few columns
+    listed_i, sizes_i = listed[rows_i].toarray(), dtm.lengths[rows_i]
+    interval = evidence.interval(order, listed) if evidence is not None and intervals else {}
     result = []
-    for w in order:
-        dp, share = dispersion(counts_i, w)
+    for c, w in enumerate(order):
+        dp, share = dispersion(listed_i[:, c], sizes_i)
         doc = evidence.of(w) if evidence is not None else {}
         result.append(
             DistinctiveTerm(
@@ -202,9 +211,8 @@ class _Evidence:
     """The document-level evidence of one comparison, for the terms it tested."""
 
     dtm: DocTermMatrix
-    rows_i: np.ndarray
-    counts_i: sparse.csr_matrix  # the group's rows of the matrix
-    counts_j: sparse.csr_matrix  # the other side's
+    rows_i: np.ndarray  # the group's rows of the matrix
+    rows_j: np.ndarray  # the other side's
     column: dict[int, int]  # vocabulary index -> position among the tested terms
     p: np.ndarray
     q: np.ndarray
@@ -226,15 +234,16 @@ class _Evidence:
             "top_document": self.dtm.doc_ids[self.rows_i[conc.top_row[c]]] if conc.documents[c] else "",
         }
 
-    def interval(self, listed: list[int]) -> dict[int, dict[str, float]]:
-        """95 % bootstrap intervals of the log ratio, for the terms listed only (they are few)."""
+    def interval(self, listed: list[int], counts: sparse.csr_matrix) -> dict[int, dict[str, float]]:
+        """95 % bootstrap intervals of the log ratio, for the terms listed only (they are few), from
+        every document's ``counts`` of them."""
         if not listed:
             return {}
         low, high = log_ratio_interval(
-            self.counts_i[:, listed],
-            self.counts_j[:, listed],
-            np.asarray(self.counts_i.sum(axis=1)).ravel(),
-            np.asarray(self.counts_j.sum(axis=1)).ravel(),
+            counts[self.rows_i],
+            counts[self.rows_j],
+            self.dtm.lengths[self.rows_i],
+            self.dtm.lengths[self.rows_j],
             resamples=self.test.resamples,
             rng=self.rng,
         )
@@ -247,38 +256,42 @@ class _Evidence:
 def _document_evidence(
     dtm: DocTermMatrix,
     rows: tuple[np.ndarray, np.ndarray],
-    counts: tuple[sparse.csr_matrix, sparse.csr_matrix],
     tested: np.ndarray,
     test: DocumentTest,
     label: str,
 ) -> _Evidence:
-    """The evidence for rows ``rows[0]`` (counts ``counts[0]``) against rows ``rows[1]``."""
-    (rows_i, rows_j), (counts_i, counts_j) = rows, counts
+    """The evidence for rows ``rows[0]`` of the matrix against rows ``rows[1]``."""
+    rows_i, rows_j = rows
     seed = [test.seed, zlib.crc32(label.encode("utf-8"))]
-    in_group = np.zeros(counts_i.shape[0] + counts_j.shape[0], dtype=bool)
-    in_group[: counts_i.shape[0]] = True
-    lengths = np.concatenate([np.asarray(c.sum(axis=1)).ravel() for c in counts])
+    in_group = np.zeros(len(rows_i) + len(rows_j), dtype=bool)
+    in_group[: len(rows_i)] = True
+    lengths = dtm.lengths[np.concatenate(rows)]
+    counts = by_term(dtm.counts, rows, tested)  # the group's documents, then the others'
+    found = concentration(counts, len(rows_i))
     comparison = (label, rows_i.tobytes(), rows_j.tobytes(), lengths.tobytes(), test.resamples, test.max_resamples)
     known = test._known.setdefault(comparison, {})
-    missing = [w for w in tested if dtm.vocab[w] not in known]
+    missing = [c for c, w in enumerate(tested) if dtm.vocab[w] not in known]
     stored: dict[str, float] = {}
     if missing and test.store is not None:
-        key = _comparison_digest(label, seed, counts, dtm.vocab, test)
+        key = _comparison_digest(label, seed, counts, lengths, [dtm.vocab[w] for w in tested], test)
         stored = test.store.get_json(key) or {}
-        known.update((dtm.vocab[w], stored[dtm.vocab[w]]) for w in missing if dtm.vocab[w] in stored)
-        missing = [w for w in missing if dtm.vocab[w] not in known]
+        known.update(
+            (dtm.vocab[tested[c]], stored[dtm.vocab[tested[c]]]) for c in missing if dtm.vocab[tested[c]] in stored
+        )
+        missing = [c for c in missing if dtm.vocab[tested[c]] not in known]
     if missing:
-        by_term = term_rates(counts, missing)  # the group's documents, then the others'
-        found = permutation_p(
-            by_term,
+        rates = term_rates(counts if len(missing) == len(tested) else counts[missing], lengths)
+        del counts
+        found_p = permutation_p(
+            rates,
             in_group,
             resamples=test.resamples,
             max_resamples=test.max_resamples,
             rng=np.random.default_rng([*seed, 0]),
             threads=test.threads,
         )
-        del by_term
-        new = dict(zip((dtm.vocab[w] for w in missing), found.tolist(), strict=True))
+        del rates
+        new = dict(zip((dtm.vocab[tested[c]] for c in missing), found_p.tolist(), strict=True))
         known.update(new)
         if test.store is not None:
             test.store.put_json(key, {**stored, **new})
@@ -286,28 +299,31 @@ def _document_evidence(
     return _Evidence(
         dtm,
         rows_i,
-        counts_i,
-        counts_j,
+        rows_j,
         {int(w): c for c, w in enumerate(tested)},
         p,
         benjamini_hochberg(p),
-        concentration(counts_i[:, tested]),
+        found,
         test,
         np.random.default_rng([*seed, 1]),  # the bootstrap's own stream, whatever the permutations drew
     )
 
 
 def _comparison_digest(
-    label: str, seed: list[int], counts: tuple[sparse.csr_matrix, ...], vocab: Sequence[str], test: DocumentTest
+    label: str,
+    seed: list[int],
+    counts: sparse.csr_matrix,
+    lengths: np.ndarray,
+    terms: Sequence[str],
+    test: DocumentTest,
 ) -> str:
     """What a comparison's permutation p-values depend on, as one digest: the label and seed, the
-    number of relabellings, and every count of each side's documents, in order."""
-    shapes = [c.shape for c in counts]
-    digest = hashlib.sha256(json.dumps([label, seed, test.resamples, test.max_resamples, shapes]).encode())
-    for side in counts:
-        for part in (side.indptr, side.indices, side.data):
-            digest.update(np.ascontiguousarray(part).tobytes())
-    digest.update("\n".join(vocab).encode("utf-8"))
+    number of relabellings, each document's length, and the tested ``terms`` with their counts
+    (of :func:`~textmine.resampling.by_term`, terms × documents, the group's documents first)."""
+    digest = hashlib.sha256(json.dumps([label, seed, test.resamples, test.max_resamples, counts.shape]).encode())
+    for part in (np.asarray(lengths, dtype=np.int64), counts.indptr, counts.indices, counts.data):
+        digest.update(np.ascontiguousarray(part, dtype=np.int64).tobytes())
+    digest.update("\n".join(terms).encode("utf-8"))
     return digest.hexdigest()
 
 

@@ -160,6 +160,16 @@ class DocTermMatrix:
             object.__setattr__(self, "_cached_index", cache)
         return cache
 
+    @property
+    def lengths(self) -> np.ndarray:
+        """Each document's tokens counted (the sums of its row), made once."""
+        cache = self.__dict__.get("_cached_lengths")
+        if cache is None:
+            cache = np.asarray(self.counts.sum(axis=1), dtype=np.int64).ravel()
+            cache.flags.writeable = False
+            object.__setattr__(self, "_cached_lengths", cache)
+        return cache
+
     def rows_of(self, group: str) -> np.ndarray:
         return np.flatnonzero(np.asarray(self.groups) == group)
 
@@ -180,7 +190,7 @@ def doc_term_matrix(documents: Iterable[TokenizedDocument]) -> DocTermMatrix:
     for doc in documents:
         used, counts = np.unique(doc.ids, return_counts=True)
         columns.append(used)
-        values.append(counts.astype(np.int64))
+        values.append(counts.astype(np.int32))  # a document's count of a term: far below 2**31
         ids.append(doc.id)
         groups.append(doc.group)
     numbers = np.unique(np.concatenate(columns)) if columns else np.zeros(0, dtype=np.int32)
@@ -193,7 +203,7 @@ def doc_term_matrix(documents: Iterable[TokenizedDocument]) -> DocTermMatrix:
     np.cumsum([len(c) for c in columns], out=indptr[1:])
     small = max(len(vocab), int(indptr[-1])) < 2**31  # scipy's own choice of index type
     indices = column[np.concatenate(columns)] if columns else np.zeros(0, dtype=np.int64)
-    data = np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
+    data = np.concatenate(values) if values else np.zeros(0, dtype=np.int32)
     del columns, values
     if small:
         indptr, indices = indptr.astype(np.int32), indices.astype(np.int32)

@@ -134,8 +134,8 @@ def cooccurrence(
     else:
         matrix = unit_term_matrix(documents, terms, unit)
     occurrences = np.asarray(matrix.sum(axis=0)).ravel()
-    if counting == "binary":
-        matrix = (matrix > 0).astype(np.int64)
+    # int64 either way: a product of counts summed over the units can pass what int32 holds
+    matrix = (matrix > 0).astype(np.int64) if counting == "binary" else matrix.astype(np.int64)
     counts = (matrix.T @ matrix).toarray()
     if counting == "full":  # the diagonal of a product of counts is a sum of squares: use the occurrences
         np.fill_diagonal(counts, occurrences)

@@ -52,21 +52,29 @@ class Concentration:
     top_row: np.ndarray  # per term, the row (in the group's rows) of that document
 
 
-def term_rates(sides: Sequence[sparse.csr_matrix], columns: Sequence[int]) -> sparse.csr_matrix:
-    """Each document's counts of the terms ``columns`` divided by its length (every term counted; an
-    empty document stays all zero), terms × documents as the permutation products need them: the
-    documents of ``sides[0]``, then those of ``sides[1]``, and so on. Made from each side's own
-    columns, without a stacked copy of the sides, of their rates or of the rates' transpose."""
-    blocks = []
-    for counts in sides:
-        lengths = np.asarray(counts.sum(axis=1), dtype=float).ravel()
-        scale = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
-        kept = counts[:, columns].tocsc()  # a term's documents in order, as a row of the transpose
-        values = kept.data.astype(float)
-        values *= scale[kept.indices]
-        blocks.append(sparse.csr_matrix((values, kept.indices, kept.indptr), shape=(len(columns), counts.shape[0])))
-        del kept, values
-    return sparse.hstack(blocks, format="csr")
+def by_term(counts: sparse.csr_matrix, rows: Sequence[np.ndarray], columns: Sequence[int]) -> sparse.csr_matrix:
+    """The counts of the terms ``columns`` in the documents ``rows[0]``, then ``rows[1]``, and so on
+    (rows of the documents × terms ``counts``), laid out terms × documents: each term's documents in
+    that order, as the permutation products read them. At most two copies of the documents' counts
+    of those terms stand at once (the rows picked, then their transpose), whatever the sides."""
+    order = np.concatenate([np.asarray(r, dtype=np.int64) for r in rows])
+    picked = counts[order][:, columns]  # the rows' copy goes as soon as their columns are picked
+    transposed = picked.tocsc()  # a term's documents in order: a row of the transpose
+    del picked
+    return sparse.csr_matrix(
+        (transposed.data, transposed.indices, transposed.indptr), shape=(len(columns), len(order)), copy=False
+    )
+
+
+def term_rates(counts: sparse.csr_matrix, lengths: np.ndarray) -> sparse.csr_matrix:
+    """The counts of :func:`by_term` divided by the length of their documents (``lengths``, in the
+    same order, every term counted; an empty document stays all zero): the rates the permutation
+    products need, sharing the layout of ``counts``."""
+    lengths = np.asarray(lengths, dtype=float)
+    scale = np.divide(1.0, lengths, out=np.zeros_like(lengths), where=lengths > 0)
+    values = counts.data.astype(float)
+    values *= scale[counts.indices]
+    return sparse.csr_matrix((values, counts.indices, counts.indptr), shape=counts.shape, copy=False)
 
 
 def permutation_p(
@@ -258,20 +266,24 @@ def log_ratio_interval(
     return np.percentile(ratio, tail, axis=0), np.percentile(ratio, 100 - tail, axis=0)
 
 
-def concentration(counts: sparse.csr_matrix) -> Concentration:
-    """Per column of a group's documents × terms counts: documents using it, and its heaviest document
-    (the first such row, as ``argmax``), found for every column at once."""
-    columns = counts.tocsc()  # rows in order within a column
-    documents = np.diff(columns.indptr)
-    totals = np.asarray(counts.sum(axis=0), dtype=float).ravel()
-    top = np.zeros(columns.shape[1])
-    top_row = np.zeros(columns.shape[1], dtype=np.int64)
-    used = np.flatnonzero(documents)
+def concentration(counts: sparse.csr_matrix, documents: int) -> Concentration:
+    """Per term (row of the terms × documents ``counts`` of :func:`by_term`), over its first
+    ``documents`` documents (the group's): the documents using it, and its heaviest one (the first
+    such, as ``argmax``), found for every term at once."""
+    terms = counts.shape[0]
+    row_of = np.repeat(np.arange(terms, dtype=np.int32), np.diff(counts.indptr))
+    mine = counts.indices < documents  # a term's documents are in order: the group's come first
+    data, indices, row_of = counts.data[mine], counts.indices[mine], row_of[mine]
+    used_by = np.bincount(row_of, minlength=terms)
+    totals = np.bincount(row_of, weights=data, minlength=terms)
+    top = np.zeros(terms)
+    top_row = np.zeros(terms, dtype=np.int64)
+    used = np.flatnonzero(used_by)
     if len(used):
-        top[used] = np.maximum.reduceat(columns.data, columns.indptr[used])
-        column_of = np.repeat(np.arange(columns.shape[1]), documents)
-        heaviest = np.flatnonzero(columns.data == top[column_of])
-        first = heaviest[np.unique(column_of[heaviest], return_index=True)[1]]
-        top_row[column_of[first]] = columns.indices[first]
+        starts = np.concatenate([[0], np.cumsum(used_by)[:-1]])
+        top[used] = np.maximum.reduceat(data, starts[used])
+        heaviest = np.flatnonzero(data == top[row_of])
+        first = heaviest[np.unique(row_of[heaviest], return_index=True)[1]]
+        top_row[row_of[first]] = indices[first]
     share = np.divide(top, totals, out=np.zeros_like(top), where=totals > 0)
-    return Concentration(documents, share, top_row)
+    return Concentration(used_by, share, top_row)
