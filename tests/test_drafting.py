@@ -72,3 +72,17 @@ def test_ordinals_of_congresses_and_sessions_are_structure(segmenter):
     # the engine cuts 第八十条 as 第八 | 十条: neither half is vocabulary
     tokens = [t for s in segmenter.sentences("第八十条 相关部门应当健全司法鉴定") for t in s]
     assert "第八" not in tokens and tokens[:2] == ["部门", "健全"]  # 相关 is a stopword; 部门 is set apart later
+
+
+def test_the_documents_without_drafting_are_made_as_they_are_read_not_held_again():
+    import gc
+
+    whole = docs(n_extra=50)
+    alive = sum(isinstance(o, TokenizedDocument) for o in gc.get_objects())
+    kept = without_terms(whole, frozenset({"依法"}))
+    assert sum(isinstance(o, TokenizedDocument) for o in gc.get_objects()) == alive  # nothing made yet
+    assert len(kept) == len(whole) and [d.id for d in kept] == [d.id for d in whole]
+    # read twice, by index, by slice and in order: the same documents each time
+    assert list(kept) == list(kept) == [kept[i] for i in range(len(kept))] == kept[:]
+    assert kept[-1].sentences == [["公寓"]] and kept[1].sentences == [["人才"]]
+    assert without_terms(whole, frozenset()) is whole  # nothing to take out: the documents themselves

@@ -26,7 +26,7 @@ keeps them, and dimension schemes count every term they name, drafting or not (a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence, overload
 
 import numpy as np
 
@@ -86,13 +86,35 @@ def find_drafting(dtm: DocTermMatrix, listed: frozenset[str], *, df_share: float
     return Drafting(tuple(found), int(tf.sum()), n, df_rule)
 
 
-def without_terms(documents: Sequence[TokenizedDocument], words: frozenset[str]) -> list[TokenizedDocument]:
+def without_terms(documents: Sequence[TokenizedDocument], words: frozenset[str]) -> Sequence[TokenizedDocument]:
     """The documents with ``words`` taken out of their sentences; a sentence left empty is dropped, with
-    its paragraph and article, as segmentation drops one with no kept token."""
+    its paragraph and article, as segmentation drops one with no kept token. Each document is made
+    when it is read (:class:`Without`): the corpus is not held a second time, less a few words."""
     if not words:
-        return list(documents)
-    numbers = np.asarray([n for w in words if (n := terms.number(w)) is not None], dtype=np.int32)
-    return [doc.without(numbers) for doc in documents]
+        return documents
+    return Without(documents, np.asarray([n for w in words if (n := terms.number(w)) is not None], dtype=np.int32))
+
+
+class Without(Sequence[TokenizedDocument]):
+    """``documents`` without the terms numbered ``numbers``, a document at a time as it is read."""
+
+    def __init__(self, documents: Sequence[TokenizedDocument], numbers: np.ndarray) -> None:
+        self._documents, self._numbers = documents, numbers
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    @overload
+    def __getitem__(self, index: int) -> TokenizedDocument: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TokenizedDocument]: ...
+    def __getitem__(self, index: int | slice) -> TokenizedDocument | list[TokenizedDocument]:
+        if isinstance(index, slice):
+            return [doc.without(self._numbers) for doc in self._documents[index]]
+        return self._documents[index].without(self._numbers)
+
+    def __iter__(self) -> Iterator[TokenizedDocument]:
+        return (doc.without(self._numbers) for doc in self._documents)
 
 
 def without_columns(dtm: DocTermMatrix, words: frozenset[str]) -> DocTermMatrix:

@@ -20,7 +20,7 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import networkx as nx
 from tqdm import tqdm
@@ -455,7 +455,7 @@ class Networks:
 
 def set_apart(
     documents: list[TokenizedDocument], listed: frozenset[str], config: Config
-) -> tuple[Drafting, list[TokenizedDocument], DocTermMatrix]:
+) -> tuple[Drafting, Sequence[TokenizedDocument], DocTermMatrix]:
     """The drafting vocabulary of ``documents`` (on the ``listed`` words or above the document share),
     and the documents and their document–term matrix as the analysis counts them: without it when
     ``keywords.drafting = "apart"``, whole when ``"keep"``. The same for a run and for the stages run
@@ -469,7 +469,7 @@ def set_apart(
 
 
 def build_networks(
-    tokenized: list[TokenizedDocument],
+    tokenized: Sequence[TokenizedDocument],
     keywords: KeywordTable,
     by_group: dict[str, KeywordTable],
     config: Config,
@@ -485,6 +485,7 @@ def build_networks(
             n.periods or config.corpus.periods, "network.periods" if n.periods else "corpus.periods"
         ).items()
     }
+    tokenized = list(tokenized)  # each document made once for this stage, for every group and band
     documents = {"all": tokenized, **{g: [d for d in tokenized if d.group == g] for g in by_group}}
     documents.update(
         {
