@@ -58,3 +58,53 @@ def test_taking_terms_out_drops_the_sentences_left_empty_with_their_paragraph_an
     assert (kept.sentences, kept.paragraphs, kept.articles) == ([["人才"]], [1], [1])
     (whole,) = without_terms([doc], frozenset({"不在语料"}))  # no word of the list in the corpus
     assert (whole.sentences, whole.paragraphs) == ([["本条例", "制定"], ["人才", "本条例"]], [0, 1])
+
+
+def test_a_cache_pickle_keeps_documents_as_numbers_and_another_process_reads_them(tmp_path):
+    import pickle
+    import subprocess
+    import sys
+    import tracemalloc
+
+    from textmine.counting import dump
+
+    from conftest import FOUR_CITIES_TRUTH
+
+    def documents(n: int) -> list[TokenizedDocument]:
+        """``n`` real texts, cut at punctuation into sentences of characters."""
+        docs = []
+        for path in sorted(FOUR_CITIES_TRUTH.glob("*.txt"))[:n]:
+            text = path.read_text(encoding="utf-8")
+            sentences = [list(s) for s in text.replace("，", "。").split("。") if s.strip()]
+            docs.append(TokenizedDocument(path.stem, path.stem[:2], 2020, sentences, list(range(len(sentences)))))
+        return docs
+
+    def peak_of_dump(value: object) -> int:
+        tracemalloc.start()
+        with (tmp_path / "docs.pickle").open("wb") as fh:
+            dump(value, fh)
+            peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return peak
+
+    few, docs = documents(40), documents(160)
+    growth = peak_of_dump(docs) - peak_of_dump(few)
+    # the documents' arrays go into the file as they are: the pickle holds no copy of them while it
+    # runs (a document's own __reduce__ makes its positions and words anew, each held to the end:
+    # there the peak grew by 1.9 times the arrays' bytes)
+    assert growth < 0.2 * sum(d.ids.nbytes for d in docs[40:])
+    with (tmp_path / "docs.pickle").open("wb") as fh:
+        dump({"tokenized": docs, "other": [1, "二"]}, fh)
+    data = (tmp_path / "docs.pickle").read_bytes()
+    assert pickle.loads(data) == {"tokenized": docs, "other": [1, "二"]}
+    # a process whose numbers differ (it numbered other terms first) reads the same sentences
+    script = (
+        "import pickle, sys, json; from textmine import terms; terms.numbers(['别的', '词', '例']);"
+        "loaded = pickle.load(open(sys.argv[1], 'rb'))['tokenized'];"
+        "print(json.dumps([[d.id, d.sentences, d.paragraphs, d.articles] for d in loaded], ensure_ascii=False))"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "docs.pickle")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    assert json.loads(out.stdout) == [[d.id, d.sentences, d.paragraphs, d.articles] for d in docs]

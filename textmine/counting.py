@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, BinaryIO, Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -93,6 +94,10 @@ class TokenizedDocument:
         ends = np.cumsum(remaining[alive], dtype=np.int32)
         return TokenizedDocument.of_ids(self.id, self.group, self.year, self.ids[keep], ends, *structure)
 
+    def structure(self) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """The paragraph and the article of each sentence, as held (None when not known)."""
+        return self._paragraphs, self._articles
+
     def _key(self) -> tuple:
         return (self.id, self.group, self.year, self.sentences, self.paragraphs, self.articles)
 
@@ -135,6 +140,43 @@ def _restore(
     *structure: np.ndarray | None,
 ) -> TokenizedDocument:
     return TokenizedDocument.of_ids(id, group, year, terms.numbers(words)[local], ends, *structure)
+
+
+def dump(value: Any, file: BinaryIO) -> None:
+    """Pickle ``value`` into ``file`` (protocol 5), every :class:`TokenizedDocument` in it as its own
+    arrays of term numbers beside one table of this process's terms, pickled once. A document's own
+    ``__reduce__`` (made to send one document to another process) gives its words as new strings, and
+    a pickle holds everything it has pickled until it ends: the whole corpus again, 20 KB a document."""
+    table = _Terms(terms.strings(np.arange(terms.size())))
+
+    class Pickler(pickle.Pickler):
+        def reducer_override(self, obj: Any) -> Any:
+            if type(obj) is TokenizedDocument:
+                return _of_table, (table, obj.id, obj.group, obj.year, obj.ids, obj.ends, *obj.structure())
+            return NotImplemented
+
+    Pickler(file, protocol=5).dump(value)
+
+
+class _Terms:
+    """A table of terms in a pickle of :func:`dump`: the strings when pickled, each one's number in
+    the process that loads it when unpickled."""
+
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+
+    def __reduce__(self) -> tuple:
+        return _numbered, (self.strings,)
+
+
+def _numbered(strings: list[str]) -> np.ndarray:
+    return terms.numbers(strings)
+
+
+def _of_table(
+    table: np.ndarray, id: str, group: str, year: int | None, ids: np.ndarray, ends: np.ndarray, *structure: Any
+) -> TokenizedDocument:
+    return TokenizedDocument.of_ids(id, group, year, table[ids], ends, *structure)
 
 
 def _array(values: list[int] | None) -> np.ndarray | None:
