@@ -329,3 +329,23 @@ def test_a_rerun_on_the_same_counts_takes_its_p_values_from_the_store(tmp_path, 
     other[0] = TokenizedDocument("x00", "x", 2020, [other[0].sentences[0][:-1]])  # one token fewer
     distinctive_terms(doc_term_matrix(other), prior_scale=10, min_freq=5, top_n=5, test=test())
     assert drawn  # other counts, other p-values: drawn
+
+
+def test_the_same_evidence_whatever_the_slabs_the_terms_are_laid_out_in(counted, monkeypatch):
+    import textmine.compare as compare
+
+    dtm, tested, _ = counted
+    test = lambda: DocumentTest(seed=3, max_resamples=5000)  # noqa: E731 - a fresh one: nothing known yet
+    whole = distinctive_terms(dtm, top_n=30, test=test())
+    assert len(compare._slabs(dtm.document_frequency[tested], compare._LAID_OUT)) == 1
+    monkeypatch.setattr(compare, "_LAID_OUT", 200)  # a few terms at a time: hundreds of slabs
+    assert len(compare._slabs(dtm.document_frequency[tested], compare._LAID_OUT)) > 100
+    assert distinctive_terms(dtm, top_n=30, test=test()) == whole
+    assert any(t.doc_p is not None and t.doc_p < 0.001 for terms in whole.values() for t in terms)
+
+
+def test_slabs_cover_the_terms_in_order_within_their_limit():
+    from textmine.compare import _slabs
+
+    assert _slabs(np.array([3, 3, 5, 1, 9, 1]), 6) == [(0, 2), (2, 4), (4, 5), (5, 6)]  # 9 alone
+    assert _slabs(np.array([], dtype=int), 6) == []

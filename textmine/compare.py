@@ -260,42 +260,45 @@ def _document_evidence(
     test: DocumentTest,
     label: str,
 ) -> _Evidence:
-    """The evidence for rows ``rows[0]`` of the matrix against rows ``rows[1]``."""
+    """The evidence for rows ``rows[0]`` of the matrix against rows ``rows[1]``, the tested terms laid
+    out by term a slab of at most ``_LAID_OUT`` stored counts at a time (a term's p-value depends
+    only on its own counts and the seeded relabellings: the same p-values whatever the slabs)."""
     rows_i, rows_j = rows
     seed = [test.seed, zlib.crc32(label.encode("utf-8"))]
     in_group = np.zeros(len(rows_i) + len(rows_j), dtype=bool)
     in_group[: len(rows_i)] = True
     lengths = dtm.lengths[np.concatenate(rows)]
-    counts = by_term(dtm.counts, rows, tested)  # the group's documents, then the others'
-    found = concentration(counts, len(rows_i))
     comparison = (label, rows_i.tobytes(), rows_j.tobytes(), lengths.tobytes(), test.resamples, test.max_resamples)
     known = test._known.setdefault(comparison, {})
-    missing = [c for c, w in enumerate(tested) if dtm.vocab[w] not in known]
+    terms = [dtm.vocab[w] for w in tested]
     stored: dict[str, float] = {}
-    if missing and test.store is not None:
-        key = _comparison_digest(label, seed, counts, lengths, [dtm.vocab[w] for w in tested], test)
+    key = None
+    if test.store is not None and any(t not in known for t in terms):
+        key = _comparison_digest(label, seed, dtm, rows, test)
         stored = test.store.get_json(key) or {}
-        known.update(
-            (dtm.vocab[tested[c]], stored[dtm.vocab[tested[c]]]) for c in missing if dtm.vocab[tested[c]] in stored
-        )
-        missing = [c for c in missing if dtm.vocab[tested[c]] not in known]
-    if missing:
-        rates = term_rates(counts if len(missing) == len(tested) else counts[missing], lengths)
-        del counts
-        found_p = permutation_p(
-            rates,
-            in_group,
-            resamples=test.resamples,
-            max_resamples=test.max_resamples,
-            rng=np.random.default_rng([*seed, 0]),
-            threads=test.threads,
-        )
-        del rates
-        new = dict(zip((dtm.vocab[tested[c]] for c in missing), found_p.tolist(), strict=True))
-        known.update(new)
-        if test.store is not None:
-            test.store.put_json(key, {**stored, **new})
-    p = np.array([known[dtm.vocab[w]] for w in tested])
+        known.update((t, stored[t]) for t in terms if t not in known and t in stored)
+    found, new = [], {}
+    for a, b in _slabs(dtm.document_frequency[tested], _LAID_OUT):
+        counts = by_term(dtm.counts, rows, tested[a:b])  # the group's documents, then the others'
+        found.append(concentration(counts, len(rows_i)))
+        missing = [c for c in range(b - a) if terms[a + c] not in known]
+        if missing:
+            rates = term_rates(counts if len(missing) == b - a else counts[missing], lengths)
+            del counts
+            p = permutation_p(
+                rates,
+                in_group,
+                resamples=test.resamples,
+                max_resamples=test.max_resamples,
+                rng=np.random.default_rng([*seed, 0]),
+                threads=test.threads,
+            )
+            del rates
+            new.update(zip((terms[a + c] for c in missing), p.tolist(), strict=True))
+    known.update(new)
+    if new and key is not None:
+        test.store.put_json(key, {**stored, **new})
+    p = np.array([known[t] for t in terms])
     return _Evidence(
         dtm,
         rows_i,
@@ -303,27 +306,48 @@ def _document_evidence(
         {int(w): c for c, w in enumerate(tested)},
         p,
         benjamini_hochberg(p),
-        found,
+        _joined(found),
         test,
         np.random.default_rng([*seed, 1]),  # the bootstrap's own stream, whatever the permutations drew
     )
 
 
+_LAID_OUT = 1 << 23  # stored counts laid out by term at once: 64 MB as counts, 96 MB as rates, whatever the corpus
+
+
+def _slabs(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """Consecutive runs ``(start, stop)`` of the terms whose ``sizes`` add up to ``limit`` at most
+    (a term larger than ``limit`` alone in its run)."""
+    ends = np.cumsum(sizes)
+    runs, start = [], 0
+    while start < len(sizes):
+        before = int(ends[start - 1]) if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, before + limit, side="right")))
+        runs.append((start, stop))
+        start = stop
+    return runs
+
+
+def _joined(parts: list[Concentration]) -> Concentration:
+    if not parts:
+        return Concentration(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int64))
+    return Concentration(
+        *(
+            np.concatenate(arrays)
+            for arrays in zip(*((c.documents, c.top_share, c.top_row) for c in parts), strict=True)
+        )
+    )
+
+
 def _comparison_digest(
-    label: str,
-    seed: list[int],
-    counts: sparse.csr_matrix,
-    lengths: np.ndarray,
-    terms: Sequence[str],
-    test: DocumentTest,
+    label: str, seed: list[int], dtm: DocTermMatrix, rows: tuple[np.ndarray, np.ndarray], test: DocumentTest
 ) -> str:
     """What a comparison's permutation p-values depend on, as one digest: the label and seed, the
-    number of relabellings, each document's length, and the tested ``terms`` with their counts
-    (of :func:`~textmine.resampling.by_term`, terms × documents, the group's documents first)."""
-    digest = hashlib.sha256(json.dumps([label, seed, test.resamples, test.max_resamples, counts.shape]).encode())
-    for part in (np.asarray(lengths, dtype=np.int64), counts.indptr, counts.indices, counts.data):
-        digest.update(np.ascontiguousarray(part, dtype=np.int64).tobytes())
-    digest.update("\n".join(terms).encode("utf-8"))
+    number of relabellings, the matrix (every count and term) and the rows of each side, in order."""
+    digest = hashlib.sha256(json.dumps([label, seed, test.resamples, test.max_resamples]).encode())
+    digest.update(dtm.digest().encode())
+    for side in rows:
+        digest.update(b"%d:" % len(side) + np.asarray(side, dtype=np.int64).tobytes())
     return digest.hexdigest()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import pickle
 from dataclasses import dataclass
@@ -210,6 +211,29 @@ class DocTermMatrix:
             cache = np.asarray(self.counts.sum(axis=1), dtype=np.int64).ravel()
             cache.flags.writeable = False
             object.__setattr__(self, "_cached_lengths", cache)
+        return cache
+
+    @property
+    def document_frequency(self) -> np.ndarray:
+        """Each term's documents (the counts stored in its column), made once."""
+        cache = self.__dict__.get("_cached_document_frequency")
+        if cache is None:
+            cache = np.bincount(self.counts.indices, minlength=len(self.vocab))
+            cache.flags.writeable = False
+            object.__setattr__(self, "_cached_document_frequency", cache)
+        return cache
+
+    def digest(self) -> str:
+        """SHA-256 of the vocabulary and every count, in order, made once."""
+        cache = self.__dict__.get("_cached_digest")
+        if cache is None:
+            digest = hashlib.sha256("\n".join(self.vocab).encode("utf-8"))
+            digest.update(repr(self.counts.shape).encode())
+            for part in (self.counts.indptr, self.counts.indices, self.counts.data):  # as held: no copy
+                digest.update(str(part.dtype).encode() + b":")
+                digest.update(memoryview(np.ascontiguousarray(part)))
+            cache = digest.hexdigest()
+            object.__setattr__(self, "_cached_digest", cache)
         return cache
 
     def rows_of(self, group: str) -> np.ndarray:

@@ -55,10 +55,10 @@ class Concentration:
 def by_term(counts: sparse.csr_matrix, rows: Sequence[np.ndarray], columns: Sequence[int]) -> sparse.csr_matrix:
     """The counts of the terms ``columns`` in the documents ``rows[0]``, then ``rows[1]``, and so on
     (rows of the documents × terms ``counts``), laid out terms × documents: each term's documents in
-    that order, as the permutation products read them. At most two copies of the documents' counts
-    of those terms stand at once (the rows picked, then their transpose), whatever the sides."""
+    that order, as the permutation products read them. At most two copies of those terms' counts
+    stand at once (their columns, then the rows picked from them, then their transpose)."""
     order = np.concatenate([np.asarray(r, dtype=np.int64) for r in rows])
-    picked = counts[order][:, columns]  # the rows' copy goes as soon as their columns are picked
+    picked = counts[:, columns][order]  # the columns' copy goes as soon as the rows are picked
     transposed = picked.tocsc()  # a term's documents in order: a row of the transpose
     del picked
     return sparse.csr_matrix(
