@@ -14,7 +14,7 @@ from pathlib import Path
 import distributed
 import pytest
 from test_cli import run_files, textmine
-from test_workers import FAULTS, OUTCOMES, task
+from test_workers import FAULTS, OUTCOMES, Logged, task
 
 from textmine.cluster import ClusterPool
 
@@ -83,6 +83,16 @@ def test_limits_and_failures_are_the_same_outcomes_on_the_cluster(cluster):
     outcomes = list(ClusterPool(cluster, task, timeout=3, memory_mb=512).map(items, on_done=ticks.append))
     assert [(o.value, o.error) for o in outcomes] == [*OUTCOMES, ("D", None), ("E", None)]
     assert sum(ticks) == len(items)
+
+
+def test_a_sequence_is_sent_a_few_chunks_ahead_not_all_at_once(cluster):
+    items = Logged([f"x{i}" for i in range(40)])
+    seen = []
+    for outcome in ClusterPool(cluster, task).map(items):  # 2 threads: chunks of 5, 4 sent ahead
+        seen.append((outcome.value, len(items.asked)))
+    assert [value for value, _ in seen] == [f"X{i}" for i in range(40)]
+    assert items.asked == list(range(40))  # each item read once, in order
+    assert seen[0][1] <= 30  # was 40: every item sent before the first came back
 
 
 @pytest.fixture(scope="module")

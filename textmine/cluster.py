@@ -24,7 +24,7 @@ import hashlib
 import math
 import multiprocessing
 import pickle
-from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, Sequence, TypeVar
 
 from .cache import code_digest
 from .errors import TextmineError
@@ -36,6 +36,7 @@ R = TypeVar("R")
 
 _CHUNKS_PER_THREAD = 4  # chunks per worker thread: enough to balance the load, few enough to start quickly
 _MAX_CHUNK = 64
+_IN_FLIGHT_PER_THREAD = 2  # chunks sent ahead per worker thread: each has the next one waiting
 _CONNECT_SECONDS = 20
 
 
@@ -62,29 +63,40 @@ class ClusterPool(Generic[T, R]):
         self.initargs = initargs
 
     def map(self, items: Iterable[T], *, on_done: Callable[[int], None] | None = None) -> Iterator[Outcome[R]]:
-        """Yield one Outcome per item, in the order of ``items``; ``on_done(n)`` as each chunk of n ends."""
-        pending = list(items)
-        if not pending:
+        """Yield one Outcome per item, in the order of ``items``; ``on_done(n)`` as each chunk of n ends.
+        A sequence is read a chunk at a time as chunks are sent, a few per worker thread in flight,
+        so that the items (a corpus's texts) never all stand in this process or on the scheduler."""
+        items = items if isinstance(items, Sequence) else list(items)
+        if not len(items):
             return
         from distributed import as_completed
 
         client = connect(self.address)
         try:
-            threads = sum(client.nthreads().values())
-            size = max(1, min(_MAX_CHUNK, math.ceil(len(pending) / (_CHUNKS_PER_THREAD * max(1, threads)))))
-            chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+            threads = max(1, sum(client.nthreads().values()))
+            size = max(1, min(_MAX_CHUNK, math.ceil(len(items) / (_CHUNKS_PER_THREAD * threads))))
+            starts = range(0, len(items), size)
             setup = (self.initializer, self.initargs, _digest(self.initializer, self.initargs))
-            futures = {
-                client.submit(_run_chunk, self.func, chunk, self.timeout, self.memory_mb, setup, pure=False): n
-                for n, chunk in enumerate(chunks)
-            }
+            futures: dict[Any, tuple[int, int]] = {}  # future -> (chunk, its items)
+
+            def send(n: int) -> Any:
+                chunk = [items[i] for i in range(starts[n], min(starts[n] + size, len(items)))]
+                future = client.submit(_run_chunk, self.func, chunk, self.timeout, self.memory_mb, setup, pure=False)
+                futures[future] = (n, len(chunk))
+                return future
+
+            window = min(len(starts), _IN_FLIGHT_PER_THREAD * threads)
+            running = as_completed([send(n) for n in range(window)], loop=client.loop)
+            sent, next_out = window, 0
             results: dict[int, list[Outcome[R]]] = {}
-            next_out = 0
-            for future in as_completed(futures, loop=client.loop):
-                n = futures[future]
-                results[n] = _outcomes(future, len(chunks[n]), self.address)
+            for future in running:
+                n, count = futures.pop(future)
+                results[n] = _outcomes(future, count, self.address)
+                if sent < len(starts):
+                    running.add(send(sent))
+                    sent += 1
                 if on_done:
-                    on_done(len(chunks[n]))
+                    on_done(count)
                 while next_out in results:
                     yield from results.pop(next_out)
                     next_out += 1
