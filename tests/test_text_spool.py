@@ -68,3 +68,23 @@ def test_documents_read_from_a_corpus_hold_no_text(tmp_path, monkeypatch):
         assert all(r.text == r.texts[r.document.id] for r in read)
         assert all(len(r.text) >= 0.9 * len(truth(r.document.id)) for r in read)
         assert all(r.text_sha256 == hashlib.sha256(r.text.encode()).hexdigest() for r in read)
+
+
+def test_a_killed_runs_spool_folder_goes_when_the_next_spool_starts(tmp_path, monkeypatch):
+    import os
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / "textmine-texts-999999999-abc_12"  # above any pid Linux gives: no such process
+    alive = tmp_path / f"textmine-texts-{os.getpid()}-def_34"  # another spool of a process that runs
+    other = tmp_path / "textmine-texts-notapid-x"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+        (folder / "texts.bin").write_bytes(b"text")
+    spool = TextSpool()
+    spool["a"] = "正文"
+    assert not dead.exists() and alive.is_dir() and other.is_dir()
+    (mine,) = set(tmp_path.iterdir()) - {alive, other}  # this spool's own folder, named by its pid
+    assert mine.name.startswith(f"textmine-texts-{os.getpid()}-") and spool["a"] == "正文"
+    spool.close()
+    assert not mine.exists()

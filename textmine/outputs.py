@@ -40,6 +40,7 @@ from .resources import cache_dir
 from .table import Table
 from .tokens_file import token_lines
 from .writers import (
+    process_alive,
     write_bytes,
     write_csv,
     write_json,
@@ -739,18 +740,8 @@ def _remove_stale(final: Path) -> None:
         return
     for path in final.parent.glob(f".{glob.escape(final.name)}.*-*"):
         kind, _, pid = path.name.removeprefix(f".{final.name}.").rpartition("-")
-        if kind in ("partial", "old") and pid.isdigit() and not _alive(int(pid)):
+        if kind in ("partial", "old") and pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 def _check_destination(final: Path) -> None:

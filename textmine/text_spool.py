@@ -5,12 +5,14 @@ A run reads each text a few times (metadata, near-duplicates and versions, segme
 its memory: some 27 KB a document, 2.7 GB for 100,000 documents. A :class:`TextSpool` appends each
 text's UTF-8 bytes to one file in a private temporary folder as the text is read, keeps only where it
 starts, its length and its SHA-256, and reads it back when asked. The folder goes when the spool is
-garbage-collected, or when the process ends.
+garbage-collected, or when the process ends; the folder of a run that was killed (and could not
+remove it) goes when the next spool starts, its process's id in its name.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 import threading
@@ -18,13 +20,16 @@ import weakref
 from pathlib import Path
 from typing import BinaryIO, Iterator, Mapping, Sequence
 
+from .writers import process_alive
+
 
 class TextSpool(Mapping[str, str]):
     """Texts by key, on disk: ``spool[key] = text`` writes, ``spool[key]`` reads it back. A key
     written again points to its new text (the old bytes stay in the file until the spool goes)."""
 
     def __init__(self) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="textmine-texts-"))
+        _remove_stale(Path(tempfile.gettempdir()))
+        folder = Path(tempfile.mkdtemp(prefix=f"textmine-texts-{os.getpid()}-"))
         self._file: BinaryIO = open(folder / "texts.bin", "w+b")  # noqa: SIM115 (closed by the finalizer)
         self._lock = threading.Lock()  # one file position for reads and writes
         self._where: dict[str, tuple[int, int]] = {}  # key -> (offset, bytes)
@@ -110,3 +115,12 @@ class TextsOf(Sequence[str]):
 def _remove(file: BinaryIO, folder: Path) -> None:
     file.close()
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_stale(temporary: Path) -> None:
+    """Remove the spool folders under ``temporary`` whose process is gone (killed: kill -9, a
+    power cut), those named ``textmine-texts-<pid>-…``."""
+    for path in temporary.glob("textmine-texts-*-*"):
+        pid = path.name.removeprefix("textmine-texts-").partition("-")[0]
+        if pid.isdigit() and path.is_dir() and not process_alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)

@@ -28,6 +28,18 @@ from typing import Any, Iterable, Iterator, Sequence
 Row = Sequence[Any]
 
 
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs: what a killed run left behind (its pid in a folder's name) may
+    be removed once it does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path``; renamed to ``path`` when the block ends without error."""
