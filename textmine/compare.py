@@ -345,7 +345,7 @@ def _comparison_digest(
     """What a comparison's permutation p-values depend on, as one digest: the label and seed, the
     number of relabellings, the matrix (every count and term) and the rows of each side, in order."""
     digest = hashlib.sha256(json.dumps([label, seed, test.resamples, test.max_resamples]).encode())
-    digest.update(dtm.digest().encode())
+    digest.update(dtm.digest.encode())
     for side in rows:
         digest.update(b"%d:" % len(side) + np.asarray(side, dtype=np.int64).tobytes())
     return digest.hexdigest()

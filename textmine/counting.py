@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import pickle
@@ -167,17 +168,18 @@ class _Terms:
         self.strings = strings
 
     def __reduce__(self) -> tuple:
-        return _numbered, (self.strings,)
-
-
-def _numbered(strings: list[str]) -> np.ndarray:
-    return terms.numbers(strings)
+        return terms.numbers, (self.strings,)
 
 
 def _of_table(
     table: np.ndarray, id: str, group: str, year: int | None, ids: np.ndarray, ends: np.ndarray, *structure: Any
 ) -> TokenizedDocument:
     return TokenizedDocument.of_ids(id, group, year, table[ids], ends, *structure)
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 def _array(values: list[int] | None) -> np.ndarray | None:
@@ -194,47 +196,32 @@ class DocTermMatrix:
     counts: sparse.csr_matrix
 
     def column(self, term: str) -> int:
-        return self._index()[term]
+        return self._index[term]
 
+    # made once, on first use (cached_property writes the instance's dict: a frozen dataclass allows it)
+    @functools.cached_property
     def _index(self) -> dict[str, int]:
-        cache = self.__dict__.get("_cached_index")
-        if cache is None:
-            cache = {t: i for i, t in enumerate(self.vocab)}
-            object.__setattr__(self, "_cached_index", cache)
-        return cache
+        return {t: i for i, t in enumerate(self.vocab)}
 
-    @property
+    @functools.cached_property
     def lengths(self) -> np.ndarray:
-        """Each document's tokens counted (the sums of its row), made once."""
-        cache = self.__dict__.get("_cached_lengths")
-        if cache is None:
-            cache = np.asarray(self.counts.sum(axis=1), dtype=np.int64).ravel()
-            cache.flags.writeable = False
-            object.__setattr__(self, "_cached_lengths", cache)
-        return cache
+        """Each document's tokens counted (the sums of its row)."""
+        return _read_only(np.asarray(self.counts.sum(axis=1), dtype=np.int64).ravel())
 
-    @property
+    @functools.cached_property
     def document_frequency(self) -> np.ndarray:
-        """Each term's documents (the counts stored in its column), made once."""
-        cache = self.__dict__.get("_cached_document_frequency")
-        if cache is None:
-            cache = np.bincount(self.counts.indices, minlength=len(self.vocab))
-            cache.flags.writeable = False
-            object.__setattr__(self, "_cached_document_frequency", cache)
-        return cache
+        """Each term's documents (the counts stored in its column)."""
+        return _read_only(np.bincount(self.counts.indices, minlength=len(self.vocab)))
 
+    @functools.cached_property
     def digest(self) -> str:
-        """SHA-256 of the vocabulary and every count, in order, made once."""
-        cache = self.__dict__.get("_cached_digest")
-        if cache is None:
-            digest = hashlib.sha256("\n".join(self.vocab).encode("utf-8"))
-            digest.update(repr(self.counts.shape).encode())
-            for part in (self.counts.indptr, self.counts.indices, self.counts.data):  # as held: no copy
-                digest.update(str(part.dtype).encode() + b":")
-                digest.update(memoryview(np.ascontiguousarray(part)))
-            cache = digest.hexdigest()
-            object.__setattr__(self, "_cached_digest", cache)
-        return cache
+        """SHA-256 of the vocabulary and every count, in order."""
+        digest = hashlib.sha256("\n".join(self.vocab).encode("utf-8"))
+        digest.update(repr(self.counts.shape).encode())
+        for part in (self.counts.indptr, self.counts.indices, self.counts.data):  # as held: no copy
+            digest.update(str(part.dtype).encode() + b":")
+            digest.update(memoryview(np.ascontiguousarray(part)))
+        return digest.hexdigest()
 
     def rows_of(self, group: str) -> np.ndarray:
         return np.flatnonzero(np.asarray(self.groups) == group)
