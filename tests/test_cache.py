@@ -110,3 +110,28 @@ def test_segmentation_is_cached_and_a_changed_word_list_segments_again(tmp_path,
     third = textmine.pipeline.segment_corpus(read, textmine.pipeline.schemes_and_lexicon(changed)[1], changed)
     assert all(top not in s for d in third.documents for s in d.sentences)
     assert len(list((own_cache / "segment").rglob("*.json"))) == 2 * len(read)
+
+
+def test_minhash_signatures_are_cached_with_the_text_and_a_rerun_signs_only_new_texts(tmp_path, own_cache, monkeypatch):
+    corpus = make_corpus(tmp_path / "c", SUBSET[:5])
+    read, _ = _extract(corpus)
+    config = textmine.load_config(corpus=corpus, overrides={"run.progress": False})
+    first = textmine.pipeline._signatures(read[:3], config)
+    assert len(list((own_cache / "minhash").rglob("*.json"))) == 3
+    signed = []
+    shingles = textmine.duplicates.shingle_hashes
+    monkeypatch.setattr(textmine.duplicates, "shingle_hashes", lambda text: signed.append(text) or shingles(text))
+    again = textmine.pipeline._signatures(read, config)
+    # the three texts signed before come from the cache, unread; only the two new ones are signed
+    assert signed == [r.text for r in read[3:]]
+    assert len(list((own_cache / "minhash").rglob("*.json"))) == 5
+    alone = textmine.duplicates.signatures({r.document.id: r.text for r in read}, seed=config.run.seed)
+    for doc_id, signature in again.items():
+        assert np.array_equal(signature.hashvalues, alone[doc_id].hashvalues)
+        assert signature.seed == alone[doc_id].seed and signature.jaccard(alone[doc_id]) == 1.0
+    assert all(np.array_equal(first[d].hashvalues, again[d].hashvalues) for d in first)
+    # another seed is another signature: nothing taken from the cache
+    reseeded = textmine.load_config(corpus=corpus, overrides={"run.progress": False, "run.seed": 7})
+    signed.clear()
+    textmine.pipeline._signatures(read, reseeded)
+    assert len(signed) == 5

@@ -37,7 +37,7 @@ from .extract import Extracted
 from .libraries import library_versions
 from .resources import Lexicon
 from .segment import Segmentation
-from .writers import atomic_path, write_bytes, write_json
+from .writers import atomic_path, write_bytes
 
 T = TypeVar("T")
 
@@ -77,7 +77,10 @@ class JsonCache:
             return None
 
     def put_json(self, digest: str, value: Any) -> None:
-        write_json(self._path(digest), value)
+        # compact: json's C encoder writes it (an indented dump is encoded in Python, 4x slower, and
+        # twice the size on disk); nobody reads these files but the cache
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        write_bytes(self._path(digest), text.encode("utf-8"))
 
 
 class ExtractionCache(JsonCache):
@@ -161,6 +164,30 @@ class SegmentationCache(JsonCache):
             "numerals": sorted([t, n] for t, n in segmentation.numerals.items()),
         }
         self.put_json(text_sha256, value)
+
+
+class SignatureCache(JsonCache):
+    """Each text's MinHash signature (its hash values), keyed by the text and what shapes a signature
+    (the permutations' number and seed, datasketch's version, the shingling code): a rerun with other
+    settings, or with a few files changed, signs only the texts it has not signed before."""
+
+    def __init__(self, folder: Path, *, num_perm: int, seed: int) -> None:
+        basis = {
+            "num_perm": num_perm,
+            "seed": seed,
+            "versions": {k: library_versions().get(k) for k in ("textmine", "datasketch", "numpy")},
+            "code": code_digest("duplicates.py"),
+        }
+        super().__init__(folder / "minhash", basis)
+
+    def get(self, text_sha256: str) -> np.ndarray | None:
+        data = self.get_json(text_sha256)
+        if not isinstance(data, list):
+            return None
+        return np.array(data, dtype=np.uint64)
+
+    def put(self, text_sha256: str, hashvalues: np.ndarray) -> None:
+        self.put_json(text_sha256, [int(v) for v in hashvalues])
 
 
 @functools.cache
@@ -311,6 +338,7 @@ def reuse(cache: StepCache | None, parts: tuple, folder: Path, make: Callable[[P
 PARTS = {
     "extract": "extracted texts and skips",
     "segment": "segmentations",
+    "minhash": "near-duplicate signatures",
     "topics": "topic models and sweep fits",
     "compare": "permutation p-values",
     "analysis": "whole analyses",

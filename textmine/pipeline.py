@@ -25,7 +25,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import networkx as nx
 from tqdm import tqdm
 
-from .cache import ExtractionCache, JsonCache, SegmentationCache, StepCache, code_digest
+from .cache import ExtractionCache, JsonCache, SegmentationCache, SignatureCache, StepCache, code_digest
 from .clean import drop_known_furniture, is_page_number
 from .cluster import ClusterPool, connect
 from .compare import (
@@ -52,7 +52,7 @@ from .counting import (
 )
 from .dimensions import DocumentScore, GroupScore, Scheme, read_scheme, score
 from .drafting import Drafting, find_drafting, without_columns, without_terms
-from .duplicates import DuplicateCluster, find_duplicates, signatures
+from .duplicates import PERMUTATIONS, DuplicateCluster, find_duplicates, signatures
 from .errors import AnalysisError, CorpusError, ExtractionError
 from .extract import Extracted, extract_file
 from .grouping import DERIVED, group_name, parse_group_by, period_of, year_bands
@@ -310,6 +310,21 @@ def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages 
     )
 
 
+def _signatures(read: list[ReadDocument], config: Config) -> dict[str, Any]:
+    """The MinHash signatures of ``read``'s texts (:func:`~textmine.duplicates.signatures`), those
+    signed before taken from the cache."""
+    if not config.run.cache:
+        return signatures(_texts_of(read), seed=config.run.seed)
+    cache = SignatureCache(cache_dir(), num_perm=PERMUTATIONS, seed=config.run.seed)
+    digests = {r.document.id: r.text_sha256 for r in read}
+    known = {doc_id: hit for doc_id, digest in digests.items() if (hit := cache.get(digest)) is not None}
+    signed = signatures(_texts_of(read), num_perm=PERMUTATIONS, seed=config.run.seed, known=known)
+    for doc_id, signature in signed.items():
+        if doc_id not in known:
+            cache.put(digests[doc_id], signature.hashvalues)
+    return signed
+
+
 def _texts_of(read: list[ReadDocument]) -> Mapping[str, str]:
     """The texts of ``read`` by id, each read from disk when it is asked for."""
     return read[0].texts.only([r.document.id for r in read]) if read else {}
@@ -365,7 +380,7 @@ def _analyse(
     """Every result of a run from its documents as read: the ids of the documents analysed (versions
     and duplicates left out), and the :class:`RunResult` fields."""
     with stages.stage("duplicates"):  # versions of one policy and near-duplicates, by MinHash
-        signed = signatures(_texts_of(everything), seed=config.run.seed)
+        signed = _signatures(everything, config)
         read, versions = drop_versions(everything, config, signed)
         read, duplicates = drop_duplicates(read, config, signed)
     segmented = segment_corpus(read, lexicon, config, stages=stages)
