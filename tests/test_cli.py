@@ -706,6 +706,7 @@ def test_cache_command_shows_each_part_and_clears_only_its_own(tmp_path):
     assert shown.returncode == 0 and shown.stdout.splitlines()[0] == f"textmine cache: {cache}"
     parts = {line.split()[0]: int(line.split()[1].replace(",", "")) for line in shown.stdout.splitlines()[1:]}
     assert parts["extract"] == 3 and parts["segment"] == 3 and parts["analysis"] == 1 and parts["files"] > 5
+    assert parts["minhash"] == 3  # each text's near-duplicate signature
     cleared = textmine("cache", "--clear", cache=cache)
     assert cleared.returncode == 0 and re.fullmatch(
         rf"textmine cache: removed [\d.,]+ MB from {re.escape(str(cache))}\n", cleared.stdout
