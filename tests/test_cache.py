@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import textmine
+from textmine.token_spool import SpooledDocument
 
 from conftest import SUBSET, make_corpus
 
@@ -95,9 +96,10 @@ def test_segmentation_is_cached_and_a_changed_word_list_segments_again(tmp_path,
     assert len(list((own_cache / "segment").rglob("*.json"))) == len(read)
     second = textmine.pipeline.segment_corpus(read, lexicon, config)
     assert second.documents == first.documents and second.merges == first.merges
-    # from the workers and from the cache alike, the tokens are held as 4-byte term numbers, and a
-    # term's tokens are one string object when asked for
+    # from the workers and from the cache alike, the tokens wait on disk (textmine/token_spool.py) as
+    # 4-byte term numbers, and a term's tokens are one string object when asked for
     for segmented in (first, second):
+        assert all(type(d) is SpooledDocument for d in segmented.documents)
         assert all(d.ids.dtype == np.int32 and d.ids.nbytes == 4 * d.n_tokens > 0 for d in segmented.documents)
         one: dict[str, str] = {}
         assert all(one.setdefault(t, t) is t for d in segmented.documents for s in d.sentences for t in s)

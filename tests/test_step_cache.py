@@ -16,6 +16,7 @@ import pytest
 import textmine
 from textmine import chart_jobs
 from textmine.cache import StepCache, reuse
+from textmine.token_spool import SpooledDocument
 
 from conftest import SUBSET, make_corpus
 
@@ -68,6 +69,9 @@ def test_a_rerun_loads_the_analysis_and_writes_what_an_empty_cache_writes(tmp_pa
         == [r.document.id for r in fresh.read]
     )
     assert again.keywords == first.keywords
+    # the documents loaded from the cache wait on disk as the segmented ones did, token for token
+    assert all(type(d) is SpooledDocument for d in [*first.tokenized, *again.tokenized])
+    assert again.tokenized == first.tokenized == fresh.tokenized
 
 
 def test_a_changed_setting_or_document_analyses_again(tmp_path):

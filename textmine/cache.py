@@ -32,11 +32,11 @@ import numpy as np
 from scipy import sparse
 
 from .config import ExtractConfig, SegmentConfig
-from .counting import dump
 from .extract import Extracted
 from .libraries import library_versions
 from .resources import Lexicon
 from .segment import Segmentation
+from .token_spool import dump, load
 from .writers import atomic_path, write_bytes
 
 T = TypeVar("T")
@@ -225,7 +225,7 @@ class StepCache:
     def get(self, key: str) -> tuple[dict[str, bytes], Any] | None:
         try:
             with self._path(key).open("rb") as fh:  # read as it is unpickled: never the whole entry at once
-                files, value = pickle.load(fh)
+                files, value = load(fh)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return None  # missing, or an entry this code cannot read: make the files again
         return files, value

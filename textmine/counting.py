@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-import pickle
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -100,6 +99,11 @@ class TokenizedDocument:
         """The paragraph and the article of each sentence, as held (None when not known)."""
         return self._paragraphs, self._articles
 
+    def loaded(self) -> TokenizedDocument:
+        """The document with its arrays in memory: itself (a spooled document reads them from disk
+        at each use, :mod:`textmine.token_spool`); for code that reads several of them."""
+        return self
+
     def _key(self) -> tuple:
         return (self.id, self.group, self.year, self.sentences, self.paragraphs, self.articles)
 
@@ -142,39 +146,6 @@ def _restore(
     *structure: np.ndarray | None,
 ) -> TokenizedDocument:
     return TokenizedDocument.of_ids(id, group, year, terms.numbers(words)[local], ends, *structure)
-
-
-def dump(value: Any, file: BinaryIO) -> None:
-    """Pickle ``value`` into ``file`` (protocol 5), every :class:`TokenizedDocument` in it as its own
-    arrays of term numbers beside one table of this process's terms, pickled once. A document's own
-    ``__reduce__`` (made to send one document to another process) gives its words as new strings, and
-    a pickle holds everything it has pickled until it ends: the whole corpus again, 20 KB a document."""
-    table = _Terms(terms.strings(np.arange(terms.size())))
-
-    class Pickler(pickle.Pickler):
-        def reducer_override(self, obj: Any) -> Any:
-            if type(obj) is TokenizedDocument:
-                return _of_table, (table, obj.id, obj.group, obj.year, obj.ids, obj.ends, *obj.structure())
-            return NotImplemented
-
-    Pickler(file, protocol=5).dump(value)
-
-
-class _Terms:
-    """A table of terms in a pickle of :func:`dump`: the strings when pickled, each one's number in
-    the process that loads it when unpickled."""
-
-    def __init__(self, strings: list[str]) -> None:
-        self.strings = strings
-
-    def __reduce__(self) -> tuple:
-        return terms.numbers, (self.strings,)
-
-
-def _of_table(
-    table: np.ndarray, id: str, group: str, year: int | None, ids: np.ndarray, ends: np.ndarray, *structure: Any
-) -> TokenizedDocument:
-    return TokenizedDocument.of_ids(id, group, year, table[ids], ends, *structure)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

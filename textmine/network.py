@@ -85,6 +85,7 @@ def unit_term_matrix(documents: Sequence[TokenizedDocument], terms: Sequence[str
     rows, cols, values = [], [], []
     n_units = 0
     for doc in documents:
+        doc = doc.loaded()
         keys = _unit_keys(doc, unit)
         index: dict[object, int] = {}
         counts: dict[tuple[int, int], int] = {}

@@ -65,6 +65,7 @@ from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
 from .selection import parse_rules, select
 from .text_spool import TextsOf, TextSpool
+from .token_spool import TokenStore
 from .topic_stage import Topics, fit_topics
 from .versions import Version, VersionCluster, find_versions
 from .vocabulary import Concordance, NewTerm, concordance, new_terms, synonym_candidates
@@ -833,9 +834,12 @@ def segment_corpus(
     documents: dict[int, TokenizedDocument] = {}
     found: dict[int, tuple[Counter, Counter]] = {}  # each document's synonym merges and numerals
 
-    def keep(i: int, result: Segmentation) -> None:  # held as term numbers from here on
+    store = TokenStore()
+
+    def keep(i: int, result: Segmentation) -> None:  # on disk from here on (textmine/token_spool.py)
         d = read[i].document
-        documents[i] = TokenizedDocument(d.id, d.group, d.year, result.sentences, result.paragraphs, result.articles)
+        made = TokenizedDocument(d.id, d.group, d.year, result.sentences, result.paragraphs, result.articles)
+        documents[i] = store.add(made)
         found[i] = (result.merged, result.numerals)
 
     with stages.stage("segment", total=len(read), unit="doc") as advance:

@@ -28,14 +28,13 @@ class TextSpool(Mapping[str, str]):
     written again points to its new text (the old bytes stay in the file until the spool goes)."""
 
     def __init__(self) -> None:
-        _remove_stale(Path(tempfile.gettempdir()))
-        folder = Path(tempfile.mkdtemp(prefix=f"textmine-texts-{os.getpid()}-"))
+        folder = private_folder("textmine-texts-")
         self._file: BinaryIO = open(folder / "texts.bin", "w+b")  # noqa: SIM115 (closed by the finalizer)
         self._lock = threading.Lock()  # one file position for reads and writes
         self._where: dict[str, tuple[int, int]] = {}  # key -> (offset, bytes)
         self._digests: dict[str, str] = {}
         self._end = 0
-        self._finalizer = weakref.finalize(self, _remove, self._file, folder)
+        self._finalizer = weakref.finalize(self, remove_spool, self._file, folder)
 
     def __setitem__(self, key: str, text: str) -> None:
         data = text.encode("utf-8")
@@ -112,15 +111,22 @@ class TextsOf(Sequence[str]):
         return len(self._keys)
 
 
-def _remove(file: BinaryIO, folder: Path) -> None:
+def private_folder(prefix: str) -> Path:
+    """A new temporary folder ``<prefix><pid>-…`` for this process's spool, after removing those of
+    processes that are gone."""
+    _remove_stale(Path(tempfile.gettempdir()), prefix)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+def remove_spool(file: BinaryIO, folder: Path) -> None:
     file.close()
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _remove_stale(temporary: Path) -> None:
+def _remove_stale(temporary: Path, prefix: str) -> None:
     """Remove the spool folders under ``temporary`` whose process is gone (killed: kill -9, a
-    power cut), those named ``textmine-texts-<pid>-…``."""
-    for path in temporary.glob("textmine-texts-*-*"):
-        pid = path.name.removeprefix("textmine-texts-").partition("-")[0]
+    power cut), those named ``<prefix><pid>-…``."""
+    for path in temporary.glob(f"{prefix}*-*"):
+        pid = path.name.removeprefix(prefix).partition("-")[0]
         if pid.isdigit() and path.is_dir() and not process_alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)

@@ -15,7 +15,7 @@ from .resources import default_output
 
 def token_lines(documents: Iterable[TokenizedDocument], titles: dict[str, str]) -> Iterator[dict]:
     """The lines of ``tokens.jsonl`` for ``documents``, each with its title from ``titles``."""
-    for d in documents:
+    for d in (document.loaded() for document in documents):
         yield {
             "id": d.id,
             "group": d.group,

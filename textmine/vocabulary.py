@@ -233,7 +233,7 @@ def _batches(documents: Sequence[TokenizedDocument], tokens: int = 1 << 20) -> I
     """The documents in runs of about ``tokens`` tokens."""
     batch, held = [], 0
     for d in documents:
-        batch.append(d)
+        batch.append(d := d.loaded())
         held += len(d.ids)
         if held >= tokens:
             yield batch
