@@ -60,6 +60,7 @@ from .libraries import library_versions
 from .metadata import policy_metadata
 from .network import Cooccurrence, StrongestLink, build_network, cooccurrence, strongest_links
 from .network_analysis import annotate, compare_groups
+from .resampling import return_freed_memory
 from .resources import Lexicon, cache_dir, dimension_scheme_files, load_lexicon, with_drafting, with_terms
 from .robustness import Robustness, robustness
 from .segment import Segmentation, Segmenter, SelfTest, self_test
@@ -180,6 +181,7 @@ class Stages:
             bar.close()
             self.seconds[name] = round(time.perf_counter() - start, 3)
             self.peak_mb[name] = peak_rss_mb()
+            return_freed_memory()
 
 
 def peak_rss_mb() -> int:
