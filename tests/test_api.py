@@ -1,5 +1,9 @@
 """The public API is what __all__ says, and every name in it is documented."""
 
+import dataclasses
+
+import pytest
+
 import textmine
 
 
@@ -35,8 +39,8 @@ def test_the_readme_from_python_example_runs(tmp_path):
     code = code.replace('{"topics.k": 10}', '{"topics.k": 3, "run.progress": False}')  # the sample is 15 documents
     lines = [line for line in code.splitlines() if line.strip()]
     namespace: dict = {}
-    exec("\n".join(lines[:3]), namespace)  # import, config, run
-    values = [eval(line.split("#")[0].strip(), namespace) for line in lines[3:]]
+    exec("\n".join(lines[:4]), namespace)  # import, config, run, its analysis
+    values = [eval(line.split("#")[0].strip(), namespace) for line in lines[4:]]
     top, beijing, links, shenzhen, drafting, modularity, topic, frame, analysed = values
     assert len(top) == 10 and beijing.name == "beijing" and links[0].partner and drafting[0].term
     assert isinstance(shenzhen, list) and 0 <= modularity <= 1 and len(topic) == 10
@@ -45,7 +49,20 @@ def test_the_readme_from_python_example_runs(tmp_path):
     # every table as a DataFrame: the CSV's columns and rows, numbers as numbers
     import csv
 
-    frames = textmine.tables(namespace["result"])
+    run, analysis = namespace["run"], namespace["analysis"]
+    assert (
+        run.files == sorted(p for p in (tmp_path / "out").rglob("*") if p.is_file()) and run.output == tmp_path / "out"
+    )
+    assert set(run.timings) > set(analysis.timings) >= {"extract", "segment", "compare"} and "write" in run.timings
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        analysis.topics = None
+    # write_run alone writes what run wrote: analyse, then write, is the same run
+    again = textmine.write_run(textmine.analyse(corpus, config=namespace["config"]), tmp_path / "again")
+    assert [p.relative_to(again.output) for p in again.files] == [p.relative_to(run.output) for p in run.files]
+    for a, b in zip(run.files, again.files, strict=True):
+        assert a.name == "run.json" or a.read_bytes() == b.read_bytes(), a
+    assert again.timings["total"] >= sum(v for k, v in again.timings.items() if k != "total") * 0.99
+    frames = textmine.tables(analysis)
     written = sorted(p.stem for p in (tmp_path / "out" / "tables").glob("*.csv"))
     assert sorted(frames) == written and frame is not None and list(frame.columns) == list(frames["distinctive_terms"])
     for name in ("documents", "frequencies", "network_edges"):

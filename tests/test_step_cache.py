@@ -64,14 +64,14 @@ def test_a_rerun_loads_the_analysis_and_writes_what_an_empty_cache_writes(tmp_pa
     records = [_record(tmp_path / name)[1] for name in ("first", "again", "fresh")]
     assert records[0] == records[1] == records[2]
     assert (
-        [r.document.id for r in again.read]
-        == [r.document.id for r in first.read]
-        == [r.document.id for r in fresh.read]
+        [r.document.id for r in again.analysis.reading.read]
+        == [r.document.id for r in first.analysis.reading.read]
+        == [r.document.id for r in fresh.analysis.reading.read]
     )
-    assert again.keywords == first.keywords
+    assert again.analysis.counts.keywords == first.analysis.counts.keywords
     # the documents loaded from the cache wait on disk as the segmented ones did, token for token
-    assert all(type(d) is SpooledDocument for d in [*first.tokenized, *again.tokenized])
-    assert again.tokenized == first.tokenized == fresh.tokenized
+    assert all(type(d) is SpooledDocument for d in [*first.analysis.text.tokenized, *again.analysis.text.tokenized])
+    assert again.analysis.text.tokenized == first.analysis.text.tokenized == fresh.analysis.text.tokenized
 
 
 def test_a_changed_setting_or_document_analyses_again(tmp_path):
@@ -86,14 +86,14 @@ def test_a_changed_setting_or_document_analyses_again(tmp_path):
     assert "from cache" in workers.timings
     network = _run(corpus, tmp_path / "network", **{"network.top_n": 10})
     assert "from cache" not in network.timings
-    assert len(network.network) == 10 != len(first.network)
+    assert len(network.analysis.networks.graphs["all"]) == 10 != len(first.analysis.networks.graphs["all"])
     changed = next(corpus.rglob("*.md"))
     changed.write_text(
         changed.read_text(encoding="utf-8") + "\n\n支持人工智能产业园区和量子计算实验室建设，培育人工智能产业集群。\n",
         encoding="utf-8",
     )
     edited = _run(corpus, tmp_path / "edited")
-    assert "from cache" not in edited.timings and edited.keywords != first.keywords
+    assert "from cache" not in edited.timings and edited.analysis.counts.keywords != first.analysis.counts.keywords
 
 
 def test_no_cache_means_no_step_cache(tmp_path, own_cache):

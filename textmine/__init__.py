@@ -5,11 +5,12 @@ The command line (``textmine run CORPUS``) and this API do the same things::
     import textmine
 
     config = textmine.load_config(corpus="corpora/four-cities", overrides={"topics.k": 10})
-    result = textmine.run("corpora/four-cities", output="outputs/four-cities", config=config)
-    result.keywords.top(10)            # the corpus's top keywords
-    result.links                       # keyword | frequency | strongest associated keyword | weight
-    result.distinctive["beijing"]      # what Beijing stresses against the other cities
-    textmine.analyse("corpora/four-cities")  # the same results, nothing written (the cache aside)
+    analysis = textmine.analyse("corpora/four-cities", config=config)  # nothing written (the cache aside)
+    analysis.counts.keywords.top(10)   # the corpus's top keywords
+    analysis.networks.links            # keyword | frequency | strongest associated keyword | weight
+    analysis.comparison.distinctive["beijing"]  # what Beijing stresses against the other cities
+    textmine.write_run(analysis, Path("outputs/four-cities"))  # the only way into a folder
+    textmine.run("corpora/four-cities", config=config)  # the two: a Run (analysis, folder, files, timings)
 
 Each stage is also callable on its own: :func:`discover`, :func:`extract_file`, :class:`Segmenter`,
 :func:`doc_term_matrix`, :func:`keyword_table`, :func:`cooccurrence`, :func:`build_network`,
@@ -69,7 +70,9 @@ _EXPORTS = {  # public name -> the module that defines it, imported on first use
     "ResourceError": "errors",
     "run": "api",
     "analyse": "pipeline",
-    "RunResult": "pipeline",
+    "Analysis": "pipeline",
+    "Run": "outputs",
+    "write_run": "outputs",
     "segment_corpus": "pipeline",
     "Segmented": "pipeline",
     "Segmenter": "segment",

@@ -12,21 +12,21 @@ from pathlib import Path
 from .config import Config, load_config
 from .corpus import Skipped
 from .duplicates import DuplicateCluster
-from .outputs import write_extraction, write_outputs
-from .pipeline import ReadDocument, RunResult, Stages, analyse, discover, drop_duplicates, extract_corpus
+from .outputs import Run, write_extraction, write_run
+from .pipeline import ReadDocument, Stages, analyse, discover, drop_duplicates, extract_corpus
 from .resources import default_output
 
 
-def run(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> RunResult:
+def run(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> Run:
     """Analyse the corpus folder ``corpus`` (:func:`~textmine.pipeline.analyse`) and write every
-    output to ``output`` (default: ``outputs/<corpus folder name>``). Returns the results."""
+    output to ``output`` (default: ``outputs/<corpus folder name>``) with
+    :func:`~textmine.outputs.write_run`. Returns the analysis and what was written."""
     config = config or load_config(corpus=corpus)
     stages = Stages(progress=config.run.progress)
     started = time.perf_counter()
-    result = analyse(corpus, config=config, stages=stages)
-    result.output = Path(output) if output is not None else default_output(corpus)
-    write_outputs(result, stages, started=started)
-    return result
+    analysis = analyse(corpus, config=config, stages=stages)
+    folder = Path(output) if output is not None else default_output(corpus)
+    return write_run(analysis, folder, started=started)
 
 
 @dataclass(frozen=True)

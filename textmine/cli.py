@@ -17,8 +17,8 @@ from . import __version__
 from .api import extract, run
 from .config import describe, load_config, to_toml
 from .errors import TextmineError
-from .outputs import safe_name
-from .pipeline import RunResult, find_new_terms, kwic
+from .outputs import Run, safe_name
+from .pipeline import find_new_terms, kwic
 from .resources import default_output
 from .stage_alone import network_only, topics_only
 from .tokens_file import tokens_path
@@ -249,7 +249,7 @@ def compare_command(
     result = run(corpus, output=out, config=config)
     if not quiet:
         click.echo(summary(result))
-        for group, terms in result.distinctive.items():
+        for group, terms in result.analysis.comparison.distinctive.items():
             click.echo(f"  {_pad(group, 14)}" + "、".join(t.term for t in terms[:8]))
 
 
@@ -556,38 +556,41 @@ def _pad(text: str, columns: int) -> str:
     return text + " " * max(1, columns - _width(text))
 
 
-def summary(result: RunResult) -> str:
+def summary(written: Run) -> str:
     """The closing summary of a run, a few lines for the terminal."""
-    groups = ", ".join(f"{g} {t.documents}" for g, t in result.keywords_by_group.items())
-    found = len(result.read) + len(result.dropped) + len(result.skipped)
+    analysis = written.analysis
+    groups = ", ".join(f"{g} {t.documents}" for g, t in analysis.counts.keywords_by_group.items())
+    found = len(analysis.reading.read) + len(analysis.reading.dropped) + len(analysis.reading.skipped)
     lines = [
-        f"textmine run: {result.corpus.name} -> {result.output}",
-        f"  documents  {found} found, {len(result.read) + len(result.dropped)} read, {len(result.skipped)} skipped"
-        + (f", {len(result.unselected)} left out by corpus.select" if result.unselected else ""),
+        f"textmine run: {analysis.reading.corpus.name} -> {written.output}",
+        f"  documents  {found} found, {len(analysis.reading.read) + len(analysis.reading.dropped)} read, {len(analysis.reading.skipped)} skipped"
+        + (f", {len(analysis.reading.unselected)} left out by corpus.select" if analysis.reading.unselected else ""),
     ]
-    lines += [f"  skipped    {s.path}: {s.reason}" for s in result.skipped]
-    if result.corpus.cleaned:
-        lines.append(f"  cleaned    {result.corpus.cleaned} control characters removed from names and manifest values")
+    lines += [f"  skipped    {s.path}: {s.reason}" for s in analysis.reading.skipped]
+    if analysis.reading.corpus.cleaned:
+        lines.append(
+            f"  cleaned    {analysis.reading.corpus.cleaned} control characters removed from names and manifest values"
+        )
     lines += [
         f"  groups     {groups}",
-        f"  tokens     {result.n_tokens:,} (vocabulary {len(result.dtm.vocab):,})",
-        f"  duplicates {sum(len(c.dropped) for c in result.duplicates)} documents in {len(result.duplicates)} clusters "
-        f"{'counted once' if result.config.corpus.duplicates == 'drop' else 'kept'} (tables/duplicates.csv)",
-        f"  versions   {len(result.versions)} policies in two or more versions, "
+        f"  tokens     {analysis.counts.keywords.tokens:,} (vocabulary {len(analysis.counts.dtm.vocab):,})",
+        f"  duplicates {sum(len(c.dropped) for c in analysis.reading.duplicates)} documents in {len(analysis.reading.duplicates)} clusters "
+        f"{'counted once' if analysis.config.corpus.duplicates == 'drop' else 'kept'} (tables/duplicates.csv)",
+        f"  versions   {len(analysis.reading.versions)} policies in two or more versions, "
         + (
             "every version kept"
-            if result.config.corpus.versions == "all"
-            else f"the {result.config.corpus.versions} analysed: {sum(len(c.dropped) for c in result.versions)} left out"
+            if analysis.config.corpus.versions == "all"
+            else f"the {analysis.config.corpus.versions} analysed: {sum(len(c.dropped) for c in analysis.reading.versions)} left out"
         )
         + " (tables/versions.csv)",
     ]
-    if result.topics is not None and result.topics.note:
-        lines.append(f"  topics     {result.topics.note}")
-    lines += [f"  {stage:<10} not run: {reason}" for stage, reason in result.not_run.items()]
+    if analysis.topics is not None and analysis.topics.note:
+        lines.append(f"  topics     {analysis.topics.note}")
+    lines += [f"  {stage:<10} not run: {reason}" for stage, reason in analysis.not_run.items()]
     lines += [
-        "  time       " + " · ".join(f"{name} {sec:.1f}s" for name, sec in result.timings.items()),
-        *_memory_line(result.memory),
-        f"  report     {result.output / 'report.html'}",
+        "  time       " + " · ".join(f"{name} {sec:.1f}s" for name, sec in written.timings.items()),
+        *_memory_line(written.memory),
+        f"  report     {written.output / 'report.html'}",
     ]
     return "\n".join(lines)
 

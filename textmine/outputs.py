@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -34,6 +35,7 @@ from .compare import SMALL_SAMPLE
 from .errors import TextmineError
 from .network import MEASURES, edge_rows
 from .network_analysis import NODE_MEASURES
+from .pipeline import Stages
 from .record import build_record, extraction_record
 from .report import render_html, render_markdown
 from .resources import cache_dir
@@ -55,23 +57,34 @@ if TYPE_CHECKING:
     from .corpus import Corpus, Skipped
     from .duplicates import DuplicateCluster
     from .network import StrongestLink
-    from .pipeline import Networks, ReadDocument, RunResult, Stages
+    from .pipeline import Analysis, Networks, ReadDocument
 
 
-def tables(result: "RunResult") -> dict[str, Any]:
+@dataclass(frozen=True)
+class Run:
+    """An analysis written to its output folder (:func:`textmine.run`)."""
+
+    analysis: Analysis
+    output: Path
+    files: list[Path]  # every file written, sorted
+    timings: dict[str, float]  # seconds by stage, writing and the total included
+    memory: dict[str, int]  # peak resident MB by the end of each stage, writing included
+
+
+def tables(analysis: "Analysis") -> dict[str, Any]:
     """Every table of a run's report as a pandas DataFrame, by name (``tables/<name>.csv``): the
     columns of the CSV, the values as the run computed them (numbers stay numbers), for notebooks."""
     import pandas as pd
 
-    return {t.name: pd.DataFrame(t.rows, columns=t.header) for t in build_tables(result)}
+    return {t.name: pd.DataFrame(t.rows, columns=t.header) for t in build_tables(analysis)}
 
 
-def build_tables(result: "RunResult") -> list[Table]:
+def build_tables(analysis: "Analysis") -> list[Table]:
     """Every table of a run, in the order the workbook shows them."""
-    cfg = result.config
-    groups = list(result.keywords_by_group)
-    counted = np.asarray(result.dtm.counts.sum(axis=1)).ravel()  # the tokens the analysis counts
-    tokens_of = {doc_id: int(n) for doc_id, n in zip(result.dtm.doc_ids, counted, strict=True)}
+    cfg = analysis.config
+    groups = list(analysis.counts.keywords_by_group)
+    counted = np.asarray(analysis.counts.dtm.counts.sum(axis=1)).ravel()  # the tokens the analysis counts
+    tokens_of = {doc_id: int(n) for doc_id, n in zip(analysis.counts.dtm.doc_ids, counted, strict=True)}
     tables = [
         Table(
             "documents",
@@ -103,20 +116,26 @@ def build_tables(result: "RunResult") -> list[Table]:
                     tokens_of[r.document.id],
                     r.document.file,
                 ]
-                for r in result.read
+                for r in analysis.reading.read
                 if r.document.id in tokens_of  # analysed: not left out by corpus.select
             ],
         ),
-        *extraction_tables(result.read, result.skipped, result.duplicates, result.dropped, timing=False),
-        version_table(result),
-        drafting_table(result),
+        *extraction_tables(
+            analysis.reading.read,
+            analysis.reading.skipped,
+            analysis.reading.duplicates,
+            analysis.reading.dropped,
+            timing=False,
+        ),
+        version_table(analysis),
+        drafting_table(analysis),
         Table(
             "top_keywords",
             f"Top {cfg.keywords.top_n} keywords of the corpus, by frequency (ties: document frequency, then term)",
             ["rank", "keyword", "freq", "df", "per_10k", "doc_share"],
             [
                 [i, t.term, t.freq, t.df, t.per_10k, t.doc_share]
-                for i, t in enumerate(result.keywords.top(cfg.keywords.top_n), 1)
+                for i, t in enumerate(analysis.counts.keywords.top(cfg.keywords.top_n), 1)
             ],
         ),
         Table(
@@ -124,8 +143,8 @@ def build_tables(result: "RunResult") -> list[Table]:
             f"Top {cfg.keywords.top_n} keywords of each group, by frequency (ties: document frequency, then term)",
             ["group", "rank", "keyword", "freq", "df", "per_10k", "doc_share", "caution"],
             [
-                [g, i, t.term, t.freq, t.df, t.per_10k, t.doc_share, result.caution.get(g, "")]
-                for g, table in result.keywords_by_group.items()
+                [g, i, t.term, t.freq, t.df, t.per_10k, t.doc_share, analysis.comparison.caution.get(g, "")]
+                for g, table in analysis.counts.keywords_by_group.items()
                 for i, t in enumerate(table.top(cfg.keywords.top_n), 1)
             ],
         ),
@@ -133,24 +152,24 @@ def build_tables(result: "RunResult") -> list[Table]:
             "side_by_side",
             "Top keywords side by side (occurrences per 10,000 tokens)",
             ["rank", *[c for g in groups for c in (g, f"{g} per_10k")]],
-            _side_by_side(result, cfg.keywords.top_n),
+            _side_by_side(analysis, cfg.keywords.top_n),
         ),
         Table(
             "frequencies",
             "Every term: frequency in the corpus and in each group",
             ["term", "freq", "df", "per_10k", "doc_share", *[f"{g} freq" for g in groups]],
-            _all_frequencies(result),
+            _all_frequencies(analysis),
         ),
-        links_table(result.links, result.networks.graphs["all"].graph),
-        *network_tables(result.networks, readable_density=cfg.network.readable_density),
+        links_table(analysis.networks.links, analysis.networks.graphs["all"].graph),
+        *network_tables(analysis.networks, readable_density=cfg.network.readable_density),
         Table(
             "distinctive_terms",
             "Terms most distinctive of each group against the others (weighted log-odds z; G², BH q, log ratio, DP), "
             "by z (ties: term)",
             ["group", "rank", *_KEYNESS, "caution"],
             [
-                [t.group, i, *[getattr(t, c) for c in _KEYNESS], result.caution.get(t.group, "")]
-                for terms in result.distinctive.values()
+                [t.group, i, *[getattr(t, c) for c in _KEYNESS], analysis.comparison.caution.get(t.group, "")]
+                for terms in analysis.comparison.distinctive.values()
                 for i, t in enumerate(terms, 1)
             ],
         ),
@@ -164,9 +183,9 @@ def build_tables(result: "RunResult") -> list[Table]:
                     b,
                     i,
                     *[getattr(t, c) for c in _KEYNESS],
-                    "; ".join(filter(None, (result.caution.get(a), result.caution.get(b)))),
+                    "; ".join(filter(None, (analysis.comparison.caution.get(a), analysis.comparison.caution.get(b)))),
                 ]
-                for (a, b), terms in result.pairwise.items()
+                for (a, b), terms in analysis.comparison.pairwise.items()
                 for i, t in enumerate(terms, 1)
             ],
         ),
@@ -176,16 +195,19 @@ def build_tables(result: "RunResult") -> list[Table]:
             "group_similarity",
             "How alike the groups are: cosine of TF-IDF profiles (1 = same), Jensen–Shannon divergence of topic shares (0 = same)",
             ["group", "other", "tfidf_cosine", "topic_js"],
-            [[a, b, v["tfidf_cosine"], v.get("topic_js", "")] for (a, b), v in sorted(result.similarity.items())],
+            [
+                [a, b, v["tfidf_cosine"], v.get("topic_js", "")]
+                for (a, b), v in sorted(analysis.comparison.similarity.items())
+            ],
         )
     )
-    if result.unselected:
+    if analysis.reading.unselected:
         tables.append(
             Table(
                 "selection",
-                f"Documents corpus.select left out ({result.config.corpus.select_mode} of the rules), with the rules they failed",
+                f"Documents corpus.select left out ({analysis.config.corpus.select_mode} of the rules), with the rules they failed",
                 ["id", "failed_rules"],
-                [[doc_id, "; ".join(rules)] for doc_id, rules in sorted(result.unselected.items())],
+                [[doc_id, "; ".join(rules)] for doc_id, rules in sorted(analysis.reading.unselected.items())],
             )
         )
     tables.append(
@@ -194,40 +216,44 @@ def build_tables(result: "RunResult") -> list[Table]:
             "Do the top lists hinge on a setting? Overlap with the baseline's top list, and Spearman's rho over both",
             ["group", "list", "variant", "overlap", "spearman", "caution"],
             [
-                [r.group, r.list, r.variant, r.overlap, r.spearman, result.caution.get(r.group, "")]
-                for r in result.robustness
+                [r.group, r.list, r.variant, r.overlap, r.spearman, analysis.comparison.caution.get(r.group, "")]
+                for r in analysis.comparison.robustness
             ],
         )
     )
-    tables.append(change_table(result.change, result.config.compare.min_documents))
-    tables += _dimension_tables(result)
-    tables += _vocabulary_tables(result)
-    if result.topics is not None:
+    tables.append(change_table(analysis.comparison.change, analysis.config.compare.min_documents))
+    tables += _dimension_tables(analysis)
+    tables += _vocabulary_tables(analysis)
+    if analysis.topics is not None:
         from .topic_outputs import topic_tables
 
-        tables += topic_tables(result.topics, document_info(result), result.caution, result.config.topics)
+        tables += topic_tables(
+            analysis.topics, document_info(analysis), analysis.comparison.caution, analysis.config.topics
+        )
     return tables
 
 
-def version_table(result: "RunResult") -> Table:
+def version_table(analysis: "Analysis") -> Table:
     """Every version of each policy found in two or more, with its date and whether it was analysed."""
-    titles = {r.document.id: r.document.meta.get("title", "") for r in [*result.read, *result.dropped]}
-    analysed = {r.document.id for r in result.read}
+    titles = {
+        r.document.id: r.document.meta.get("title", "") for r in [*analysis.reading.read, *analysis.reading.dropped]
+    }
+    analysed = {r.document.id for r in analysis.reading.read}
     return Table(
         "versions",
-        f"Versions of one policy (same normalised title or similar text); corpus.versions = {result.config.corpus.versions}",
+        f"Versions of one policy (same normalised title or similar text); corpus.versions = {analysis.config.corpus.versions}",
         ["policy", "document", "date", "title", "analysed", "basis"],
         [
             [number, member, date, titles.get(member, ""), "yes" if member in analysed else "no", cluster.basis]
-            for number, cluster in enumerate(result.versions, 1)
+            for number, cluster in enumerate(analysis.reading.versions, 1)
             for member, date in zip(cluster.members, cluster.dates, strict=True)
         ],
     )
 
 
-def drafting_table(result: "RunResult") -> Table:
+def drafting_table(analysis: "Analysis") -> Table:
     """The drafting vocabulary found: frequency, documents, and the rule that listed each term."""
-    k = result.config.keywords
+    k = analysis.config.keywords
     how = (
         "reported apart, not counted in keywords, networks, topics or comparisons" if k.drafting == "apart" else "kept"
     )
@@ -236,16 +262,16 @@ def drafting_table(result: "RunResult") -> Table:
         f"Drafting vocabulary (keywords.drafting = {k.drafting}: {how}); most frequent first",
         ["term", "freq", "df", "doc_share", "share_of_tokens", "rule"],
         [
-            [t.term, t.freq, t.df, t.doc_share, round(t.freq / result.drafting.tokens, 6), t.rule]
-            for t in result.drafting.terms
+            [t.term, t.freq, t.df, t.doc_share, round(t.freq / analysis.counts.drafting.tokens, 6), t.rule]
+            for t in analysis.counts.drafting.terms
         ],
     )
 
 
-def document_info(result: "RunResult") -> dict[str, tuple[str, int | None, str]]:
+def document_info(analysis: "Analysis") -> dict[str, tuple[str, int | None, str]]:
     """Each analysed document's group, year and title."""
-    titles = {r.document.id: r.document.meta.get("title", "") for r in result.read}
-    return {d.id: (d.group, d.year, titles.get(d.id, "")) for d in result.tokenized}
+    titles = {r.document.id: r.document.meta.get("title", "") for r in analysis.reading.read}
+    return {d.id: (d.group, d.year, titles.get(d.id, "")) for d in analysis.text.tokenized}
 
 
 _KEYNESS = [
@@ -442,11 +468,11 @@ def network_tables(networks: "Networks", *, readable_density: float) -> list[Tab
     ]
 
 
-def _dimension_tables(result: "RunResult") -> list[Table]:
+def _dimension_tables(analysis: "Analysis") -> list[Table]:
     """Each group's score on every dimension, and each document's tags with their terms."""
-    title = {d.id: d.meta.get("title", "") for d in (r.document for r in result.read)}
-    year = {d.id: d.year for d in result.tokenized}
-    position = {(scheme.name, d): i for scheme in result.schemes for i, d in enumerate(scheme.dimensions)}
+    title = {d.id: d.meta.get("title", "") for d in (r.document for r in analysis.reading.read)}
+    year = {d.id: d.year for d in analysis.text.tokenized}
+    position = {(scheme.name, d): i for scheme in analysis.comparison.schemes for i, d in enumerate(scheme.dimensions)}
     return [
         Table(
             "dimension_scores",
@@ -462,10 +488,11 @@ def _dimension_tables(result: "RunResult") -> list[Table]:
                     s.per_10k,
                     s.documents,
                     s.doc_share,
-                    result.caution.get(s.group, ""),
+                    analysis.comparison.caution.get(s.group, ""),
                 ]
                 for s in sorted(
-                    result.group_scores, key=lambda s: (s.scheme, position[(s.scheme, s.dimension)], s.group)
+                    analysis.comparison.group_scores,
+                    key=lambda s: (s.scheme, position[(s.scheme, s.dimension)], s.group),
                 )
             ],
         ),
@@ -485,15 +512,15 @@ def _dimension_tables(result: "RunResult") -> list[Table]:
                     s.per_10k,
                     "、".join(f"{t}×{n}" for t, n in s.matched),
                 ]
-                for s in result.document_scores
+                for s in analysis.comparison.document_scores
                 if s.tagged
             ],
         ),
     ]
 
 
-def _vocabulary_tables(result: "RunResult") -> list[Table]:
-    report = result.dictionary
+def _vocabulary_tables(analysis: "Analysis") -> list[Table]:
+    report = analysis.text.dictionary
     rows = []
     if report is not None:
         rows = [[word, "fixed", f"frequency raised to {freq} so that it stays whole"] for word, freq in report.fixed]
@@ -503,13 +530,13 @@ def _vocabulary_tables(result: "RunResult") -> list[Table]:
             "synonym_merges",
             "Synonym merges applied: variant → canonical, and how often",
             ["variant", "canonical", "count"],
-            [[v, c, n] for (v, c), n in sorted(result.merges.items(), key=lambda kv: (-kv[1], kv[0]))],
+            [[v, c, n] for (v, c), n in sorted(analysis.text.merges.items(), key=lambda kv: (-kv[1], kv[0]))],
         ),
         Table(
             "synonym_candidates",
             "Possible synonyms to review: same head, alike sentence contexts (PPMI cosine)",
             ["term", "other", "head", "cosine", "freq", "other_freq"],
-            [[c.term, c.other, c.head, c.cosine, c.freq, c.other_freq] for c in result.synonym_candidates],
+            [[c.term, c.other, c.head, c.cosine, c.freq, c.other_freq] for c in analysis.text.synonym_candidates],
         ),
         Table(
             "dictionary_self_test",
@@ -594,8 +621,8 @@ def write_texts(folder: Path, read: list["ReadDocument"]) -> None:
         write_bytes(folder / f"{names[r.document.id]}.txt", (r.text + "\n").encode("utf-8"), atomic=False)
 
 
-def _side_by_side(result: "RunResult", n: int) -> list[list[Any]]:
-    tops = [table.top(n) for table in result.keywords_by_group.values()]
+def _side_by_side(analysis: "Analysis", n: int) -> list[list[Any]]:
+    tops = [table.top(n) for table in analysis.counts.keywords_by_group.values()]
     rows = []
     for i in range(max(map(len, tops), default=0)):
         row: list[Any] = [i + 1]
@@ -605,11 +632,11 @@ def _side_by_side(result: "RunResult", n: int) -> list[list[Any]]:
     return rows
 
 
-def _all_frequencies(result: "RunResult") -> list[list[Any]]:
-    per_group = {g: {t.term: t.freq for t in table.terms} for g, table in result.keywords_by_group.items()}
+def _all_frequencies(analysis: "Analysis") -> list[list[Any]]:
+    per_group = {g: {t.term: t.freq for t in table.terms} for g, table in analysis.counts.keywords_by_group.items()}
     return [
         [t.term, t.freq, t.df, t.per_10k, t.doc_share, *[per_group[g].get(t.term, 0) for g in per_group]]
-        for t in result.keywords.terms
+        for t in analysis.counts.keywords.terms
     ]
 
 
@@ -627,57 +654,68 @@ def debug_log(read: list["ReadDocument"], skipped: list["Skipped"]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_outputs(result: "RunResult", stages: "Stages", *, started: float) -> None:
-    """Write every output of ``result`` into ``result.output``, swapping the folder in at the end."""
+def write_run(analysis: "Analysis", output: Path, *, started: float | None = None) -> Run:
+    """Write every output of ``analysis`` into the folder ``output``, swapping the folder in at the
+    end. The writing is timed beside the analysis's stages; the run's total counts from ``started``
+    (a :func:`time.perf_counter` reading; default: as long before now as the analysis's stages took)."""
+    stages = Stages(progress=analysis.config.run.progress)
+    stages.seconds.update(analysis.timings)
+    stages.peak_mb.update(analysis.memory)
+    if started is None:
+        started = time.perf_counter() - sum(analysis.timings.values())
+    timings: dict[str, float] = {}
 
     def build(staging: Path) -> None:
-        tables = build_tables(result)
-        files = StepCache(cache_dir()) if result.config.run.cache else None
+        tables = build_tables(analysis)
+        files = StepCache(cache_dir()) if analysis.config.run.cache else None
         with stages.stage("write", total=len(tables) + 6, unit="file") as advance:
-            seed = result.config.run.seed
-            positions = corpus_layout(result.networks, seed=seed, cache=files)
+            seed = analysis.config.run.seed
+            positions = corpus_layout(analysis.networks, seed=seed, cache=files)
             # the charts are drawn in worker processes while this thread writes the rest
             with concurrent.futures.ThreadPoolExecutor(max_workers=1) as background:
                 drawing = background.submit(
                     chart_jobs.draw_all,
-                    chart_list(result, positions),
+                    chart_list(analysis, positions),
                     staging / "charts",
-                    svg=result.config.report.svg,
-                    workers=result.config.run.workers or os.cpu_count() or 1,
+                    svg=analysis.config.report.svg,
+                    workers=analysis.config.run.workers or os.cpu_count() or 1,
                     cache=files,
                 )
-                write_networks(staging / "network", result.networks, seed=seed, positions=positions, cache=files)
+                write_networks(staging / "network", analysis.networks, seed=seed, positions=positions, cache=files)
                 advance(1)
                 content = [(t.name, t.header, t.rows) for t in tables]
                 reuse(files, ("tables", content), staging, lambda f: write_tables(f, tables))
                 advance(len(tables) + 1)
-                write_texts(staging / "texts", [*result.read, *result.dropped])
-                write_text(staging / "debug.log", debug_log([*result.read, *result.dropped], result.skipped))
+                write_texts(staging / "texts", [*analysis.reading.read, *analysis.reading.dropped])
+                write_text(
+                    staging / "debug.log",
+                    debug_log([*analysis.reading.read, *analysis.reading.dropped], analysis.reading.skipped),
+                )
                 advance(1)
-                titles = {doc_id: title for doc_id, (_, _, title) in document_info(result).items()}
-                write_jsonl(staging / "tokens.jsonl", token_lines(result.tokenized, titles))
+                titles = {doc_id: title for doc_id, (_, _, title) in document_info(analysis).items()}
+                write_jsonl(staging / "tokens.jsonl", token_lines(analysis.text.tokenized, titles))
                 advance(1)
-                if result.topics is not None:
+                if analysis.topics is not None:
                     from .topic_outputs import write_topic_views
 
-                    lam = result.config.topics.relevance_lambda
+                    lam = analysis.config.topics.relevance_lambda
                     reuse(
                         files,
-                        ("topic views", result.topics, lam),
+                        ("topic views", analysis.topics, lam),
                         staging,
-                        lambda f: write_topic_views(f, result.topics, lam=lam),
+                        lambda f: write_topic_views(f, analysis.topics, lam=lam),
                     )
                 pictures = drawing.result()
             advance(1)
-            write_text(staging / "report.html", render_html(result, tables, pictures))
-            write_text(staging / "report.md", render_markdown(result, tables))
+            write_text(staging / "report.html", render_html(analysis, tables, pictures))
+            write_text(staging / "report.md", render_markdown(analysis, tables))
             advance(1)
-        result.timings = {**stages.seconds, "total": round(time.perf_counter() - started, 3)}
-        result.memory = dict(stages.peak_mb)
-        write_json(staging / "run.json", build_record(result, _hashes(staging)))
+        timings.update({**stages.seconds, "total": round(time.perf_counter() - started, 3)})
+        write_json(staging / "run.json", build_record(analysis, _hashes(staging), timings, stages.peak_mb))
 
-    publish(result.output, build)
-    result.outputs = sorted(p for p in result.output.rglob("*") if p.is_file())
+    publish(output, build)
+    files = sorted(p for p in output.rglob("*") if p.is_file())
+    return Run(analysis, output, files, timings, dict(stages.peak_mb))
 
 
 def write_extraction(
@@ -849,33 +887,33 @@ def corpus_layout(networks: "Networks", *, seed: int, cache: StepCache | None = 
     return positions
 
 
-def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -> list[chart_jobs.Chart]:
+def chart_list(analysis: "Analysis", positions: dict[str, tuple[float, float]]) -> list[chart_jobs.Chart]:
     """Every chart of a run. Every network picture uses the corpus network's layout, so a keyword
     stands in the same place in each."""
-    cfg = result.config
+    cfg = analysis.config
     how = f"{cfg.network.unit}, {cfg.network.measure}"
     found = [
         chart_jobs.Chart(
             "keywords_by_group",
             "keyword_bars",
-            (result.keywords_by_group,),
+            (analysis.counts.keywords_by_group,),
             {
                 "top_n": cfg.report.chart_top_n,
                 "title": "各组高频关键词 Top keywords by group",
-                "flagged": tuple(sorted(result.caution)),
+                "flagged": tuple(sorted(analysis.comparison.caution)),
             },
             embed="keywords_by_group",
         ),
         chart_jobs.Chart(
             "network",
             "network_picture",
-            (result.network, positions),
+            (analysis.networks.graphs["all"], positions),
             {"title": f"共词网络 Co-word network (top {cfg.network.top_n}; {how})"},
             embed="network",
         ),
     ]
-    names = file_names(list(result.group_networks))
-    for group, graph in result.group_networks.items():
+    names = file_names(list(analysis.networks.of("group")))
+    for group, graph in analysis.networks.of("group").items():
         found.append(
             chart_jobs.Chart(
                 f"network_{names[group]}",
@@ -884,14 +922,14 @@ def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -
                 {"title": f"{group} 共词网络 Co-word network ({how})"},
             )
         )
-    periods = result.networks.of("period")
+    periods = analysis.networks.of("period")
     panels = (
         ("network_periods", periods, "各时期共词网络 Co-word networks by period", bool(periods)),
         (
             "network_panel",
-            result.group_networks,
+            analysis.networks.of("group"),
             "各组共词网络 Co-word networks by group",
-            len(result.group_networks) > 1,
+            len(analysis.networks.of("group")) > 1,
         ),
     )
     for stem, graphs, title, drawn in panels:
@@ -899,16 +937,16 @@ def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -
             found.append(
                 chart_jobs.Chart(stem, "network_panel", (graphs, positions), {"title": f"{title} ({how})"}, embed=stem)
             )
-    if result.topics is not None:
+    if analysis.topics is not None:
         from .topic_outputs import topic_charts
 
-        marked = {g: _marked(g, result) for g in result.keywords_by_group}
-        found.extend(topic_charts(result.topics, document_info(result), marked))
-    per_10k = {(s.group, s.scheme, s.dimension): s.per_10k for s in result.group_scores}
-    for number, scheme in enumerate(result.schemes, 1):
+        marked = {g: _marked(g, analysis) for g in analysis.counts.keywords_by_group}
+        found.extend(topic_charts(analysis.topics, document_info(analysis), marked))
+    per_10k = {(s.group, s.scheme, s.dimension): s.per_10k for s in analysis.comparison.group_scores}
+    for number, scheme in enumerate(analysis.comparison.schemes, 1):
         values = {
-            _marked(g, result): np.array([per_10k[(g, scheme.name, d)] for d in scheme.dimensions])
-            for g in result.keywords_by_group
+            _marked(g, analysis): np.array([per_10k[(g, scheme.name, d)] for d in scheme.dimensions])
+            for g in analysis.counts.keywords_by_group
         }
         found.append(
             chart_jobs.Chart(
@@ -922,9 +960,9 @@ def chart_list(result: "RunResult", positions: dict[str, tuple[float, float]]) -
     return found
 
 
-def _marked(group: str, result: "RunResult") -> str:
+def _marked(group: str, analysis: "Analysis") -> str:
     """A group's name as charts show it: small samples marked."""
-    return f"{group}{SMALL_SAMPLE}" if group in result.caution else group
+    return f"{group}{SMALL_SAMPLE}" if group in analysis.comparison.caution else group
 
 
 def _hashes(folder: Path) -> dict[str, str]:

@@ -1,8 +1,8 @@
 """The whole job: corpus folder in, analysis and report out.
 
-:func:`run` chains the stages — discover, extract, segment, count, network, topics, compare, write —
-times each, shows a progress bar per stage, and returns a :class:`RunResult` holding every result
-in plain types. Files are read and segmented in worker processes (each worker builds its segmenter
+:func:`analyse` chains the stages — discover, extract, segment, count, network, topics, compare —
+times each, shows a progress bar per stage, and returns an :class:`Analysis` holding every result
+in plain types, grouped by stage; :func:`textmine.outputs.write_run` writes it. Files are read and segmented in worker processes (each worker builds its segmenter
 once); results come back in corpus order, so the output does not depend on the number of workers.
 A file that cannot be read is skipped with its reason and the run goes on.
 """
@@ -96,62 +96,72 @@ class ReadDocument:
         return self.texts.digest(self.document.id)
 
 
-@dataclass
-class RunResult:
-    """Everything a run computed; the writers and the report read from here."""
+@dataclass(frozen=True)
+class Reading:
+    """What the run read: the corpus found, the documents analysed, and those it left out and why."""
 
-    config: Config
     corpus: Corpus
-    output: Path | None  # where the run was written (None when only analysed)
-    read: list[ReadDocument]
-    skipped: list[Skipped]
+    read: list[ReadDocument]  # the documents analysed
+    skipped: list[Skipped]  # files that could not be read, with the reason
+    dropped: list[ReadDocument] = field(default_factory=list)  # duplicates and other versions left out
+    duplicates: list[DuplicateCluster] = field(default_factory=list)
+    versions: list[VersionCluster] = field(default_factory=list)
+    # documents corpus.select left out, and the rules each failed
+    unselected: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Text:
+    """The segmentation: the word lists used, each document's tokens, and what the lists changed."""
+
     lexicon: Lexicon
     tokenized: list[TokenizedDocument]  # as segmented, drafting vocabulary included (tokens.jsonl)
-    dtm: DocTermMatrix  # as the analysis counts: without the drafting vocabulary unless keywords.drafting = "keep"
+    dictionary: SelfTest | None = None  # the user dictionaries' self-test
+    merges: Counter[tuple[str, str]] = field(default_factory=Counter)  # synonym merges: (variant, canonical) -> n
+    numerals: Counter[str] = field(default_factory=Counter)  # numeral-plus-unit tokens dropped: token -> n
+    synonym_candidates: list = field(default_factory=list)  # SynonymCandidate pairs worth a look
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The counts the analysis works on."""
+
+    dtm: DocTermMatrix  # without the drafting vocabulary unless keywords.drafting = "keep"
     drafting: Drafting  # the drafting vocabulary found, set apart unless keywords.drafting = "keep"
     keywords: KeywordTable
     keywords_by_group: dict[str, KeywordTable]
-    networks: Networks  # the corpus network, each group's and each period's, and their comparison
-    links: list[StrongestLink]
-    topics: Topics | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How the groups differ: distinctive terms (against the rest and pair by pair), their robustness,
+    the dimension scores, change between periods, similarity, and the groups too small to trust."""
+
     distinctive: dict[str, list[DistinctiveTerm]]
-    duplicates: list[DuplicateCluster] = field(default_factory=list)
-    versions: list[VersionCluster] = field(default_factory=list)
-    dropped: list[ReadDocument] = field(default_factory=list)  # duplicates and other versions left out
-    dictionary: SelfTest | None = None  # the user dictionaries' self-test
-    merges: Counter[tuple[str, str]] = field(
-        default_factory=Counter
-    )  # synonym merges applied: (variant, canonical) -> n
-    numerals: Counter[str] = field(default_factory=Counter)  # numeral-plus-unit tokens dropped: token -> n
-    synonym_candidates: list = field(default_factory=list)  # SynonymCandidate pairs worth a look
     pairwise: dict[tuple[str, str], list[DistinctiveTerm]] = field(default_factory=dict)
+    robustness: list[Robustness] = field(default_factory=list)
     schemes: list[Scheme] = field(default_factory=list)
     document_scores: list[DocumentScore] = field(default_factory=list)
     group_scores: list[GroupScore] = field(default_factory=list)
-    caution: dict[str, str] = field(default_factory=dict)  # groups too small to compare with confidence, and why
-    similarity: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
-    # documents corpus.select left out, and the rules each failed
-    unselected: dict[str, list[str]] = field(default_factory=dict)
-    robustness: list[Robustness] = field(default_factory=list)
     change: list[Change] = field(default_factory=list)  # terms rising and falling between corpus.periods
+    similarity: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
+    caution: dict[str, str] = field(default_factory=dict)  # groups too small to compare with confidence, and why
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything :func:`analyse` computed, by stage; the writers and the report read from here."""
+
+    config: Config
+    reading: Reading
+    text: Text
+    counts: Counts
+    networks: Networks  # the corpus network, each group's and each period's, their comparison, the links
+    topics: Topics | None
+    comparison: Comparison
     not_run: dict[str, str] = field(default_factory=dict)  # stages the data did not allow, and why
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds by stage, up to the analysis's end
     memory: dict[str, int] = field(default_factory=dict)  # peak resident MB by the end of each stage
-    outputs: list[Path] = field(default_factory=list)
-
-    @property
-    def n_tokens(self) -> int:
-        return self.keywords.tokens
-
-    @property
-    def network(self) -> nx.Graph:
-        """The corpus network (``networks.graphs["all"]``)."""
-        return self.networks.graphs["all"]
-
-    @property
-    def group_networks(self) -> dict[str, nx.Graph]:
-        """Each group's network on the corpus's keywords, by group."""
-        return {g: self.networks.graphs[g] for g in self.keywords_by_group}
 
 
 class Stages:
@@ -272,9 +282,9 @@ def _segment_one(text: str) -> Segmentation:
     return _worker_segmenter.segment(text)
 
 
-def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages | None = None) -> RunResult:
+def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages | None = None) -> Analysis:
     """Read and analyse the corpus folder ``corpus``: every stage but writing, nothing written but
-    the cache. The result's ``output`` is None; :func:`textmine.run` is this and the writing.
+    the cache. :func:`textmine.run` is this and :func:`textmine.outputs.write_run`.
 
     With the cache on, the analysis (everything between reading the files and writing the outputs) is
     kept under a digest of what it depends on — each document's metadata and text, the settings, the
@@ -297,20 +307,21 @@ def analyse(corpus: str | Path, *, config: Config | None = None, stages: Stages 
         with stages.stage("from cache"):
             hit = memo.get(key)
     if hit is not None:
-        kept, fields = hit[1]
+        kept, parts = hit[1]
     else:
-        kept, fields = _analyse(everything, lexicon, schemes, config, stages)
+        kept, parts = _analyse(everything, lexicon, schemes, config, stages)
         if memo:
-            memo.put(key, {}, (kept, fields))
-    return RunResult(
-        config=config,
-        corpus=found,
-        output=None,
-        read=[r for r in everything if r.document.id in kept],
-        skipped=[*found.skipped, *skipped],
-        dropped=[r for r in everything if r.document.id not in kept],
-        **fields,
+            memo.put(key, {}, (kept, parts))
+    reading = Reading(
+        found,
+        [r for r in everything if r.document.id in kept],
+        [*found.skipped, *skipped],
+        [r for r in everything if r.document.id not in kept],
+        parts.pop("duplicates"),
+        parts.pop("versions"),
+        parts.pop("unselected"),
     )
+    return Analysis(config, reading, **parts, timings=dict(stages.seconds), memory=dict(stages.peak_mb))
 
 
 def _signatures(read: list[ReadDocument], config: Config) -> dict[str, Any]:
@@ -381,7 +392,7 @@ def _analyse(
     everything: list[ReadDocument], lexicon: Lexicon, schemes: list[Scheme], config: Config, stages: Stages
 ) -> tuple[frozenset[str], dict]:
     """Every result of a run from its documents as read: the ids of the documents analysed (versions
-    and duplicates left out), and the :class:`RunResult` fields."""
+    and duplicates left out), and the parts of the :class:`Analysis`."""
     with stages.stage("duplicates"):  # versions of one policy and near-duplicates, by MinHash
         signed = _signatures(everything, config)
         read, versions = drop_versions(everything, config, signed)
@@ -395,7 +406,6 @@ def _analyse(
         by_group = keyword_tables_by_group(dtm)
     with stages.stage("network"):
         networks = build_networks(analysed, keywords, by_group, config, dtm)
-        links = strongest_links(networks.graphs["all"])
     topics, not_run = None, {}
     if config.topics.enabled:
         with stages.stage("topics", unit="fit") as advance:
@@ -422,46 +432,39 @@ def _analyse(
             for (a, b), values in similarity.items():
                 values["topic_js"] = jensen_shannon(shares[a], shares[b])
 
-    fields = dict(
-        lexicon=lexicon,
-        tokenized=tokenized,
-        dtm=dtm,
-        drafting=drafting,
-        keywords=keywords,
-        keywords_by_group=by_group,
-        links=links,
-        topics=topics,
-        distinctive=distinctive,
-        duplicates=duplicates,
+    parts = dict(
         versions=versions,
-        dictionary=segmented.dictionary,
-        merges=segmented.merges,
-        numerals=segmented.numerals,
-        synonym_candidates=synonym_candidates(analysed, known=lexicon.synonyms),
-        networks=networks,
-        pairwise=pairwise,
-        schemes=schemes,
-        document_scores=document_scores,
-        group_scores=group_scores,
-        caution=caution,
-        similarity=similarity,
+        duplicates=duplicates,
         unselected=unselected,
-        robustness=robust,
-        change=change,
+        text=Text(
+            lexicon,
+            tokenized,
+            segmented.dictionary,
+            segmented.merges,
+            segmented.numerals,
+            synonym_candidates(analysed, known=lexicon.synonyms),
+        ),
+        counts=Counts(dtm, drafting, keywords, by_group),
+        networks=networks,
+        topics=topics,
+        comparison=Comparison(
+            distinctive, pairwise, robust, schemes, document_scores, group_scores, change, similarity, caution
+        ),
         not_run=not_run,
     )
-    return frozenset(r.document.id for r in read), fields
+    return frozenset(r.document.id for r in read), parts
 
 
-@dataclass
+@dataclass(frozen=True)
 class Networks:
-    """The corpus network, one per group on the same keywords, their co-occurrence matrices, and the
-    comparison graph holding every group's weights."""
+    """The corpus network, one per group on the same keywords, their co-occurrence matrices, the
+    comparison graph holding every group's weights, and each keyword's strongest link in the corpus."""
 
     graphs: dict[str, nx.Graph]  # "all", then each group, then each period ("period 2016-2017")
     cooccurrences: dict[str, Cooccurrence]
     comparison: nx.Graph
     period_comparison: nx.Graph | None = None
+    links: list[StrongestLink] = field(default_factory=list)  # of the corpus network
 
     def of(self, kind: str) -> dict[str, nx.Graph]:
         """The groups' graphs (``kind="group"``) or the periods' (``kind="period"``)."""
@@ -541,6 +544,7 @@ def build_networks(
         matrices,
         compare_groups({g: graphs[g] for g in by_group}, small),
         compare_groups(periods) if periods else None,
+        strongest_links(graphs["all"]),
     )
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .corpus import Corpus, Skipped
     from .duplicates import DuplicateCluster
-    from .pipeline import ReadDocument, RunResult
+    from .pipeline import Analysis, ReadDocument
 
 
 def extraction_record(
@@ -72,33 +72,37 @@ def extraction_record(
     }
 
 
-def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]:
+def build_record(
+    analysis: "Analysis", outputs: dict[str, str], timings: dict[str, float], memory: dict[str, int]
+) -> dict[str, Any]:
     record = extraction_record(
-        result.config,
-        result.corpus,
-        [*result.read, *result.dropped],
-        result.skipped,
-        result.duplicates,
+        analysis.config,
+        analysis.reading.corpus,
+        [*analysis.reading.read, *analysis.reading.dropped],
+        analysis.reading.skipped,
+        analysis.reading.duplicates,
         outputs,
-        result.timings,
+        timings,
     )
-    record["timing"]["peak_rss_mb_by_stage"] = result.memory
+    record["timing"]["peak_rss_mb_by_stage"] = dict(memory)
     record["counts"].update(
         {
-            "documents_analysed": len(result.tokenized),
+            "documents_analysed": len(analysis.text.tokenized),
             "selection": {
-                "rules": result.config.corpus.select,
-                "mode": result.config.corpus.select_mode,
-                "left_out": {doc_id: rules for doc_id, rules in sorted(result.unselected.items())},
+                "rules": analysis.config.corpus.select,
+                "mode": analysis.config.corpus.select_mode,
+                "left_out": {doc_id: rules for doc_id, rules in sorted(analysis.reading.unselected.items())},
             },
-            "tokens": result.n_tokens,
-            "vocabulary": len(result.dtm.vocab),
-            "groups": {g: {"documents": t.documents, "tokens": t.tokens} for g, t in result.keywords_by_group.items()},
-            "topic_documents_dropped": list(result.topics.lda.dropped) if result.topics else [],
+            "tokens": analysis.counts.keywords.tokens,
+            "vocabulary": len(analysis.counts.dtm.vocab),
+            "groups": {
+                g: {"documents": t.documents, "tokens": t.tokens} for g, t in analysis.counts.keywords_by_group.items()
+            },
+            "topic_documents_dropped": list(analysis.topics.lda.dropped) if analysis.topics else [],
         }
     )
-    if result.dictionary is not None:
-        report = result.dictionary
+    if analysis.text.dictionary is not None:
+        report = analysis.text.dictionary
         record["dictionary_self_test"] = {
             "entries": report.entries,
             "whole": report.whole,
@@ -106,40 +110,43 @@ def build_record(result: "RunResult", outputs: dict[str, str]) -> dict[str, Any]
             "failed": [{"word": w, "reason": r} for w, r in report.failed],
             "share_whole": round(report.share_whole, 4),
         }
-    if result.topics is not None:
+    if analysis.topics is not None:
         record["topics"] = {
-            "k": result.topics.selection.chosen,
-            "rule": result.topics.selection.rule,
-            "seeds": sorted({f.seed for f in result.topics.selection.fits}),
-            "note": result.topics.note,
-            "published_coherence": {m: values for m, values in result.topics.published.items()},
+            "k": analysis.topics.selection.chosen,
+            "rule": analysis.topics.selection.rule,
+            "seeds": sorted({f.seed for f in analysis.topics.selection.fits}),
+            "note": analysis.topics.note,
+            "published_coherence": {m: values for m, values in analysis.topics.published.items()},
         }
         record["timing"]["topic_fit_seconds"] = {
-            **result.topics.seconds,
-            "per_fit": {f"K={f.k} seed={f.seed}": f.seconds for f in result.topics.selection.fits},
+            **analysis.topics.seconds,
+            "per_fit": {f"K={f.k} seed={f.seed}": f.seconds for f in analysis.topics.selection.fits},
         }
-    record["stages_not_run"] = result.not_run
+    record["stages_not_run"] = analysis.not_run
     record["counts"]["policy_versions"] = {
-        "policies": len(result.versions),
-        "left_out": sorted(d for c in result.versions for d in c.dropped)
-        if result.config.corpus.versions != "all"
+        "policies": len(analysis.reading.versions),
+        "left_out": sorted(d for c in analysis.reading.versions for d in c.dropped)
+        if analysis.config.corpus.versions != "all"
         else [],
     }
-    record["counts"]["synonym_merges"] = sum(result.merges.values())
+    record["counts"]["synonym_merges"] = sum(analysis.text.merges.values())
     record["counts"]["numerals_dropped"] = {
-        "tokens": sum(result.numerals.values()),
-        "distinct": len(result.numerals),
-        "most_frequent": [[t, n] for t, n in sorted(result.numerals.items(), key=lambda kv: (-kv[1], kv[0]))[:20]],
+        "tokens": sum(analysis.text.numerals.values()),
+        "distinct": len(analysis.text.numerals),
+        "most_frequent": [
+            [t, n] for t, n in sorted(analysis.text.numerals.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+        ],
     }
-    d = result.drafting
+    d = analysis.counts.drafting
     record["counts"]["drafting"] = {
-        "treatment": result.config.keywords.drafting,
+        "treatment": analysis.config.keywords.drafting,
         "terms": len(d.terms),
         "tokens": d.drafting_tokens,
         "share_of_tokens": round(d.share, 4),
         "document_share_rule": d.df_rule,
     }
     record["resources"] = [
-        {"kind": kind, "file": display_name(path), "sha256": digest} for kind, path, digest in result.lexicon.files
+        {"kind": kind, "file": display_name(path), "sha256": digest}
+        for kind, path, digest in analysis.text.lexicon.files
     ]
     return record

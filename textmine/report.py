@@ -16,7 +16,7 @@ from .clean import clean_value
 from .libraries import library_versions
 
 if TYPE_CHECKING:
-    from .pipeline import RunResult
+    from .pipeline import Analysis
     from .table import Table
 
 _ENV = jinja2.Environment(
@@ -39,10 +39,10 @@ def pvalue(p: float | None) -> str:
 _ENV.filters["pvalue"] = pvalue
 
 
-def overview(result: "RunResult") -> list[dict[str, Any]]:
+def overview(analysis: "Analysis") -> list[dict[str, Any]]:
     """Documents, tokens and year range per group."""
     years: dict[str, list[int]] = {}
-    for d in result.tokenized:
+    for d in analysis.text.tokenized:
         if d.year is not None:
             years.setdefault(d.group, []).append(d.year)
     return [
@@ -51,9 +51,9 @@ def overview(result: "RunResult") -> list[dict[str, Any]]:
             "documents": t.documents,
             "tokens": t.tokens,
             "years": f"{min(years[g])}–{max(years[g])}" if years.get(g) else "—",
-            "caution": result.caution.get(g, ""),
+            "caution": analysis.comparison.caution.get(g, ""),
         }
-        for g, t in result.keywords_by_group.items()
+        for g, t in analysis.counts.keywords_by_group.items()
     ]
 
 
@@ -84,24 +84,28 @@ _MEASURE_EN = {
 }
 
 
-def methods(result: "RunResult") -> dict[str, str]:
+def methods(analysis: "Analysis") -> dict[str, str]:
     """The methods paragraph, in Chinese and English, from the parameters of this run."""
-    c, v = result.config, library_versions()
-    scheme_terms = {t for sc in result.schemes for t in sc.terms}
-    words = {w for w, _, _ in result.lexicon.user_words}
+    c, v = analysis.config, library_versions()
+    scheme_terms = {t for sc in analysis.comparison.schemes for t in sc.terms}
+    words = {w for w, _, _ in analysis.text.lexicon.user_words}
     n_policy, n_dimension = len(words - scheme_terms), len(words & scheme_terms)
-    n_stop = len(result.lexicon.stopwords)
-    n_syn, n_fired, n_merges = len(result.lexicon.synonyms), len(result.merges), sum(result.merges.values())
+    n_stop = len(analysis.text.lexicon.stopwords)
+    n_syn, n_fired, n_merges = (
+        len(analysis.text.lexicon.synonyms),
+        len(analysis.text.merges),
+        sum(analysis.text.merges.values()),
+    )
     engine = f"rjieba {v['rjieba']}（jieba-rs）" if c.segment.engine == "rjieba" else f"jieba {v['jieba']}"
     engine_en = f"rjieba {v['rjieba']} (jieba-rs)" if c.segment.engine == "rjieba" else f"jieba {v['jieba']}"
-    n_versions = sum(len(cl.dropped) for cl in result.versions) if c.corpus.versions != "all" else 0
+    n_versions = sum(len(cl.dropped) for cl in analysis.reading.versions) if c.corpus.versions != "all" else 0
     versions_zh = (
-        f"同一政策的多个版本（{len(result.versions)} 项）仅保留{'最新' if c.corpus.versions == 'latest' else '最早'}版本，剔除 {n_versions} 篇；"
+        f"同一政策的多个版本（{len(analysis.reading.versions)} 项）仅保留{'最新' if c.corpus.versions == 'latest' else '最早'}版本，剔除 {n_versions} 篇；"
         if n_versions
         else ""
     )
     versions_en = (
-        f"Of each policy found in several versions ({len(result.versions)}), only the {c.corpus.versions} was analysed "
+        f"Of each policy found in several versions ({len(analysis.reading.versions)}), only the {c.corpus.versions} was analysed "
         f"({n_versions} documents left out). "
         if n_versions
         else ""
@@ -125,15 +129,15 @@ def methods(result: "RunResult") -> dict[str, str]:
     else:
         test_zh = "未做文档层面检验（compare.resamples = 0），z 为词次层面的统计。"
         test_en = " No document-level test was made (compare.resamples = 0): z is a token-level statistic."
-    drafting_zh, drafting_en = _drafting_sentences(result)
-    network_zh, network_en = _network_sentences(result)
-    groups_zh = "、".join(f"{g} {t.documents} 篇" for g, t in result.keywords_by_group.items())
-    groups_en = ", ".join(f"{g} {t.documents}" for g, t in result.keywords_by_group.items())
+    drafting_zh, drafting_en = _drafting_sentences(analysis)
+    network_zh, network_en = _network_sentences(analysis)
+    groups_zh = "、".join(f"{g} {t.documents} 篇" for g, t in analysis.counts.keywords_by_group.items())
+    groups_en = ", ".join(f"{g} {t.documents}" for g, t in analysis.counts.keywords_by_group.items())
     hmm_zh = "启用 HMM 新词识别" if c.segment.hmm else "不启用 HMM"
     hmm_en = "with" if c.segment.hmm else "without"
     topic_zh = topic_en = ""
-    if result.topics is not None:
-        t, sel = c.topics, result.topics.selection
+    if analysis.topics is not None:
+        t, sel = c.topics, analysis.topics.selection
         ks = [x.k for x in sel.scores]
         seeds = len({f.seed for f in sel.fits})
         if t.k:
@@ -158,8 +162,8 @@ def methods(result: "RunResult") -> dict[str, str]:
             if seeds > 1
             else ""
         )
-        nmf_zh = "；另以 scikit-learn 对 TF-IDF 矩阵做 NMF（同一 K）作对照" if result.topics.nmf else ""
-        nmf_en = "; NMF on the TF-IDF matrix (scikit-learn, same K) serves as a check" if result.topics.nmf else ""
+        nmf_zh = "；另以 scikit-learn 对 TF-IDF 矩阵做 NMF（同一 K）作对照" if analysis.topics.nmf else ""
+        nmf_en = "; NMF on the TF-IDF matrix (scikit-learn, same K) serves as a check" if analysis.topics.nmf else ""
         topic_zh = (
             f"主题模型采用 gensim {v['gensim']} 的 LDA（{t.passes} 轮，单进程训练以保证同一种子结果可复现），"
             f"剔除出现于少于 {t.min_df} 篇或超过 {t.max_df:.0%} 文档的词；{chosen_zh}{stable_zh}。"
@@ -172,13 +176,13 @@ def methods(result: "RunResult") -> dict[str, str]:
             f"(lambda = {t.relevance_lambda}; Sievert & Shirley 2014){nmf_en}. "
         )
     zh = (
-        f"样本为 {len(result.tokenized)} 份政策文本（{groups_zh}），由 textmine {v['textmine']} 自动抽取全文"
+        f"样本为 {len(analysis.text.tokenized)} 份政策文本（{groups_zh}），由 textmine {v['textmine']} 自动抽取全文"
         f"（PDF 文本以 PDFium（pypdfium2 {v['pypdfium2']}）读取，首页与含表格线的页以 pdfplumber {v['pdfplumber']} 读取，"
         f"去除页眉、页脚与页码，并还原被换行截断的句子）。{versions_zh}"
         f"采用 {engine} 分词（{hmm_zh}），加载用户词典 {n_policy + n_dimension} 条（政策术语 {n_policy} 条、政策维度词 "
         f"{n_dimension} 条），去除通用停用词与政策套话共 {n_stop} 个，同义词表 {n_syn} 组中有 {n_fired} 组实际合并（共 "
-        f"{n_merges:,} 处），保留不少于 {c.segment.min_chars} 个字且含汉字的词，共得到 {result.n_tokens:,} 个词次、"
-        f"{len(result.dtm.vocab):,} 个词型。{drafting_zh}以词频前 {c.network.top_n} 的关键词构建共词网络，{_UNIT_ZH[c.network.unit]}"
+        f"{n_merges:,} 处），保留不少于 {c.segment.min_chars} 个字且含汉字的词，共得到 {analysis.counts.keywords.tokens:,} 个词次、"
+        f"{len(analysis.counts.dtm.vocab):,} 个词型。{drafting_zh}以词频前 {c.network.top_n} 的关键词构建共词网络，{_UNIT_ZH[c.network.unit]}"
         f"（{'二值' if c.network.counting == 'binary' else '全'}计数，最小共现次数 {c.network.min_weight}），"
         f"{network_zh}关键词按词频排序，同频者按文档频次、再按词序；每个关键词的"
         f"最强关联词按共现次数与按{_MEASURE_ZH[c.network.measure].split('（')[0]}各取最大者，同值者取词频较高者、再按词序。{topic_zh}"
@@ -186,14 +190,14 @@ def methods(result: "RunResult") -> dict[str, str]:
         f"仅检验全语料出现不少于 {c.compare.min_freq} 次的词）。{test_zh}"
     )
     en = (
-        f"The sample is {len(result.tokenized)} policy documents ({groups_en}). Their text was extracted with textmine "
+        f"The sample is {len(analysis.text.tokenized)} policy documents ({groups_en}). Their text was extracted with textmine "
         f"{v['textmine']} (PDF text read with PDFium, pypdfium2 {v['pypdfium2']}, first pages and pages with ruled tables "
         f"with pdfplumber {v['pdfplumber']}; running headers, footers and page numbers removed, lines broken inside "
         f"sentences re-joined). {versions_en}The texts were segmented with {engine_en} ({hmm_en} its HMM for unknown words), "
         f"with a user dictionary of {n_policy + n_dimension} entries ({n_policy} policy terms, {n_dimension} policy-dimension "
         f"terms); {n_stop} general stopwords and policy boilerplate terms were removed, and {n_fired} of the {n_syn} synonym "
         f"pairs listed merged something ({n_merges:,} tokens), keeping words of {c.segment.min_chars} or more characters that contain a "
-        f"Han character: {result.n_tokens:,} tokens of {len(result.dtm.vocab):,} distinct terms. {drafting_en}The co-word network links "
+        f"Han character: {analysis.counts.keywords.tokens:,} tokens of {len(analysis.counts.dtm.vocab):,} distinct terms. {drafting_en}The co-word network links "
         f"the {c.network.top_n} most frequent keywords: two keywords co-occur when they stand in the same "
         f"{c.network.unit if c.network.unit != 'window' else f'window of {c.network.window} tokens'} ({c.network.counting} "
         f"counting; minimum co-occurrence count {c.network.min_weight}). {network_en}Keywords are ranked by frequency, ties by document frequency, "
@@ -205,10 +209,10 @@ def methods(result: "RunResult") -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
-def drafting_line(result: "RunResult", n: int = 15) -> str:
+def drafting_line(analysis: "Analysis", n: int = 15) -> str:
     """One line under the keyword tables: the drafting vocabulary set apart, its most frequent terms."""
-    d = result.drafting
-    if result.config.keywords.drafting == "keep" or not d.terms:
+    d = analysis.counts.drafting
+    if analysis.config.keywords.drafting == "keep" or not d.terms:
         return ""
     top = "、".join(f"{t.term} {t.freq:,}" for t in d.terms[:n])
     return (
@@ -217,9 +221,9 @@ def drafting_line(result: "RunResult", n: int = 15) -> str:
     )
 
 
-def _network_sentences(result: "RunResult") -> tuple[str, str]:
+def _network_sentences(analysis: "Analysis") -> tuple[str, str]:
     """How the backbone, communities and their null were made, and what they show, in Chinese and English."""
-    n, seed = result.config.network, result.config.run.seed
+    n, seed = analysis.config.network, analysis.config.run.seed
     measure_zh, measure_en = _MEASURE_ZH[n.measure], _MEASURE_EN[n.measure]
     rule_zh = {
         "disparity": f"以差异性过滤（disparity filter，Serrano 等，2009；α = {n.alpha}）提取骨干",
@@ -251,10 +255,10 @@ def _network_sentences(result: "RunResult") -> tuple[str, str]:
     return zh, en
 
 
-def _drafting_sentences(result: "RunResult") -> tuple[str, str]:
+def _drafting_sentences(analysis: "Analysis") -> tuple[str, str]:
     """What was set apart as drafting vocabulary and dropped as numeral spelling, in Chinese and English."""
-    k, d = result.config.keywords, result.drafting
-    numerals = sum(result.numerals.values())
+    k, d = analysis.config.keywords, analysis.counts.drafting
+    numerals = sum(analysis.text.numerals.values())
     numerals_zh = f"以汉字数字书写的数量词（一万元、三十日等）{numerals:,} 处已删除。" if numerals else ""
     numerals_en = (
         f"{numerals:,} numeral-plus-unit tokens (一万元, 三十日 …) were dropped as numeral spelling. "
@@ -263,7 +267,7 @@ def _drafting_sentences(result: "RunResult") -> tuple[str, str]:
     )
     if k.drafting == "keep" or not d.terms:
         return numerals_zh, numerals_en
-    n_list = len(result.lexicon.drafting)
+    n_list = len(analysis.text.lexicon.drafting)
     rule_zh = f"，以及出现于不少于 {k.drafting_df_share:.0%} 文档的词" if d.df_rule else ""
     rule_en = f", and the terms in at least {k.drafting_df_share:.0%} of the documents" if d.df_rule else ""
     zh = (
@@ -280,10 +284,10 @@ def _drafting_sentences(result: "RunResult") -> tuple[str, str]:
     return zh, en
 
 
-def _robustness_summary(result: "RunResult") -> list[dict[str, Any]]:
+def _robustness_summary(analysis: "Analysis") -> list[dict[str, Any]]:
     """Per list and variant: the mean and lowest overlap over the groups, and the mean rho."""
     rows: dict[tuple[str, str], list] = {}
-    for r in result.robustness:
+    for r in analysis.comparison.robustness:
         rows.setdefault((r.list, r.variant), []).append(r)
     return [
         {
@@ -297,10 +301,10 @@ def _robustness_summary(result: "RunResult") -> list[dict[str, Any]]:
     ]
 
 
-def _change_summary(result: "RunResult", n: int = 10) -> list[dict[str, Any]]:
+def _change_summary(analysis: "Analysis", n: int = 10) -> list[dict[str, Any]]:
     """Per group and pair of consecutive periods: the top rising and falling terms."""
     cells: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for c in result.change:
+    for c in analysis.comparison.change:
         n_e, n_l = c.documents
         cell = cells.setdefault(
             (c.group, c.earlier, c.later),
@@ -311,7 +315,7 @@ def _change_summary(result: "RunResult", n: int = 10) -> list[dict[str, Any]]:
                 "documents": f"{n_e} → {n_l}",
                 "rising": [],
                 "falling": [],
-                "caution": c.caution(result.config.compare.min_documents),
+                "caution": c.caution(analysis.config.compare.min_documents),
             },
         )
         if len(cell[c.direction]) < n:
@@ -321,23 +325,23 @@ def _change_summary(result: "RunResult", n: int = 10) -> list[dict[str, Any]]:
     ]
 
 
-def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
+def _context(analysis: "Analysis", tables: list["Table"]) -> dict[str, Any]:
     by_name = {t.name: t for t in tables}
     topics = None
-    if result.topics is not None:
-        model, sel = result.topics.lda, result.topics.selection
+    if analysis.topics is not None:
+        model, sel = analysis.topics.lda, analysis.topics.selection
         topics = {
             "k": sel.chosen,
             "rule": sel.rule,
             "advice": sel.advice,
-            "note": result.topics.note,
-            "published": result.topics.published_summary,
+            "note": analysis.topics.note,
+            "published": analysis.topics.published_summary,
             "rows": [
                 {
                     "id": f"T{t + 1}",
                     "label": model.label(t),
                     "terms": "、".join(
-                        term for term, _, _ in model.top_terms(t, 10, result.config.topics.relevance_lambda)
+                        term for term, _, _ in model.top_terms(t, 10, analysis.config.topics.relevance_lambda)
                     ),
                 }
                 for t in range(model.k)
@@ -348,37 +352,38 @@ def _context(result: "RunResult", tables: list["Table"]) -> dict[str, Any]:
             "alignment": by_name.get("topic_alignment"),
         }
     return {
-        "title": clean_value(result.config.report.title)[0] or f"{result.corpus.name} 政策文本分析报告",
-        "corpus": result.corpus.name,
-        "overview": overview(result),
-        "n_read": len(result.read) + len(result.dropped),  # duplicates were read, and counted once
-        "n_found": len(result.read) + len(result.dropped) + len(result.skipped),
-        "tokens": result.n_tokens,
-        "vocabulary": len(result.dtm.vocab),
-        "skipped": result.skipped,
+        "title": clean_value(analysis.config.report.title)[0] or f"{analysis.reading.corpus.name} 政策文本分析报告",
+        "corpus": analysis.reading.corpus.name,
+        "overview": overview(analysis),
+        "n_read": len(analysis.reading.read) + len(analysis.reading.dropped),  # duplicates were read, and counted once
+        "n_found": len(analysis.reading.read) + len(analysis.reading.dropped) + len(analysis.reading.skipped),
+        "tokens": analysis.counts.keywords.tokens,
+        "vocabulary": len(analysis.counts.dtm.vocab),
+        "skipped": analysis.reading.skipped,
         "side_by_side": by_name["side_by_side"],
         "links": by_name["strongest_links"],
         "structure": by_name["network_structure"],
-        "drafting": drafting_line(result),
-        "distinctive": result.distinctive,
-        "robustness": _robustness_summary(result),
-        "change": _change_summary(result),
+        "drafting": drafting_line(analysis),
+        "distinctive": analysis.comparison.distinctive,
+        "robustness": _robustness_summary(analysis),
+        "change": _change_summary(analysis),
         "dimensions": [
-            {"name": sc.name, "source": sc.source, "image": f"dimensions_{i}"} for i, sc in enumerate(result.schemes, 1)
+            {"name": sc.name, "source": sc.source, "image": f"dimensions_{i}"}
+            for i, sc in enumerate(analysis.comparison.schemes, 1)
         ],
         "topics": topics,
-        "not_run": result.not_run,
-        "small_groups": result.networks.comparison.graph.get("small_groups", "") if result.networks else "",
-        "methods": methods(result),
-        "config": result.config,
+        "not_run": analysis.not_run,
+        "small_groups": analysis.networks.comparison.graph.get("small_groups", "") if analysis.networks else "",
+        "methods": methods(analysis),
+        "config": analysis.config,
         "versions": library_versions(),
         "textmine_version": metadata.version("textmine"),
     }
 
 
-def render_html(result: "RunResult", tables: list["Table"], pictures: dict[str, bytes]) -> str:
+def render_html(analysis: "Analysis", tables: list["Table"], pictures: dict[str, bytes]) -> str:
     images = {name: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for name, png in pictures.items()}
-    return _ENV.get_template("report.html.j2").render(**_context(result, tables), images=images)
+    return _ENV.get_template("report.html.j2").render(**_context(analysis, tables), images=images)
 
 
 def _md_text(value: Any) -> str:
@@ -404,8 +409,8 @@ def _interval(t: Any) -> str:
     return f"{t.log_ratio} ({t.log_ratio_low} to {t.log_ratio_high})"
 
 
-def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
-    ctx = _context(result, tables)
+def render_markdown(analysis: "Analysis", tables: list["Table"]) -> str:
+    ctx = _context(analysis, tables)
     parts = [
         f"# {_md_cell(ctx['title'])}",
         "",
@@ -550,7 +555,7 @@ def render_markdown(result: "RunResult", tables: list["Table"]) -> str:
     parts += [
         "## 稳健性 Robustness",
         "",
-        f"How the groups' top {result.config.compare.top_n} lists change when a setting changes: overlap with the "
+        f"How the groups' top {analysis.config.compare.top_n} lists change when a setting changes: overlap with the "
         "baseline list and Spearman's rho (1 = unchanged); per group in `tables/robustness.csv`.",
         "",
         _md_table(

@@ -18,7 +18,6 @@ from .config import Config
 from .corpus import file_sha256
 from .counting import DocTermMatrix, TokenizedDocument, keyword_table, keyword_tables_by_group
 from .libraries import library_versions
-from .network import strongest_links
 from .outputs import corpus_layout, links_table, network_tables, publish, write_networks
 from .pipeline import Networks, build_networks, set_apart
 from .resources import drafting_lists
@@ -41,7 +40,7 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
         positions = corpus_layout(networks, seed=config.run.seed)
         write_networks(staging, networks, seed=config.run.seed, positions=positions)
         graph = networks.graphs["all"]
-        links = links_table(strongest_links(graph), graph.graph)
+        links = links_table(networks.links, graph.graph)
         tables = [links, *network_tables(networks, readable_density=config.network.readable_density)]
         how = f"{config.network.unit}, {config.network.measure}"
         pictures = [
