@@ -83,6 +83,8 @@ def test_only_backbone_links_are_drawn():
 def test_no_cjk_font_is_a_clear_error(monkeypatch):
     latin_only = [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name and "Hei" not in f.name]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", latin_only)
+    # and none on the system either (the list is scanned again for fonts installed since it was made)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [f.fname for f in latin_only])
     with pytest.raises(MissingFontError, match="apt-get install fonts-noto-cjk"):
         charts.cjk_font()
 
@@ -109,3 +111,27 @@ def test_charts_drawn_in_worker_processes_are_the_charts_drawn_here(tmp_path):
             ).read_bytes()
     chart_jobs.draw_all(jobs[:1], tmp_path / "png", svg=False, workers=1)
     assert sorted(p.name for p in (tmp_path / "png").iterdir()) == ["bars.png"]
+
+
+def test_a_font_installed_after_matplotlib_listed_the_fonts_is_found(tmp_path):
+    """matplotlib keeps its list of the system's fonts in its cache folder and never scans again: a
+    CJK font installed after its first use (the missing-font message's own advice) must still be found,
+    by this process and by the worker processes that draw."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
+    stale = (
+        "from matplotlib import font_manager as fm; import matplotlib;"
+        "fm.fontManager.ttflist = [f for f in fm.fontManager.ttflist if not charts_cjk(f.name)];"
+        "fm.json_dump(fm.fontManager, matplotlib.get_cachedir() + f'/fontlist-v{fm.FontManager.__version__}.json')"
+    ).replace("charts_cjk(f.name)", "('CJK' in f.name or f.name.endswith((' SC', ' CN')))")
+    subprocess.run([sys.executable, "-c", stale], env=env, check=True)
+    probe = "from textmine import charts; from matplotlib import font_manager as fm; print(len(fm.fontManager.ttflist), charts.cjk_font())"
+    first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr[-300:]
+    assert first.stdout.split()[1] == charts.cjk_font().split()[0]
+    count = "from matplotlib import font_manager as fm; print(sum('CJK' in f.name for f in fm.fontManager.ttflist))"
+    saved = subprocess.run([sys.executable, "-c", count], env=env, capture_output=True, text=True, check=True)
+    assert int(saved.stdout) > 0  # the list on disk has them now: a drawing process starts with them

@@ -44,17 +44,42 @@ _CJK_FAMILIES = (
 
 def cjk_font() -> str:
     """The name of an installed font family with Chinese glyphs, or MissingFontError."""
+    family = _cjk_family()
+    if family is None and _add_new_fonts():
+        family = _cjk_family()
+    if family is None:
+        raise MissingFontError(
+            "no font with Chinese glyphs found, so charts would show boxes; install one "
+            "(Debian/Ubuntu: apt-get install fonts-noto-cjk) and run again"
+        )
+    return family
+
+
+def _cjk_family() -> str | None:
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for family in _CJK_FAMILIES:
         if family in installed:
             return family
     fallback = sorted(n for n in installed if "CJK" in n or n.endswith((" SC", " CN")))
-    if fallback:
-        return fallback[0]
-    raise MissingFontError(
-        "no font with Chinese glyphs found, so charts would show boxes; install one "
-        "(Debian/Ubuntu: apt-get install fonts-noto-cjk) and run again"
-    )
+    return fallback[0] if fallback else None
+
+
+def _add_new_fonts() -> bool:
+    """Add to matplotlib's list the system's fonts installed after it was made: matplotlib scans the
+    system once and keeps the list in its cache folder until its own version changes, so a font
+    installed after its first use is never seen. The list is saved back for the processes that draw.
+    True when a font was added."""
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    new = [path for path in font_manager.findSystemFonts() if path not in known]
+    for path in new:
+        try:
+            font_manager.fontManager.addfont(path)
+        except Exception:  # a file FreeType cannot read stays out of the list, as matplotlib's own scan leaves it
+            continue
+    if new:
+        saved = Path(matplotlib.get_cachedir(), f"fontlist-v{font_manager.FontManager.__version__}.json")
+        font_manager.json_dump(font_manager.fontManager, saved)
+    return bool(new)
 
 
 def _style() -> None:
