@@ -1,5 +1,5 @@
 """Sliding-window coherence (C_NPMI, C_V): gensim's CoherenceModel counting its windows in Python
-against textmine's windows counted with NumPy (``textmine/coherence.py``), on a run's texts and
+against textmine's windows counted with NumPy (``textmine/analysis/coherence.py``), on a run's texts and
 topics, with the scores compared for equality.
 
     python bench/coherence_speed.py outputs/four-cities
@@ -17,9 +17,9 @@ from pathlib import Path
 
 from gensim.models import CoherenceModel
 
-from textmine.coherence import coherence
-from textmine.tokens_file import load_tokens
-from textmine.topics import topic_corpus
+from textmine.analysis.coherence import coherence
+from textmine.analysis.topics import topic_corpus
+from textmine.workflow.tokens_file import load_tokens
 
 
 def topics(path: Path) -> list[list[str]]:

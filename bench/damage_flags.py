@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from textmine.errors import ExtractionError  # noqa: E402
-from textmine.extract import extract_file  # noqa: E402
+from textmine.ingest.extract import extract_file  # noqa: E402
 
 from bad_inputs import SAMPLE_TRUTH, flipped_bits  # noqa: E402
 from conftest import comparable  # noqa: E402

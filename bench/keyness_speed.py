@@ -13,12 +13,12 @@ import json
 import sys
 import time
 
-from textmine.compare import DocumentTest, distinctive_terms, pairwise_terms
+from textmine.analysis.compare import DocumentTest, distinctive_terms, pairwise_terms
+from textmine.analysis.counting import TokenizedDocument
+from textmine.analysis.robustness import robustness
 from textmine.config import load_config
-from textmine.counting import TokenizedDocument
-from textmine.pipeline import set_apart
-from textmine.resources import drafting_lists
-from textmine.robustness import robustness
+from textmine.text.resources import drafting_lists
+from textmine.workflow.pipeline import set_apart
 
 
 def main(path: str) -> None:

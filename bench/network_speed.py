@@ -18,7 +18,7 @@ import tracemalloc
 from collections import Counter
 
 import textmine
-from textmine.network import cooccurrence
+from textmine.analysis.network import cooccurrence
 
 
 def measured(work):

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 from rapidfuzz.distance import Levenshtein
 
 from textmine.config import ExtractConfig
-from textmine.extract import extract_file
+from textmine.ingest.extract import extract_file
 
 _IGNORED = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 

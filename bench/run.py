@@ -64,9 +64,9 @@ def stages(output: Path) -> str:
 def coherence(tokens: Path, topics: list[list[str]]) -> float:
     """Mean C_NPMI of ``topics``' first 10 terms that the run's topic vocabulary holds, over the run's
     segmented texts (textmine's vocabulary filter, gensim's CoherenceModel)."""
-    from textmine.tokens_file import load_tokens
-    from textmine.topic_selection import coherence_per_topic
-    from textmine.topics import topic_corpus
+    from textmine.analysis.topics import topic_corpus
+    from textmine.workflow.tokens_file import load_tokens
+    from textmine.workflow.topic_selection import coherence_per_topic
 
     documents = load_tokens(tokens)
     corpus = topic_corpus([(d.id, [w for s in d.sentences for w in s]) for d in documents], min_df=3, max_df=0.5)

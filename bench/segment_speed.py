@@ -22,8 +22,8 @@ import jieba.posseg
 
 import textmine
 from textmine.config import SegmentConfig
-from textmine.resources import load_lexicon
-from textmine.segment import Segmenter, split_sentences
+from textmine.text.resources import load_lexicon
+from textmine.text.segment import Segmenter, split_sentences
 
 
 def spans(tokens: list[str]) -> set[tuple[int, int]]:
@@ -84,7 +84,7 @@ def main() -> None:
     print("agreement with jieba 0.42 (dictionary only: no user dictionary):")
     for hmm in (True, False):
         ref = reference if hmm else [tokenizer.lcut(s, HMM=False) for s in sentences]
-        rust = textmine.engines.RjiebaEngine()
+        rust = textmine.text.engines.RjiebaEngine()
         f1, identical = agreement(ref, [rust.cut(s, hmm) for s in sentences])
         print(f"  rjieba, HMM {'on ' if hmm else 'off'}: token F1 {f1:.4%}, identical sentences {identical:.2%}")
 

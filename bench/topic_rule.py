@@ -4,7 +4,7 @@ Planted corpora as in ``tests/test_topic_selection.py`` (documents drawn from di
 lists and common words; a main and a second theme per document), over several numbers of themes,
 theme shares and corpus seeds. For each, the sweep over K = 2..themes+3 with 3 seeds, and the K that
 each rule picks: the highest mean C_NPMI (textmine's rule until 2026-12), and the one-standard-error
-rule with stability (textmine's rule: :func:`textmine.topic_selection.choose`), and the most stable K.
+rule with stability (textmine's rule: :func:`textmine.workflow.topic_selection.choose`), and the most stable K.
 
     python bench/topic_rule.py            # 12 corpora, about 4 minutes on 2 cores
     python bench/topic_rule.py --passes 5 # the sweep's fits with fewer passes
@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from test_topic_selection import planted  # noqa: E402
 
-from textmine.topic_selection import choose, sweep  # noqa: E402
-from textmine.topics import topic_corpus  # noqa: E402
+from textmine.analysis.topics import topic_corpus  # noqa: E402
+from textmine.workflow.topic_selection import choose, sweep  # noqa: E402
 
 
 def main() -> None:

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from textmine.analysis.topics import fit_nmf, topic_corpus
 from textmine.config import load_config
-from textmine.tokens_file import load_tokens
-from textmine.topic_selection import sweep
-from textmine.topics import fit_nmf, topic_corpus
+from textmine.workflow.tokens_file import load_tokens
+from textmine.workflow.topic_selection import sweep
 
 K = 20
 

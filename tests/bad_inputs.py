@@ -217,7 +217,7 @@ def ruled_table(out: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from textmine.charts import cjk_font
+    from textmine.output.charts import cjk_font
 
     path = out / "ruled-table.pdf"
     with plt.rc_context({"font.family": cjk_font()}):

@@ -14,7 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from textmine.config import ExtractConfig
 from textmine.errors import ExtractionError
-from textmine.extract import extract_file
+from textmine.ingest.extract import extract_file
 
 import bad_inputs
 from conftest import comparable

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import textmine
-from textmine.token_spool import SpooledDocument
+from textmine.workflow.token_spool import SpooledDocument
 
 from conftest import SUBSET, make_corpus
 
@@ -91,12 +91,12 @@ def test_segmentation_is_cached_and_a_changed_word_list_segments_again(tmp_path,
     corpus = make_corpus(tmp_path / "c", SUBSET[:4])
     read, _ = _extract(corpus)
     config = textmine.load_config(corpus=corpus, overrides={"run.progress": False})
-    lexicon = textmine.pipeline.schemes_and_lexicon(config)[1]
-    first = textmine.pipeline.segment_corpus(read, lexicon, config)
+    lexicon = textmine.workflow.pipeline.schemes_and_lexicon(config)[1]
+    first = textmine.workflow.pipeline.segment_corpus(read, lexicon, config)
     assert len(list((own_cache / "segment").rglob("*.json"))) == len(read)
-    second = textmine.pipeline.segment_corpus(read, lexicon, config)
+    second = textmine.workflow.pipeline.segment_corpus(read, lexicon, config)
     assert second.documents == first.documents and second.merges == first.merges
-    # from the workers and from the cache alike, the tokens wait on disk (textmine/token_spool.py) as
+    # from the workers and from the cache alike, the tokens wait on disk (textmine/workflow/token_spool.py) as
     # 4-byte term numbers, and a term's tokens are one string object when asked for
     for segmented in (first, second):
         assert all(type(d) is SpooledDocument for d in segmented.documents)
@@ -109,7 +109,9 @@ def test_segmentation_is_cached_and_a_changed_word_list_segments_again(tmp_path,
     changed = textmine.load_config(
         corpus=corpus, overrides={"run.progress": False, "segment.stopwords": [str(stopwords)]}
     )
-    third = textmine.pipeline.segment_corpus(read, textmine.pipeline.schemes_and_lexicon(changed)[1], changed)
+    third = textmine.workflow.pipeline.segment_corpus(
+        read, textmine.workflow.pipeline.schemes_and_lexicon(changed)[1], changed
+    )
     assert all(top not in s for d in third.documents for s in d.sentences)
     assert len(list((own_cache / "segment").rglob("*.json"))) == 2 * len(read)
 
@@ -118,16 +120,18 @@ def test_minhash_signatures_are_cached_with_the_text_and_a_rerun_signs_only_new_
     corpus = make_corpus(tmp_path / "c", SUBSET[:5])
     read, _ = _extract(corpus)
     config = textmine.load_config(corpus=corpus, overrides={"run.progress": False})
-    first = textmine.pipeline._signatures(read[:3], config)
+    first = textmine.workflow.pipeline._signatures(read[:3], config)
     assert len(list((own_cache / "minhash").rglob("*.json"))) == 3
     signed = []
-    shingles = textmine.duplicates.shingle_hashes
-    monkeypatch.setattr(textmine.duplicates, "shingle_hashes", lambda text: signed.append(text) or shingles(text))
-    again = textmine.pipeline._signatures(read, config)
+    shingles = textmine.ingest.duplicates.shingle_hashes
+    monkeypatch.setattr(
+        textmine.ingest.duplicates, "shingle_hashes", lambda text: signed.append(text) or shingles(text)
+    )
+    again = textmine.workflow.pipeline._signatures(read, config)
     # the three texts signed before come from the cache, unread; only the two new ones are signed
     assert signed == [r.text for r in read[3:]]
     assert len(list((own_cache / "minhash").rglob("*.json"))) == 5
-    alone = textmine.duplicates.signatures({r.document.id: r.text for r in read}, seed=config.run.seed)
+    alone = textmine.ingest.duplicates.signatures({r.document.id: r.text for r in read}, seed=config.run.seed)
     for doc_id, signature in again.items():
         assert np.array_equal(signature.hashvalues, alone[doc_id].hashvalues)
         assert signature.seed == alone[doc_id].seed and signature.jaccard(alone[doc_id]) == 1.0
@@ -135,5 +139,5 @@ def test_minhash_signatures_are_cached_with_the_text_and_a_rerun_signs_only_new_
     # another seed is another signature: nothing taken from the cache
     reseeded = textmine.load_config(corpus=corpus, overrides={"run.progress": False, "run.seed": 7})
     signed.clear()
-    textmine.pipeline._signatures(read, reseeded)
+    textmine.workflow.pipeline._signatures(read, reseeded)
     assert len(signed) == 5

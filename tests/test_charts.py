@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 from matplotlib import font_manager
 
-from textmine import chart_jobs, charts
-from textmine.counting import (
+from textmine.analysis.counting import (
     TokenizedDocument,
     doc_term_matrix,
     keyword_tables_by_group,
 )
 from textmine.errors import MissingFontError
+from textmine.output import chart_jobs, charts
 
 
 def tables():
@@ -128,7 +128,7 @@ def test_a_font_installed_after_matplotlib_listed_the_fonts_is_found(tmp_path):
         "fm.json_dump(fm.fontManager, matplotlib.get_cachedir() + f'/fontlist-v{fm.FontManager.__version__}.json')"
     ).replace("charts_cjk(f.name)", "('CJK' in f.name or f.name.endswith((' SC', ' CN')))")
     subprocess.run([sys.executable, "-c", stale], env=env, check=True)
-    probe = "from textmine import charts; from matplotlib import font_manager as fm; print(len(fm.fontManager.ttflist), charts.cjk_font())"
+    probe = "from textmine.output import charts; from matplotlib import font_manager as fm; print(len(fm.fontManager.ttflist), charts.cjk_font())"
     first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr[-300:]
     assert first.stdout.split()[1] == charts.cjk_font().split()[0]

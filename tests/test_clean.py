@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from textmine.clean import (
+from textmine.ingest.clean import (
     _INVISIBLE,
     drop_known_furniture,
     hard_wrap_width,

@@ -318,7 +318,7 @@ def test_markdown_has_every_section_and_the_methods_name_what_was_used(runs):
     assert f"PDF text read with PDFium, pypdfium2 {versions['pypdfium2']}" in html  # was: "read with pdfplumber"
     fired = read_csv(out / "tables" / "synonym_merges.csv")
     from textmine.config import load_config
-    from textmine.resources import load_lexicon
+    from textmine.text.resources import load_lexicon
 
     listed = len(load_lexicon(load_config().segment).synonyms)
     merged = sum(int(r["count"]) for r in fired)

@@ -16,7 +16,7 @@ import pytest
 from test_cli import run_files, textmine
 from test_workers import FAULTS, OUTCOMES, Logged, task
 
-from textmine.cluster import ClusterPool
+from textmine.workflow.cluster import ClusterPool
 
 from conftest import make_corpus, manifest_rows
 

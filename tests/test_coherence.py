@@ -9,7 +9,7 @@ from gensim.corpora import Dictionary
 from gensim.models import CoherenceModel
 from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
 
-from textmine.coherence import WindowCounts, coherence
+from textmine.analysis.coherence import WindowCounts, coherence
 
 from conftest import manifest_rows, truth
 

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from textmine.compare import distinctive_terms, log_odds_z
-from textmine.counting import TokenizedDocument, doc_term_matrix
+from textmine.analysis.compare import distinctive_terms, log_odds_z
+from textmine.analysis.counting import TokenizedDocument, doc_term_matrix
 
 
 def test_log_odds_against_the_formula_by_hand():
@@ -39,7 +39,7 @@ def test_each_group_gets_the_terms_it_uses_more():
 def test_two_by_two_statistics_by_hand():
     from scipy import stats
 
-    from textmine.compare import two_by_two
+    from textmine.analysis.compare import two_by_two
 
     # the term: 10 of the group's 100 tokens, 5 of the rest's 200; expected 5 and 10
     result = two_by_two(np.array([10.0]), np.array([5.0]), 100, 200)
@@ -55,14 +55,14 @@ def test_two_by_two_statistics_by_hand():
 
 
 def test_benjamini_hochberg_by_hand():
-    from textmine.compare import benjamini_hochberg
+    from textmine.analysis.compare import benjamini_hochberg
 
     q = benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2]))
     assert q.tolist() == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2])
 
 
 def test_dispersion_by_hand():
-    from textmine.compare import dispersion
+    from textmine.analysis.compare import dispersion
 
     # two documents of 4 tokens; the term twice in the first, never in the second
     sizes = np.array([4, 4])
@@ -71,7 +71,7 @@ def test_dispersion_by_hand():
 
 
 def test_pairwise_comparisons_cover_every_ordered_pair():
-    from textmine.compare import pairwise_terms
+    from textmine.analysis.compare import pairwise_terms
 
     docs = [
         TokenizedDocument("a", "北京", None, [["人才"] * 30 + ["管理"] * 20]),
@@ -86,7 +86,7 @@ def test_pairwise_comparisons_cover_every_ordered_pair():
 
 
 def test_small_groups_are_flagged_with_the_reason():
-    from textmine.compare import small_groups
+    from textmine.analysis.compare import small_groups
 
     flagged = small_groups(
         {"北京": (54, 90_000), "广州": (7, 30_000), "深圳": (30, 8_000)}, min_documents=20, min_tokens=20_000
@@ -95,7 +95,7 @@ def test_small_groups_are_flagged_with_the_reason():
 
 
 def test_group_similarity_and_divergence_by_hand():
-    from textmine.compare import group_similarity, jensen_shannon
+    from textmine.analysis.compare import group_similarity, jensen_shannon
 
     docs = [
         TokenizedDocument("a", "X", None, [["人才", "人才", "公寓"]]),
@@ -115,7 +115,7 @@ def test_group_similarity_and_divergence_by_hand():
 
 
 def test_top_lists_compared_by_hand():
-    from textmine.robustness import compare_lists
+    from textmine.analysis.robustness import compare_lists
 
     assert compare_lists(["a", "b", "c"], ["a", "b", "c"]) == (1.0, 1.0)
     assert compare_lists(["a", "b", "c"], ["c", "b", "a"]) == (1.0, -1.0)
@@ -125,7 +125,7 @@ def test_top_lists_compared_by_hand():
 
 
 def test_terms_rising_and_falling_between_periods_by_hand():
-    from textmine.compare import change_terms
+    from textmine.analysis.compare import change_terms
 
     docs = [
         TokenizedDocument("a", "北京", 2010, [["审批"] * 20 + ["管理"] * 10]),

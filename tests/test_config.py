@@ -121,7 +121,7 @@ def test_settings_read_at_later_stages_fail_before_any_file_is_read(tmp_path, mo
     corpus = make_corpus(tmp_path / "c", ["bj0114"])
     overrides = {"run.progress": False, "topics.k_max": 8, key: value}
     config = load_config(corpus=corpus, overrides=overrides)
-    monkeypatch.setattr("textmine.pipeline.extract_corpus", lambda *a, **k: pytest.fail("a file was read"))
+    monkeypatch.setattr("textmine.workflow.pipeline.extract_corpus", lambda *a, **k: pytest.fail("a file was read"))
     if message is None:
         with pytest.raises(pytest.fail.Exception, match="a file was read"):
             textmine.run(corpus, output=tmp_path / "out", config=config)

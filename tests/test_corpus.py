@@ -4,8 +4,8 @@ import shutil
 import pytest
 
 from textmine.config import CorpusConfig
-from textmine.corpus import discover, year_from_text
 from textmine.errors import CorpusError
+from textmine.ingest.corpus import discover, year_from_text
 
 from conftest import FOUR_CITIES, make_corpus
 

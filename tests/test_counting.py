@@ -1,6 +1,6 @@
 """The keyword table by hand: order (frequency, then documents, then the term), rates and shares."""
 
-from textmine.counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
+from textmine.analysis.counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
 
 
 def test_keyword_table_against_a_hand_count():
@@ -51,7 +51,7 @@ def test_a_document_held_as_term_numbers_gives_back_its_sentences_and_survives_a
 
 
 def test_taking_terms_out_drops_the_sentences_left_empty_with_their_paragraph_and_article():
-    from textmine.drafting import without_terms
+    from textmine.analysis.drafting import without_terms
 
     doc = TokenizedDocument("a", "北京", 2020, [["本条例", "制定"], ["人才", "本条例"], []], [0, 1, 2], [0, 1, 1])
     (kept,) = without_terms([doc], frozenset({"本条例", "制定", "不在语料"}))

@@ -2,11 +2,11 @@ from pathlib import Path
 
 import pytest
 
+from textmine.analysis.counting import TokenizedDocument
+from textmine.analysis.dimensions import Scheme, read_scheme, score
 from textmine.config import CompareConfig
-from textmine.counting import TokenizedDocument
-from textmine.dimensions import Scheme, read_scheme, score
 from textmine.errors import ResourceError
-from textmine.resources import dimension_scheme_files
+from textmine.text.resources import dimension_scheme_files
 
 SCHEME = Scheme(
     "链", "test", {"引进 attracting": ("引进", "柔性引才"), "服务保障 services": ("人才公寓", "落户")}, "t.toml"

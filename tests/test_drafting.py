@@ -2,11 +2,11 @@
 
 import pytest
 
+from textmine.analysis.counting import TokenizedDocument, doc_term_matrix
+from textmine.analysis.drafting import find_drafting, without_columns, without_terms
 from textmine.config import SegmentConfig
-from textmine.counting import TokenizedDocument, doc_term_matrix
-from textmine.drafting import find_drafting, without_columns, without_terms
-from textmine.resources import load_lexicon
-from textmine.segment import Segmenter
+from textmine.text.resources import load_lexicon
+from textmine.text.segment import Segmenter
 
 
 def docs(n_extra=0):

@@ -1,4 +1,4 @@
-from textmine.duplicates import find_duplicates, jaccard, signatures
+from textmine.ingest.duplicates import find_duplicates, jaccard, signatures
 
 from conftest import manifest_rows, truth
 
@@ -25,7 +25,7 @@ def test_exact_and_near_duplicates_form_clusters():
 def test_signatures_are_datasketchs_own_kept_lean():
     from datasketch import MinHash
 
-    from textmine.duplicates import shingle_hashes
+    from textmine.ingest.duplicates import shingle_hashes
 
     texts = {d: truth(d) for d in sorted(manifest_rows())[:60]}
     signed = signatures(texts, seed=3)
@@ -50,7 +50,7 @@ def test_amended_versions_below_the_threshold_stay_apart():
 
 
 def test_versions_of_one_regulation_are_clustered_and_the_latest_kept():
-    from textmine.versions import Version, find_versions, normalise_title
+    from textmine.ingest.versions import Version, find_versions, normalise_title
 
     rows = manifest_rows()
     # 上海市检验检测条例 as adopted in 2016 (sh0155) and as revised in 2024 (sh0154), and 上海市音像制品管理条例
@@ -74,7 +74,7 @@ def test_near_pairs_are_every_pair_the_exact_jaccard_finds_on_four_cities():
     import numpy as np
     from scipy import sparse
 
-    from textmine.duplicates import _shingles, similar_pairs
+    from textmine.ingest.duplicates import _shingles, similar_pairs
 
     texts = {i: truth(i) for i in sorted(manifest_rows())}
     ids = list(texts)

@@ -2,8 +2,8 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from textmine.errors import ExtractionError
-from textmine.extract import extract_file
-from textmine.extract.plain import decode
+from textmine.ingest.extract import extract_file
+from textmine.ingest.extract.plain import decode
 
 from conftest import FIXTURES, FOUR_CITIES, comparable, manifest_rows, truth
 
@@ -68,8 +68,8 @@ def test_first_pages_laid_out_from_pdfium_are_pdfplumbers_lines():
     text, on every 20th PDF of four-cities and the typeset notice."""
     import pypdfium2 as pdfium
 
-    from textmine.extract.pdf import _geometric_lines
-    from textmine.extract.pdf_tables import plumber_page_lines
+    from textmine.ingest.extract.pdf import _geometric_lines
+    from textmine.ingest.extract.pdf_tables import plumber_page_lines
 
     files = sorted(FOUR_CITIES.rglob("*.pdf"))[::20] + [FIXTURES / "real-pdfs" / "govdoc-cn-397" / "397.pdf"]
     for path in files:

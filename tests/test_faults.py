@@ -18,14 +18,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from textmine.cache import ExtractionCache
 from textmine.config import ExtractConfig, load_config
-from textmine.corpus import discover
 from textmine.errors import ExtractionError
-from textmine.extract import extract_file
-from textmine.outputs import publish
-from textmine.pipeline import extract_corpus
-from textmine.resources import cache_dir
+from textmine.ingest.corpus import discover
+from textmine.ingest.extract import extract_file
+from textmine.output.outputs import publish
+from textmine.text.resources import cache_dir
+from textmine.workflow.cache import ExtractionCache
+from textmine.workflow.pipeline import extract_corpus
 
 import bad_inputs
 from conftest import FOUR_CITIES_TRUTH, make_corpus, manifest_rows
@@ -245,7 +245,7 @@ def test_a_skipped_file_is_not_tried_again_with_the_same_settings(tmp_path, monk
     read, skipped = extract_corpus(found, config)
     assert [s.reason for s in skipped] == ["unreadable PDF (data format error; truncated or damaged?)"]
     path = next(d.path for d in found.documents if d.file.endswith("truncated.pdf"))
-    from textmine.corpus import file_sha256
+    from textmine.ingest.corpus import file_sha256
 
     cache = ExtractionCache(cache_dir(), config.extract)
     assert cache.get_failure(file_sha256(path)) == (skipped[0].reason, "")  # was: skips never cached
@@ -302,9 +302,9 @@ def test_staging_folders_of_killed_runs_are_removed_by_the_next_run(tmp_path):
 def test_an_interrupted_topic_sweep_resumes_with_the_fits_it_finished(tmp_path, monkeypatch):
     from test_topics import planted
 
-    from textmine.counting import TokenizedDocument
-    from textmine.topic_stage import fit_topics
-    from textmine.workers import IsolatedPool
+    from textmine.analysis.counting import TokenizedDocument
+    from textmine.workflow.topic_stage import fit_topics
+    from textmine.workflow.workers import IsolatedPool
 
     monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
     documents = [TokenizedDocument(d, d.split("-")[0], 2020, [tokens]) for d, tokens in planted(20, 30)]

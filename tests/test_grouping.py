@@ -1,9 +1,9 @@
 import pytest
 
 from textmine.config import CorpusConfig
-from textmine.corpus import discover
 from textmine.errors import ConfigError, CorpusError
 from textmine.grouping import group_name, parse_group_by, period_of, year_bands
+from textmine.ingest.corpus import discover
 
 from conftest import FIXTURES, make_corpus, truth
 

@@ -39,10 +39,10 @@ def imports() -> nx.DiGraph:
 
 def test_the_import_walk_sees_relative_function_level_and_type_checking_imports():
     graph = imports()
-    assert ("textmine.api", "textmine.pipeline") in graph.edges  # from .pipeline import ...
-    assert ("textmine.extract.pdf", "textmine.extract.ocr") in graph.edges  # inside a function
-    assert ("textmine.outputs", "textmine.pipeline") in graph.edges  # under TYPE_CHECKING
-    assert ("textmine.extract.html", "textmine.clean") in graph.edges  # from ..clean import ...
+    assert ("textmine.api", "textmine.workflow.pipeline") in graph.edges  # from .workflow.pipeline import ...
+    assert ("textmine.ingest.extract.pdf", "textmine.ingest.extract.ocr") in graph.edges  # inside a function
+    assert ("textmine.output.report", "textmine.workflow.pipeline") in graph.edges  # under TYPE_CHECKING
+    assert ("textmine.ingest.extract.html", "textmine.ingest.clean") in graph.edges  # from ..clean import ...
 
 
 def test_no_import_cycle_between_modules():
@@ -50,3 +50,36 @@ def test_no_import_cycle_between_modules():
     # was: pipeline, outputs, report, record, cache, charts, chart_jobs, network_export, network_stage,
     # topic_outputs, topic_stage in one cycle, and extract with its format modules in another
     assert cycles == []
+
+
+# Packages by role, highest first: a module imports only from its own layer or the layers below it.
+LAYERS = [
+    {"textmine.cli"},
+    {"textmine.api", "textmine.stage_alone"},
+    {"textmine.output"},
+    {"textmine.workflow"},
+    {"textmine.ingest", "textmine.text", "textmine.analysis"},
+    {"textmine.config", "textmine.grouping", "textmine.writers"},
+    {"textmine.errors"},
+]
+
+
+def layer(module: str) -> int | None:
+    """The layer of ``module`` (by its package under textmine), or None for the package's own face
+    (``textmine/__init__.py``, which names the public API, and ``__main__``)."""
+    role = ".".join(module.split(".")[:2])
+    return next((i for i, names in enumerate(LAYERS) if role in names), None)
+
+
+def test_every_module_has_a_layer():
+    assert [m for m in imports() if layer(m) is None] == ["textmine", "textmine.__main__"]
+
+
+def test_imports_run_down_the_layers():
+    graph = imports()
+    upward = sorted(
+        (a, b)
+        for a, b in graph.edges
+        if layer(a) is not None and layer(b) is not None and layer(b) < layer(a)
+    )
+    assert upward == []

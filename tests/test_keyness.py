@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from scipy import sparse, stats
 
-from textmine.compare import DocumentTest, benjamini_hochberg, distinctive_terms
-from textmine.counting import TokenizedDocument, doc_term_matrix
-from textmine.report import pvalue
-from textmine.resampling import by_term, concentration, log_ratio_interval, permutation_p, term_rates
+from textmine.analysis.compare import DocumentTest, benjamini_hochberg, distinctive_terms
+from textmine.analysis.counting import TokenizedDocument, doc_term_matrix
+from textmine.analysis.resampling import by_term, concentration, log_ratio_interval, permutation_p, term_rates
+from textmine.output.report import pvalue
 
 from conftest import FOUR_CITIES_TRUTH, analysed_tokens
 
@@ -231,7 +231,7 @@ def test_permutation_p_values_are_the_same_on_any_number_of_threads(counted):
 
 
 def test_relabellings_drawn_a_few_at_a_time_give_the_same_p_values(counted, monkeypatch):
-    import textmine.resampling as resampling
+    import textmine.analysis.resampling as resampling
 
     dtm, _, rate = counted
     in_group = np.asarray(dtm.groups) == "beijing"
@@ -256,7 +256,7 @@ def test_relabellings_drawn_a_few_at_a_time_give_the_same_p_values(counted, monk
 
 
 def test_relabellings_summed_a_few_terms_at_a_time_give_the_same_p_values(counted, monkeypatch):
-    import textmine.resampling as resampling
+    import textmine.analysis.resampling as resampling
 
     dtm, _, rate = counted
     in_group = np.asarray(dtm.groups) == "shanghai"
@@ -273,7 +273,7 @@ def test_relabellings_summed_a_few_terms_at_a_time_give_the_same_p_values(counte
 
 
 def test_bootstrap_intervals_drawn_a_few_resamples_at_a_time_are_the_same(larger_run, monkeypatch):
-    import textmine.resampling as resampling
+    import textmine.analysis.resampling as resampling
 
     docs = analysed_tokens(larger_run)
     dtm = doc_term_matrix(TokenizedDocument(d["id"], d["group"], d["year"], d["sentences"]) for d in docs)
@@ -310,8 +310,8 @@ def test_document_level_tables_are_reproducible(larger_run, tmp_path):
 def test_a_rerun_on_the_same_counts_takes_its_p_values_from_the_store(tmp_path, monkeypatch):
     """p-values kept in the cache between runs are the ones the relabellings give: a second run on
     the same counts draws none and lists the same terms with the same p; other counts miss it."""
-    import textmine.compare as compare_module
-    from textmine.cache import JsonCache
+    import textmine.analysis.compare as compare_module
+    from textmine.workflow.cache import JsonCache
 
     dtm = doc_term_matrix(planted())
     store = JsonCache(tmp_path / "compare", {"test": 1})
@@ -332,7 +332,7 @@ def test_a_rerun_on_the_same_counts_takes_its_p_values_from_the_store(tmp_path, 
 
 
 def test_the_same_evidence_whatever_the_slabs_the_terms_are_laid_out_in(counted, monkeypatch):
-    import textmine.compare as compare
+    import textmine.analysis.compare as compare
 
     dtm, tested, _ = counted
     test = lambda: DocumentTest(seed=3, max_resamples=5000)  # noqa: E731 - a fresh one: nothing known yet
@@ -345,7 +345,7 @@ def test_the_same_evidence_whatever_the_slabs_the_terms_are_laid_out_in(counted,
 
 
 def test_slabs_cover_the_terms_in_order_within_their_limit():
-    from textmine.compare import _slabs
+    from textmine.analysis.compare import _slabs
 
     assert _slabs(np.array([3, 3, 5, 1, 9, 1]), 6) == [(0, 2), (2, 4), (4, 5), (5, 6)]  # 9 alone
     assert _slabs(np.array([], dtype=int), 6) == []

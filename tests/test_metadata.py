@@ -1,5 +1,5 @@
-from textmine.extract import extract_file
-from textmine.metadata import policy_metadata
+from textmine.ingest.extract import extract_file
+from textmine.ingest.metadata import policy_metadata
 
 from conftest import FIXTURES, truth
 

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from textmine.counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
-from textmine.network import build_network, cooccurrence, edge_rows, strongest_links
+from textmine.analysis.counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
+from textmine.analysis.network import build_network, cooccurrence, edge_rows, strongest_links
 
 # a: paragraph 0 / article 0 holds sentence 1; paragraph 1 / article 1 holds sentence 2
 DOCS = [
@@ -126,7 +126,7 @@ def nx_flags(graph):
 def test_disparity_filter_by_hand_and_against_its_integral():
     from scipy.integrate import quad
 
-    from textmine.network import disparity
+    from textmine.analysis.network import disparity
 
     # a–b 8, a–c 1, a–d 1, b–c 1
     w = np.zeros((4, 4))
@@ -172,7 +172,7 @@ def test_group_networks_on_the_shared_vocabulary():
 def test_networks_per_period_hold_only_their_years():
     from textmine.config import load_config
     from textmine.errors import AnalysisError, ConfigError
-    from textmine.pipeline import build_networks
+    from textmine.workflow.pipeline import build_networks
 
     dtm = doc_term_matrix(DOCS)
     tables = keyword_tables_by_group(dtm)

@@ -5,8 +5,8 @@ import itertools
 import networkx as nx
 import pytest
 
-from textmine.network_analysis import _eigenvector, annotate, modularity_null
-from textmine.outputs import structure_verdict
+from textmine.analysis.network_analysis import _eigenvector, annotate, modularity_null
+from textmine.output.outputs import structure_verdict
 
 
 def planted(n=8):

@@ -7,9 +7,9 @@ import csv
 import networkx as nx
 import pytest
 
-from textmine.network import build_network, cooccurrence
-from textmine.network_analysis import annotate, compare_groups
-from textmine.network_export import read_matrix_csv, write_all, write_gexf
+from textmine.analysis.network import build_network, cooccurrence
+from textmine.analysis.network_analysis import annotate, compare_groups
+from textmine.output.network_export import read_matrix_csv, write_all, write_gexf
 
 from test_network import DOCS, TERMS
 
@@ -92,7 +92,7 @@ def test_labels_with_xml_illegal_characters_are_cleaned(tmp_path):
 
 def test_an_export_missing_a_node_or_not_well_formed_is_an_error_naming_the_file(tmp_path):
     from textmine.errors import TextmineError
-    from textmine.network_export import _parse_back, write_graphml
+    from textmine.output.network_export import _parse_back, write_graphml
 
     graph = nx.Graph()
     graph.add_node("人才\x00", label="人才", freq=3, community=1)  # the same name once cleaned
@@ -139,7 +139,7 @@ def test_interactive_view_is_self_contained_and_escaped(tmp_path, network):
     import json
     import re
 
-    from textmine.network_export import interactive_html
+    from textmine.output.network_export import interactive_html
 
     graph, _ = network
     graph.add_node("<script>alert(1)</script>", label="<script>alert(1)</script>", freq=1, community=1)
@@ -155,7 +155,7 @@ def test_modularity_matches_networkx_and_does_not_depend_on_hashing(network):
     import subprocess
     import sys
 
-    from textmine.network_analysis import modularity_of
+    from textmine.analysis.network_analysis import modularity_of
 
     graph, _ = network
     partition = [{"人才", "补贴"}, {"公寓", "创新"}]
@@ -163,7 +163,7 @@ def test_modularity_matches_networkx_and_does_not_depend_on_hashing(network):
     assert ours == pytest.approx(nx.community.modularity(graph, partition, weight="association_strength"), abs=1e-12)
     # the same value, to the last bit, in processes that hash strings differently
     script = (
-        "import networkx as nx; from textmine.network_analysis import modularity_of; g = nx.complete_graph("
+        "import networkx as nx; from textmine.analysis.network_analysis import modularity_of; g = nx.complete_graph("
         "[f'词{i}' for i in range(40)]); [g.edges[e].__setitem__('w', 1 / (1 + len(e[0] + e[1]) * 0.37)) for e in g.edges]; "
         "print(repr(modularity_of(g, [set(list(g)[:20]), set(list(g)[20:])], weight='w')))"
     )

@@ -1,4 +1,4 @@
-from textmine.outputs import safe_name
+from textmine.output.outputs import safe_name
 
 
 def test_group_names_become_safe_file_names():

@@ -4,7 +4,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from textmine.libraries import library_versions
+from textmine.workflow.libraries import library_versions
 
 
 def test_every_dependency_of_the_package_is_recorded_with_its_version():

@@ -2,7 +2,7 @@ import pytest
 
 from textmine.config import SegmentConfig
 from textmine.errors import ResourceError
-from textmine.resources import (
+from textmine.text.resources import (
     display_name,
     load_lexicon,
     read_synonyms,

@@ -3,8 +3,8 @@ import pytest
 
 import textmine
 from textmine.config import SegmentConfig
-from textmine.resources import load_lexicon
-from textmine.segment import Segmenter, self_test, split_sentences
+from textmine.text.resources import load_lexicon
+from textmine.text.segment import Segmenter, self_test, split_sentences
 
 from conftest import SUBSET, make_corpus
 

@@ -1,9 +1,9 @@
 import pytest
 
-from textmine.counting import TokenizedDocument
-from textmine.dimensions import Scheme, score
+from textmine.analysis.counting import TokenizedDocument
+from textmine.analysis.dimensions import Scheme, score
+from textmine.analysis.selection import parse_rules, select
 from textmine.errors import ConfigError
-from textmine.selection import parse_rules, select
 
 SCHEME = Scheme("链", "test", {"服务保障 services": ("人才公寓", "落户")}, "t.toml")
 DOCS = [

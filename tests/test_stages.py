@@ -8,7 +8,7 @@ import sys
 import pytest
 
 SCRIPT = """
-from textmine.pipeline import Stages
+from textmine.workflow.pipeline import Stages
 
 def resident_mb():
     with open("/proc/self/status") as fh:

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import textmine
-from textmine import chart_jobs
-from textmine.cache import StepCache, reuse
-from textmine.token_spool import SpooledDocument
+from textmine.output import chart_jobs
+from textmine.workflow.cache import StepCache, reuse
+from textmine.workflow.token_spool import SpooledDocument
 
 from conftest import SUBSET, make_corpus
 
@@ -49,8 +49,8 @@ def test_a_rerun_loads_the_analysis_and_writes_what_an_empty_cache_writes(tmp_pa
     first = _run(corpus, tmp_path / "first")
     assert "from cache" not in first.timings and "topics" in first.timings
     # nothing is fitted or drawn again: a topic fit or a chart drawn now would fail
-    monkeypatch.setattr("textmine.pipeline.fit_topics", lambda *a, **k: pytest.fail("topics fitted again"))
-    monkeypatch.setattr("textmine.chart_jobs.IsolatedPool", lambda *a, **k: pytest.fail("charts drawn again"))
+    monkeypatch.setattr("textmine.workflow.pipeline.fit_topics", lambda *a, **k: pytest.fail("topics fitted again"))
+    monkeypatch.setattr("textmine.output.chart_jobs.IsolatedPool", lambda *a, **k: pytest.fail("charts drawn again"))
     again = _run(corpus, tmp_path / "again")
     assert "from cache" in again.timings and not {"segment", "topics", "compare"} & set(again.timings)
     monkeypatch.undo()
@@ -117,7 +117,7 @@ def test_keys_are_the_content_not_the_objects(tmp_path):
     assert cache.key("step", {**value, "graph": heavier}) != key
     # a set's order follows the hash seed, which differs from process to process
     script = (
-        "from textmine.cache import StepCache; from pathlib import Path; "
+        "from textmine.workflow.cache import StepCache; from pathlib import Path; "
         f"print(StepCache(Path({str(tmp_path)!r})).key('step', frozenset(f'词{{i}}' for i in range(50))))"
     )
     keys = {

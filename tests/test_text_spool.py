@@ -5,8 +5,8 @@ import gc
 import hashlib
 
 import textmine
-from textmine.duplicates import find_duplicates
-from textmine.text_spool import Subset, TextsOf, TextSpool
+from textmine.ingest.duplicates import find_duplicates
+from textmine.ingest.text_spool import Subset, TextsOf, TextSpool
 
 from conftest import SUBSET, make_corpus, manifest_rows, truth
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from textmine import terms
+from textmine.analysis.counting import TokenizedDocument, doc_term_matrix
 from textmine.config import SegmentConfig
-from textmine.counting import TokenizedDocument, doc_term_matrix
-from textmine.resources import load_lexicon
-from textmine.segment import Segmenter
-from textmine.token_spool import SpooledDocument, TokenStore, dump, load
+from textmine.text import terms
+from textmine.text.resources import load_lexicon
+from textmine.text.segment import Segmenter
+from textmine.workflow.token_spool import SpooledDocument, TokenStore, dump, load
 
 from conftest import FOUR_CITIES_TRUTH, manifest_rows, truth
 
@@ -99,8 +99,8 @@ def test_a_cache_file_carries_the_documents_to_a_process_numbering_terms_otherwi
     }
     script = f"""
 import json, sys
-from textmine import terms
-from textmine.token_spool import SpooledDocument, load
+from textmine.text import terms
+from textmine.workflow.token_spool import SpooledDocument, load
 terms.numbers(["乙方", "甲方", "发展", "第三"])  # this process numbers its terms in another order
 with open({str(path)!r}, "rb") as fh:
     value = load(fh)
@@ -170,7 +170,7 @@ def test_a_cache_pickle_keeps_documents_as_numbers_and_another_process_reads_the
     assert pickle.loads(data) == {"tokenized": docs, "other": [1, "二"]}
     # a process whose numbers differ (it numbered other terms first) reads the same sentences
     script = (
-        "import pickle, sys, json; from textmine import terms; terms.numbers(['别的', '词', '例']);"
+        "import pickle, sys, json; from textmine.text import terms; terms.numbers(['别的', '词', '例']);"
         "loaded = pickle.load(open(sys.argv[1], 'rb'))['tokenized'];"
         "print(json.dumps([[d.id, d.sentences, d.paragraphs, d.articles] for d in loaded], ensure_ascii=False))"
     )

@@ -6,8 +6,8 @@ import random
 import numpy as np
 import pytest
 
-from textmine.topic_selection import sweep
-from textmine.topics import TopicModel, fit_lda, fit_nmf, topic_corpus
+from textmine.analysis.topics import TopicModel, fit_lda, fit_nmf, topic_corpus
+from textmine.workflow.topic_selection import sweep
 
 
 def planted(seed: int, themes: int, share: float, n_docs: int = 200, length: int = 150):
@@ -74,7 +74,7 @@ def test_the_rule_is_near_but_not_always_on_the_planted_number_when_themes_are_w
 
 
 def test_the_one_standard_error_rule_by_hand():
-    from textmine.topic_selection import KScore, choose
+    from textmine.workflow.topic_selection import KScore, choose
 
     def score(k, c, sd, stability):
         return KScore(k, c, sd, 0, 0, 0, 0, 0, 0, stability, stability)
@@ -96,7 +96,7 @@ def test_the_one_standard_error_rule_by_hand():
 
 
 def test_a_k_at_the_end_of_the_range_is_flagged():
-    from textmine.topic_selection import KScore, Selection
+    from textmine.workflow.topic_selection import KScore, Selection
 
     scores = [KScore(k, c, 0, 0, 0, 0, 0, 0, 0, 1, 1) for k, c in ((4, 0.1), (6, 0.2), (8, 0.3))]
     assert "raise topics.k_max" in Selection(scores, [], 8, "rule").advice

@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from textmine.analysis.counting import TokenizedDocument
+from textmine.analysis.topics import check_fit, fit_lda, fit_nmf, topic_corpus
 from textmine.config import load_config
-from textmine.counting import TokenizedDocument
 from textmine.errors import AnalysisError, ConfigError
-from textmine.topic_outputs import alignment_table, topic_tables, view_data, write_topic_views
-from textmine.topic_stage import fit_topics
-from textmine.topics import check_fit, fit_lda, fit_nmf, topic_corpus
+from textmine.output.topic_outputs import alignment_table, topic_tables, view_data, write_topic_views
+from textmine.workflow.topic_stage import fit_topics
 
 THEMES = {
     "talent": ["人才", "公寓", "补贴", "落户", "引进", "博士后"],
@@ -58,7 +58,7 @@ def test_relevance_by_hand():
 
 
 def test_top_terms_equal_the_full_sort_with_ties_at_the_cut():
-    from textmine.topics import TopicModel
+    from textmine.analysis.topics import TopicModel
 
     # topic 0: 甲 .4, then 乙 丙 丁 tied at .15, 戊 .1, 己 .05; equal frequencies, so relevance follows phi
     vocab = ("丁", "丙", "乙", "己", "戊", "甲")
@@ -150,7 +150,7 @@ def test_fixed_k_outputs_and_interactive_view(tmp_path):
 def test_the_published_model_is_scored_and_labelled_at_the_configured_lambda(tmp_path, monkeypatch):
     from gensim.models import CoherenceModel
 
-    from textmine.topic_selection import _mean_sd
+    from textmine.workflow.topic_selection import _mean_sd
 
     monkeypatch.setenv("TEXTMINE_CACHE", str(tmp_path / "cache"))
     documents = [TokenizedDocument(d, d.split("-")[0], 2020, [tokens]) for d, tokens in planted(20, 40)]

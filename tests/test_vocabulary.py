@@ -1,10 +1,10 @@
 import random
 
+from textmine.analysis.counting import TokenizedDocument
 from textmine.config import SegmentConfig
-from textmine.counting import TokenizedDocument
-from textmine.resources import load_lexicon
-from textmine.segment import Segmenter
-from textmine.vocabulary import concordance, new_terms, synonym_candidates
+from textmine.text.resources import load_lexicon
+from textmine.text.segment import Segmenter
+from textmine.text.vocabulary import concordance, new_terms, synonym_candidates
 
 from conftest import SUBSET, make_corpus, manifest_rows, truth
 
@@ -50,7 +50,7 @@ def test_synonyms_used_alike_are_proposed_and_broader_terms_are_not():
 def test_synonym_candidates_summed_in_batches_are_those_of_the_whole_corpus(monkeypatch):
     from collections import Counter
 
-    from textmine import vocabulary
+    from textmine.text import vocabulary
 
     cut = segmenter()
     documents = [

@@ -4,7 +4,7 @@ import os
 import time
 from collections.abc import Sequence
 
-from textmine.workers import IsolatedPool
+from textmine.workflow.workers import IsolatedPool
 
 
 def task(item: str) -> str:

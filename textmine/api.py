@@ -1,6 +1,6 @@
 """The two jobs that end in an output folder: :func:`run` (analyse a corpus and write everything) and
 :func:`extract` (read it and write the clean texts). The analysis itself,
-:func:`textmine.pipeline.analyse`, writes nothing; the writers in :mod:`textmine.outputs` are the
+:func:`textmine.workflow.pipeline.analyse`, writes nothing; the writers in :mod:`textmine.output.outputs` are the
 only way into a folder."""
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config, load_config
-from .corpus import Skipped
-from .duplicates import DuplicateCluster
-from .outputs import Run, write_extraction, write_run
-from .pipeline import ReadDocument, Stages, analyse, discover, drop_duplicates, extract_corpus
-from .resources import default_output
+from .ingest.corpus import Skipped
+from .ingest.duplicates import DuplicateCluster
+from .output.outputs import Run, write_extraction, write_run
+from .text.resources import default_output
+from .workflow.pipeline import ReadDocument, Stages, analyse, discover, drop_duplicates, extract_corpus
 
 
 def run(corpus: str | Path, *, output: str | Path | None = None, config: Config | None = None) -> Run:
-    """Analyse the corpus folder ``corpus`` (:func:`~textmine.pipeline.analyse`) and write every
+    """Analyse the corpus folder ``corpus`` (:func:`~textmine.workflow.pipeline.analyse`) and write every
     output to ``output`` (default: ``outputs/<corpus folder name>``) with
-    :func:`~textmine.outputs.write_run`. Returns the analysis and what was written."""
+    :func:`~textmine.output.outputs.write_run`. Returns the analysis and what was written."""
     config = config or load_config(corpus=corpus)
     stages = Stages(progress=config.run.progress)
     started = time.perf_counter()

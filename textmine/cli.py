@@ -17,11 +17,11 @@ from . import __version__
 from .api import extract, run
 from .config import describe, load_config, to_toml
 from .errors import TextmineError
-from .outputs import Run, safe_name
-from .pipeline import find_new_terms, kwic
-from .resources import default_output
+from .output.outputs import Run, safe_name
 from .stage_alone import network_only, topics_only
-from .tokens_file import tokens_path
+from .text.resources import default_output
+from .workflow.pipeline import find_new_terms, kwic
+from .workflow.tokens_file import tokens_path
 from .writers import write_csv, write_text
 
 
@@ -529,8 +529,8 @@ def cache_command(empty: bool) -> None:
     """Show where textmine keeps its cache ($TEXTMINE_CACHE, else ~/.cache/textmine) and what each part
     holds; with --clear, delete it. Each variant of the settings a run is made with keeps its own
     analysis and output files there; reruns are fast because of it, and it grows until cleared."""
-    from .cache import PARTS, clear, usage
-    from .resources import cache_dir
+    from .text.resources import cache_dir
+    from .workflow.cache import PARTS, clear, usage
 
     folder = cache_dir()
     if empty:

@@ -3,7 +3,7 @@
 ``corpus.group_by`` names one column (``city``, ``doc_type``, ``issuer``...) or a cross joined by
 ``+`` (``city+period``). Two names are derived rather than read: ``year`` (the document's year,
 from the manifest, the file name or the text) and ``period`` (the band of ``corpus.periods`` the
-year falls in); ``issuer`` and the other fields of :func:`textmine.metadata.policy_metadata` come
+year falls in); ``issuer`` and the other fields of :func:`textmine.ingest.metadata.policy_metadata` come
 from the text when the manifest has no such column. A cross's group is its values joined by " · "
 (``beijing · 2016-2020``). Without a manifest, any other column name stands for the first-level
 folder.

@@ -13,20 +13,20 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import chart_jobs
+from .analysis.counting import DocTermMatrix, TokenizedDocument, keyword_table, keyword_tables_by_group
 from .config import Config
-from .corpus import file_sha256
-from .counting import DocTermMatrix, TokenizedDocument, keyword_table, keyword_tables_by_group
-from .libraries import library_versions
-from .outputs import corpus_layout, links_table, network_tables, publish, write_networks
-from .pipeline import Networks, build_networks, set_apart
-from .resources import drafting_lists
-from .table import Table
-from .tokens_file import load_tokens
+from .ingest.corpus import file_sha256
+from .output import chart_jobs
+from .output.outputs import corpus_layout, links_table, network_tables, publish, write_networks
+from .output.table import Table
+from .text.resources import drafting_lists
+from .workflow.libraries import library_versions
+from .workflow.pipeline import Networks, build_networks, set_apart
+from .workflow.tokens_file import load_tokens
 from .writers import write_csv, write_json, write_xlsx
 
 if TYPE_CHECKING:
-    from .topic_stage import Topics
+    from .workflow.topic_stage import Topics
 
 
 def network_only(tokens: Path, output: Path, config: Config) -> Networks:
@@ -68,8 +68,8 @@ def network_only(tokens: Path, output: Path, config: Config) -> Networks:
 def topics_only(tokens: Path, output: Path, config: Config) -> "Topics":
     """``textmine topics``: fit the topic models on a run's ``tokens.jsonl`` and write their tables,
     charts, interactive views and a run record to ``output``."""
-    from .topic_outputs import topic_charts, topic_tables, write_topic_views
-    from .topic_stage import fit_topics
+    from .output.topic_outputs import topic_charts, topic_tables, write_topic_views
+    from .workflow.topic_stage import fit_topics
 
     started = time.perf_counter()
     titles: dict[str, str] = {}

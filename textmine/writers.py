@@ -8,7 +8,7 @@
   as a formula (starting with = + - @, also full-width, or a tab or carriage return) are prefixed with
   an apostrophe in CSV and XLSX; characters XML forbids are removed from XLSX.
 
-Network formats (GEXF, GraphML, Pajek, VOSviewer, UCINET) are written by :mod:`textmine.network_export`.
+Network formats (GEXF, GraphML, Pajek, VOSviewer, UCINET) are written by :mod:`textmine.output.network_export`.
 """
 
 from __future__ import annotations
