@@ -89,10 +89,13 @@ class Logged(Sequence):
 
 
 def test_a_sequence_is_read_an_item_at_a_time_as_workers_take_them():
-    items = Logged([f"x{i}" for i in range(12)])
+    items = Logged([f"x{i}" for i in range(60)])
     seen = []
     for outcome in IsolatedPool(task, workers=2).map(items):
         seen.append((outcome.value, len(items.asked)))
-    assert [value for value, _ in seen] == [f"X{i}" for i in range(12)]
-    assert items.asked == list(range(12))  # each item read once, in order
-    assert seen[0][1] <= 4  # was 12: every item read before the first was sent
+    assert [value for value, _ in seen] == [f"X{i}" for i in range(60)]
+    assert items.asked == list(range(60))  # each item read once, in order
+    # was 60: every item read before the first was sent. Now an item is read when a worker is free for
+    # it, so by the first outcome only what the two workers took meanwhile is read: a few, as many as
+    # the processes' timing allows (5 was seen beside the usual 3 or 4), far from all
+    assert seen[0][1] <= 20
