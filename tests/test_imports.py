@@ -78,8 +78,6 @@ def test_every_module_has_a_layer():
 def test_imports_run_down_the_layers():
     graph = imports()
     upward = sorted(
-        (a, b)
-        for a, b in graph.edges
-        if layer(a) is not None and layer(b) is not None and layer(b) < layer(a)
+        (a, b) for a, b in graph.edges if layer(a) is not None and layer(b) is not None and layer(b) < layer(a)
     )
     assert upward == []
