@@ -1,5 +1,7 @@
 """The keyword table by hand: order (frequency, then documents, then the term), rates and shares."""
 
+import numpy as np
+
 from textmine.analysis.counting import TokenizedDocument, doc_term_matrix, keyword_table, keyword_tables_by_group
 
 
@@ -43,6 +45,10 @@ def test_a_document_held_as_term_numbers_gives_back_its_sentences_and_survives_a
     assert doc.ids[0] == doc.ids[2] != doc.ids[1]  # one number a term
     again = pickle.loads(pickle.dumps(doc))  # strings travel, not this process's numbers
     assert again == doc and again.sentences == doc.sentences
+    titled = TokenizedDocument("t", "北京", 2020, [["人才"]], title="北京市人才工作条例")
+    assert (
+        pickle.loads(pickle.dumps(titled)).title == titled.without(np.array([], np.int32)).title == "北京市人才工作条例"
+    )
     empty = TokenizedDocument("e", "北京", None, [])  # a document of stopwords only keeps no sentence
     assert (empty.sentences, empty.tokens, empty.n_tokens) == ([], [], 0)
     assert pickle.loads(pickle.dumps(empty)) == empty

@@ -35,7 +35,10 @@ def documents() -> list[TokenizedDocument]:
     for doc_id in IDS:
         s = segmenter.segment(truth(doc_id))
         year = int(rows[doc_id]["year"]) if rows[doc_id].get("year") else None
-        made.append(TokenizedDocument(doc_id, rows[doc_id]["city"], year, s.sentences, s.paragraphs, s.articles))
+        title = rows[doc_id]["title"]
+        made.append(
+            TokenizedDocument(doc_id, rows[doc_id]["city"], year, s.sentences, s.paragraphs, s.articles, title=title)
+        )
     # and one whose paragraphs and articles are not known, as a tokens.jsonl line may have it
     made.append(TokenizedDocument("plain", "x", None, [["推动", "发展"], ["发展"]]))
     return made
@@ -47,13 +50,22 @@ def test_a_spooled_document_is_the_document_it_was_made_from(documents):
     assert len(store) == len(documents) and all(isinstance(s, SpooledDocument) for s in spooled)
     for original, copy in zip(documents, spooled, strict=True):
         assert copy == original and hash(copy) == hash(original)
-        assert (copy.id, copy.group, copy.year) == (original.id, original.group, original.year)
+        assert (copy.id, copy.group, copy.year, copy.title) == (
+            original.id,
+            original.group,
+            original.year,
+            original.title,
+        )
         assert copy.sentences == original.sentences and copy.tokens == original.tokens
         assert copy.paragraphs == original.paragraphs and copy.articles == original.articles
         assert copy.n_tokens == original.n_tokens > 0
         assert not copy.ids.flags.writeable  # as immutable as the document it stands for
         assert type(copy.loaded()) is TokenizedDocument and copy.loaded() == original and original.loaded() is original
     assert spooled[-1].paragraphs is None and spooled[-1].articles is None
+    # the title travels with the document (it was dropped at segmentation and joined back by id three times)
+    assert all(d.title for d in spooled[:-1]) and spooled[-1].title == ""
+    assert [d.loaded().title for d in spooled] == [d.title for d in documents]
+    assert TokenizedDocument("a", "x", None, [["词"]], title="甲") != TokenizedDocument("a", "x", None, [["词"]])
     assert doc_term_matrix(spooled).counts.toarray().tolist() == doc_term_matrix(documents).counts.toarray().tolist()
 
 
@@ -64,7 +76,7 @@ def test_without_on_a_spooled_document_is_the_documents_own(documents):
     for original in documents:
         lazy = store.add(original).without(numbers[:1]).without(numbers[1:])  # taken out twice, as one
         assert isinstance(lazy, SpooledDocument)
-        assert lazy == original.without(numbers)
+        assert lazy == original.without(numbers) and lazy.title == original.title == original.without(numbers).title
         assert not set(lazy.tokens) & set(words)
         assert lazy.structure()[0] is None or lazy.paragraphs == original.without(numbers).paragraphs
 
@@ -93,9 +105,9 @@ def test_a_cache_file_carries_the_documents_to_a_process_numbering_terms_otherwi
     with path.open("wb") as fh:
         dump(value, fh)
     expected = {
-        "tokenized": [[d.id, d.group, d.year, d.sentences, d.paragraphs, d.articles] for d in documents],
-        "analysed": documents[0].without(drop).sentences,
-        "plain": documents[1].sentences,
+        "tokenized": [[d.id, d.group, d.year, d.title, d.sentences, d.paragraphs, d.articles] for d in documents],
+        "analysed": [documents[0].title, documents[0].without(drop).sentences],
+        "plain": [documents[1].title, documents[1].sentences],
     }
     script = f"""
 import json, sys
@@ -107,9 +119,9 @@ with open({str(path)!r}, "rb") as fh:
 docs = value["tokenized"]
 assert all(type(d) is SpooledDocument for d in docs)
 print(json.dumps({{
-    "tokenized": [[d.id, d.group, d.year, d.sentences, d.paragraphs, d.articles] for d in docs],
-    "analysed": value["analysed"][0].sentences,
-    "plain": value["plain"].sentences,
+    "tokenized": [[d.id, d.group, d.year, d.title, d.sentences, d.paragraphs, d.articles] for d in docs],
+    "analysed": [value["analysed"][0].title, value["analysed"][0].sentences],
+    "plain": [value["plain"].title, value["plain"].sentences],
     "n": value["n"],
 }}, ensure_ascii=False))
 """

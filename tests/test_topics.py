@@ -115,15 +115,16 @@ def test_nmf_and_lda_agree_on_clear_themes():
 
 def test_fixed_k_outputs_and_interactive_view(tmp_path):
     documents = [
-        TokenizedDocument(d, d.split("-")[0], 2019 + i % 3, [tokens]) for i, (d, tokens) in enumerate(planted())
+        TokenizedDocument(d, d.split("-")[0], 2019 + i % 3, [tokens], title=f"标题 {d}")
+        for i, (d, tokens) in enumerate(planted())
     ]
     config = load_config(overrides={"topics.k": 3, "topics.seeds": 2, "topics.passes": 5, "run.cache": False})
     topics = fit_topics(documents, config)
     assert topics.selection.chosen == 3 and topics.selection.rule.startswith("fixed")
     # both seeds find the three themes: their 6 words agree; the other 4 of each top 10 are near-zero noise
     assert topics.selection.scores[0].stability > 0.8
-    info = {d.id: (d.group, d.year, f"标题 {d.id}") for d in documents}
-    tables = {t.name: t for t in topic_tables(topics, info, {}, replace(config.topics, top_terms=6, representative=2))}
+    by_id = {d.id: d for d in documents}
+    tables = {t.name: t for t in topic_tables(topics, by_id, {}, replace(config.topics, top_terms=6, representative=2))}
     assert {"topic_selection", "topic_terms", "topic_documents", "topic_shares", "topic_years"} <= set(tables)
     assert {"nmf_topic_terms", "nmf_topic_shares", "topic_alignment", "document_topics", "nmf_document_topics"} <= set(
         tables

@@ -72,17 +72,16 @@ def topics_only(tokens: Path, output: Path, config: Config) -> "Topics":
     from .workflow.topic_stage import fit_topics
 
     started = time.perf_counter()
-    titles: dict[str, str] = {}
-    documents, analysed, _ = _documents(tokens, config, titles)
-    info = {d.id: (d.group, d.year, titles.get(d.id, "")) for d in documents}
+    documents, analysed, _ = _documents(tokens, config)
+    by_id = {d.id: d for d in documents}
     topics = fit_topics(analysed, config, workers=_workers(config))
 
     def build(staging: Path) -> None:
         _write(
             staging,
             "topics.xlsx",
-            topic_tables(topics, info, {}, config.topics),
-            topic_charts(topics, info, {}),
+            topic_tables(topics, by_id, {}, config.topics),
+            topic_charts(topics, by_id, {}),
             config,
         )
         write_topic_views(staging, topics, lam=config.topics.relevance_lambda)
@@ -94,12 +93,10 @@ def topics_only(tokens: Path, output: Path, config: Config) -> "Topics":
     return topics
 
 
-def _documents(
-    tokens: Path, config: Config, titles: dict[str, str] | None = None
-) -> tuple[list[TokenizedDocument], list[TokenizedDocument], DocTermMatrix]:
+def _documents(tokens: Path, config: Config) -> tuple[list[TokenizedDocument], list[TokenizedDocument], DocTermMatrix]:
     """A run's documents from its tokens.jsonl, as segmented and as the analysis counts them (the
     drafting vocabulary set apart as the run's settings say), with their document–term matrix."""
-    documents = load_tokens(tokens, titles=titles)
+    documents = load_tokens(tokens)
     _, analysed, dtm = set_apart(
         documents, drafting_lists(config.keywords, shipped=config.segment.shipped_lists)[0], config
     )

@@ -16,13 +16,14 @@ from ..text import terms
 
 class TokenizedDocument:
     """A document as segmented: its id, group, year and sentences of kept tokens, with the paragraph
-    and the article (条; 0 before the first) of each sentence when known.
+    and the article (条; 0 before the first) of each sentence when known, and its title (from the
+    manifest or the text; "" when none), carried from reading to every table that names documents.
 
     Held compactly: the tokens as one array of term numbers (:mod:`textmine.text.terms`), sentence after
     sentence, with where each sentence ends; ``sentences`` makes the lists of strings when asked.
-    Immutable; equal when id, group, year, sentences, paragraphs and articles are."""
+    Immutable; equal when id, group, year, sentences, paragraphs, articles and title are."""
 
-    __slots__ = ("id", "group", "year", "ids", "ends", "_paragraphs", "_articles")
+    __slots__ = ("id", "group", "year", "ids", "ends", "_paragraphs", "_articles", "title")
 
     def __init__(
         self,
@@ -32,10 +33,12 @@ class TokenizedDocument:
         sentences: list[list[str]],
         paragraphs: list[int] | None = None,
         articles: list[int] | None = None,
+        *,
+        title: str = "",
     ) -> None:
         ends = np.cumsum([len(s) for s in sentences], dtype=np.int32)
         ids = terms.numbers([t for s in sentences for t in s])
-        self._set(id, group, year, ids, ends, _array(paragraphs), _array(articles))
+        self._set(id, group, year, ids, ends, _array(paragraphs), _array(articles), title)
 
     @classmethod
     def of_ids(
@@ -47,10 +50,12 @@ class TokenizedDocument:
         ends: np.ndarray,
         paragraphs: np.ndarray | None,
         articles: np.ndarray | None,
+        *,
+        title: str = "",
     ) -> TokenizedDocument:
         """The document of term numbers ``ids`` whose sentences end at ``ends``."""
         doc = cls.__new__(cls)
-        doc._set(id, group, year, ids, ends, paragraphs, articles)
+        doc._set(id, group, year, ids, ends, paragraphs, articles, title)
         return doc
 
     def _set(self, *values: object) -> None:
@@ -93,7 +98,9 @@ class TokenizedDocument:
         alive = remaining > 0
         structure = (None if a is None else a[alive] for a in (self._paragraphs, self._articles))
         ends = np.cumsum(remaining[alive], dtype=np.int32)
-        return TokenizedDocument.of_ids(self.id, self.group, self.year, self.ids[keep], ends, *structure)
+        return TokenizedDocument.of_ids(
+            self.id, self.group, self.year, self.ids[keep], ends, *structure, title=self.title
+        )
 
     def structure(self) -> tuple[np.ndarray | None, np.ndarray | None]:
         """The paragraph and the article of each sentence, as held (None when not known)."""
@@ -105,7 +112,7 @@ class TokenizedDocument:
         return self
 
     def _key(self) -> tuple:
-        return (self.id, self.group, self.year, self.sentences, self.paragraphs, self.articles)
+        return (self.id, self.group, self.year, self.sentences, self.paragraphs, self.articles, self.title)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TokenizedDocument) and self._key() == other._key()
@@ -127,6 +134,7 @@ class TokenizedDocument:
                 self.id,
                 self.group,
                 self.year,
+                self.title,
                 words,
                 local.astype(np.int32),
                 self.ends,
@@ -140,12 +148,13 @@ def _restore(
     id: str,
     group: str,
     year: int | None,
+    title: str,
     words: list[str],
     local: np.ndarray,
     ends: np.ndarray,
     *structure: np.ndarray | None,
 ) -> TokenizedDocument:
-    return TokenizedDocument.of_ids(id, group, year, terms.numbers(words)[local], ends, *structure)
+    return TokenizedDocument.of_ids(id, group, year, terms.numbers(words)[local], ends, *structure, title=title)
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

@@ -45,6 +45,7 @@ from .table import Table
 
 if TYPE_CHECKING:
     from ..analysis.compare import Change
+    from ..analysis.counting import TokenizedDocument
     from ..analysis.network import StrongestLink
     from ..config import Config
     from ..ingest.corpus import Corpus, Skipped
@@ -220,7 +221,7 @@ def build_tables(analysis: "Analysis") -> list[Table]:
         from .topic_outputs import topic_tables
 
         tables += topic_tables(
-            analysis.topics, document_info(analysis), analysis.comparison.caution, analysis.config.topics
+            analysis.topics, analysed_documents(analysis), analysis.comparison.caution, analysis.config.topics
         )
     return tables
 
@@ -260,10 +261,9 @@ def drafting_table(analysis: "Analysis") -> Table:
     )
 
 
-def document_info(analysis: "Analysis") -> dict[str, tuple[str, int | None, str]]:
-    """Each analysed document's group, year and title."""
-    titles = {r.document.id: r.document.meta.get("title", "") for r in analysis.reading.read}
-    return {d.id: (d.group, d.year, titles.get(d.id, "")) for d in analysis.text.tokenized}
+def analysed_documents(analysis: "Analysis") -> dict[str, "TokenizedDocument"]:
+    """Each analysed document (its group, year and title) by id."""
+    return {d.id: d for d in analysis.text.tokenized}
 
 
 _KEYNESS = [
@@ -462,8 +462,7 @@ def network_tables(networks: "Networks", *, readable_density: float) -> list[Tab
 
 def _dimension_tables(analysis: "Analysis") -> list[Table]:
     """Each group's score on every dimension, and each document's tags with their terms."""
-    title = {d.id: d.meta.get("title", "") for d in (r.document for r in analysis.reading.read)}
-    year = {d.id: d.year for d in analysis.text.tokenized}
+    documents = analysed_documents(analysis)
     position = {(scheme.name, d): i for scheme in analysis.comparison.schemes for i, d in enumerate(scheme.dimensions)}
     return [
         Table(
@@ -496,8 +495,8 @@ def _dimension_tables(analysis: "Analysis") -> list[Table]:
                 [
                     s.doc_id,
                     s.group,
-                    year[s.doc_id],
-                    title.get(s.doc_id, ""),
+                    documents[s.doc_id].year,
+                    documents[s.doc_id].title,
                     s.scheme,
                     s.dimension,
                     s.hits,
@@ -684,8 +683,7 @@ def write_run(analysis: "Analysis", output: Path, *, started: float | None = Non
                     debug_log([*analysis.reading.read, *analysis.reading.dropped], analysis.reading.skipped),
                 )
                 advance(1)
-                titles = {doc_id: title for doc_id, (_, _, title) in document_info(analysis).items()}
-                write_jsonl(staging / "tokens.jsonl", token_lines(analysis.text.tokenized, titles))
+                write_jsonl(staging / "tokens.jsonl", token_lines(analysis.text.tokenized))
                 advance(1)
                 if analysis.topics is not None:
                     from .topic_outputs import write_topic_views
@@ -933,7 +931,7 @@ def chart_list(analysis: "Analysis", positions: dict[str, tuple[float, float]]) 
         from .topic_outputs import topic_charts
 
         marked = {g: _marked(g, analysis) for g in analysis.counts.keywords_by_group}
-        found.extend(topic_charts(analysis.topics, document_info(analysis), marked))
+        found.extend(topic_charts(analysis.topics, analysed_documents(analysis), marked))
     per_10k = {(s.group, s.scheme, s.dimension): s.per_10k for s in analysis.comparison.group_scores}
     for number, scheme in enumerate(analysis.comparison.schemes, 1):
         values = {

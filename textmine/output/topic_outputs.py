@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 import jinja2
 import numpy as np
@@ -17,6 +17,7 @@ from . import chart_jobs
 from .table import Table
 
 if TYPE_CHECKING:
+    from ..analysis.counting import TokenizedDocument
     from ..analysis.topics import TopicModel
     from ..config import TopicsConfig
     from ..workflow.topic_stage import Topics
@@ -27,9 +28,9 @@ def prefix(model: "TopicModel") -> str:
 
 
 def topic_tables(
-    topics: "Topics", info: dict[str, tuple[str, int | None, str]], caution: dict[str, str], settings: "TopicsConfig"
+    topics: "Topics", documents: Mapping[str, "TokenizedDocument"], caution: dict[str, str], settings: "TopicsConfig"
 ) -> list[Table]:
-    """Every topic table; ``info`` gives each document's group, year and title."""
+    """Every topic table; ``documents``, each document by id (its group, year and title)."""
     s = topics.selection
     tables = [
         Table(
@@ -91,14 +92,14 @@ def topic_tables(
             )
         )
     for model in topics.models:
-        tables += _model_tables(model, info, caution, settings)
+        tables += _model_tables(model, documents, caution, settings)
     if topics.nmf is not None:
         tables.append(alignment_table(topics.lda, topics.nmf))
     return tables
 
 
 def _model_tables(
-    model: "TopicModel", info: dict[str, tuple[str, int | None, str]], caution: dict[str, str], settings: "TopicsConfig"
+    model: "TopicModel", documents: Mapping[str, "TokenizedDocument"], caution: dict[str, str], settings: "TopicsConfig"
 ) -> list[Table]:
     top_terms, lam, representative = settings.top_terms, settings.relevance_lambda, settings.representative
     p, name = prefix(model), model.kind.upper()
@@ -122,17 +123,15 @@ def _model_tables(
             :representative
         ]
         for r, i in enumerate(order, 1):
-            group, year, title = info[model.doc_ids[i]]
-            rows.append(
-                [ids[t], labels[t], r, model.doc_ids[i], group, year, title, round(float(model.doc_topics[i, t]), 4)]
-            )
-    documents = Table(
+            d = documents[model.doc_ids[i]]
+            rows.append([ids[t], labels[t], r, d.id, d.group, d.year, d.title, round(float(model.doc_topics[i, t]), 4)])
+    representatives = Table(
         f"{p}documents",
         f"{name}: the {representative} documents with each topic's highest share",
         ["topic", "label", "rank", "id", "group", "year", "title", "share"],
         rows,
     )
-    groups = {d: info[d][0] for d in model.doc_ids}
+    groups = {d: documents[d].group for d in model.doc_ids}
     shares = model.shares(groups)
     counts = Counter(groups.values())
     by_group = Table(
@@ -141,7 +140,7 @@ def _model_tables(
         ["group", "documents", *ids, "caution"],
         [[g, counts[g], *[round(float(x), 6) for x in v], caution.get(g, "")] for g, v in shares.items()],
     )
-    years = {d: info[d][1] for d in model.doc_ids}
+    years = {d: documents[d].year for d in model.doc_ids}
     documents_per_year = Counter(years.values())
     by_year = Table(
         f"{p}years",
@@ -154,13 +153,13 @@ def _model_tables(
         f"{name}: document–topic distribution",
         ["id", "group", "year", *ids],
         [
-            [d, info[d][0], info[d][1], *[round(float(x), 6) for x in row]]
+            [d, documents[d].group, documents[d].year, *[round(float(x), 6) for x in row]]
             for d, row in zip(model.doc_ids, model.doc_topics, strict=True)
         ],
     )
     if model.kind == "lda":
         matrix = Table("document_topics", matrix.title, matrix.header, matrix.rows)
-    return [terms, documents, by_group, by_year, matrix]
+    return [terms, representatives, by_group, by_year, matrix]
 
 
 def alignment_table(lda: "TopicModel", nmf: "TopicModel") -> Table:
@@ -197,7 +196,7 @@ def alignment_table(lda: "TopicModel", nmf: "TopicModel") -> Table:
 
 
 def topic_charts(
-    topics: "Topics", info: dict[str, tuple[str, int | None, str]], marked: dict[str, str]
+    topics: "Topics", documents: Mapping[str, "TokenizedDocument"], marked: dict[str, str]
 ) -> list[chart_jobs.Chart]:
     """The sweep chart and, per model, a group × topic and a year × topic heatmap."""
     s = topics.selection
@@ -213,7 +212,7 @@ def topic_charts(
     for model in topics.models:
         p, name = prefix(model), model.kind.upper()
         labels = [f"T{t + 1} {model.label(t, 2)}" for t in range(model.k)]
-        shares = model.shares({d: info[d][0] for d in model.doc_ids})
+        shares = model.shares({d: documents[d].group for d in model.doc_ids})
         found.append(
             chart_jobs.Chart(
                 f"{p}shares",
@@ -223,7 +222,7 @@ def topic_charts(
                 embed=f"{p}shares",
             )
         )
-        by_year = {str(y): v for y, v in model.shares({d: info[d][1] for d in model.doc_ids}).items()}
+        by_year = {str(y): v for y, v in model.shares({d: documents[d].year for d in model.doc_ids}).items()}
         if by_year:
             found.append(
                 chart_jobs.Chart(

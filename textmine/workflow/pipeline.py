@@ -844,7 +844,10 @@ def segment_corpus(
 
     def keep(i: int, result: Segmentation) -> None:  # on disk from here on (textmine/workflow/token_spool.py)
         d = read[i].document
-        made = TokenizedDocument(d.id, d.group, d.year, result.sentences, result.paragraphs, result.articles)
+        title = d.meta.get("title", "")
+        made = TokenizedDocument(
+            d.id, d.group, d.year, result.sentences, result.paragraphs, result.articles, title=title
+        )
         documents[i] = store.add(made)
         found[i] = (result.merged, result.numerals)
 

@@ -5,7 +5,7 @@ took some 7.5 KB a document on the corpora of ``bench/make_corpus.py`` (14 MB at
 43 MB at 5,880): 750 MB at 100,000 documents, and again as the network stage made each one without
 the drafting vocabulary. A :class:`TokenStore` appends each document's arrays to one file in a
 private temporary folder as the document is segmented. A :class:`SpooledDocument` is a
-:class:`~textmine.analysis.counting.TokenizedDocument` that holds only its id, group, year and its record in
+:class:`~textmine.analysis.counting.TokenizedDocument` that holds only its id, group, year, title and its record in
 the store, and reads its arrays back each time they are asked for (a read of a few KB the page
 cache answers); its ``without`` is another such handle, the words taken out as the arrays are read.
 A stage that walks the documents holds one at a time. The folder goes with the store (garbage
@@ -49,7 +49,7 @@ class TokenStore:
     def add(self, document: TokenizedDocument) -> SpooledDocument:
         """Write ``document``'s arrays; its handle, which reads them from here."""
         number = self._append(document.ids, document.ends, *document.structure())
-        return SpooledDocument(self, number, document.id, document.group, document.year)
+        return SpooledDocument(self, number, document.id, document.group, document.year, title=document.title)
 
     def _append(self, *arrays: np.ndarray | None) -> int:
         data = b"".join(np.asarray(a, dtype=_INT).tobytes() for a in arrays if a is not None)
@@ -114,9 +114,17 @@ class SpooledDocument(TokenizedDocument):
     __slots__ = ("_store", "_number", "_drop")
 
     def __init__(
-        self, store: TokenStore, number: int, id: str, group: str, year: int | None, drop: np.ndarray | None = None
+        self,
+        store: TokenStore,
+        number: int,
+        id: str,
+        group: str,
+        year: int | None,
+        drop: np.ndarray | None = None,
+        *,
+        title: str = "",
     ) -> None:
-        for name, value in (("id", id), ("group", group), ("year", year)):
+        for name, value in (("id", id), ("group", group), ("year", year), ("title", title)):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_store", store)
         object.__setattr__(self, "_number", number)
@@ -155,11 +163,12 @@ class SpooledDocument(TokenizedDocument):
 
     def loaded(self) -> TokenizedDocument:
         """The document with its arrays in memory."""
-        return TokenizedDocument.of_ids(self.id, self.group, self.year, *self._read())
+        return TokenizedDocument.of_ids(self.id, self.group, self.year, *self._read(), title=self.title)
 
     def without(self, numbers: np.ndarray) -> SpooledDocument:
         drop = numbers if self._drop is None else np.union1d(self._drop, numbers)
-        return SpooledDocument(self._store, self._number, self.id, self.group, self.year, np.asarray(drop, np.int32))
+        drop = np.asarray(drop, np.int32)
+        return SpooledDocument(self._store, self._number, self.id, self.group, self.year, drop, title=self.title)
 
 
 def dump(value: Any, file: BinaryIO) -> None:
@@ -176,11 +185,11 @@ def dump(value: Any, file: BinaryIO) -> None:
         def reducer_override(self, obj: Any) -> Any:
             kind = type(obj)
             if kind is TokenizedDocument:
-                return _of_table, (table, obj.id, obj.group, obj.year, obj.ids, obj.ends, *obj.structure())
+                return _of_table, (table, obj.id, obj.group, obj.year, obj.title, obj.ids, obj.ends, *obj.structure())
             if kind is SpooledDocument:
                 store = stores.setdefault(id(obj._store), (len(stores), obj._store))[0]
                 drop = None if obj._drop is None else terms.strings(obj._drop)
-                return _spooled, (store, obj._number, obj.id, obj.group, obj.year, drop)
+                return _spooled, (store, obj._number, obj.id, obj.group, obj.year, obj.title, drop)
             return NotImplemented
 
     Pickler(file, protocol=5).dump(value)
@@ -203,10 +212,12 @@ def load(file: BinaryIO) -> Any:
     return value
 
 
-def _spooled(store: int, number: int, id: str, group: str, year: int | None, drop: list[str] | None) -> SpooledDocument:
+def _spooled(
+    store: int, number: int, id: str, group: str, year: int | None, title: str, drop: list[str] | None
+) -> SpooledDocument:
     held = _loading.stores.setdefault(store, TokenStore())
     numbers = None if drop is None else terms.numbers(drop)
-    return SpooledDocument(held, number, id, group, year, numbers)
+    return SpooledDocument(held, number, id, group, year, numbers, title=title)
 
 
 class _Terms:
@@ -221,9 +232,16 @@ class _Terms:
 
 
 def _of_table(
-    table: np.ndarray, id: str, group: str, year: int | None, ids: np.ndarray, ends: np.ndarray, *structure: Any
+    table: np.ndarray,
+    id: str,
+    group: str,
+    year: int | None,
+    title: str,
+    ids: np.ndarray,
+    ends: np.ndarray,
+    *structure: Any,
 ) -> TokenizedDocument:
-    return TokenizedDocument.of_ids(id, group, year, table[ids], ends, *structure)
+    return TokenizedDocument.of_ids(id, group, year, table[ids], ends, *structure, title=title)
 
 
 def _copy(source: BinaryIO, target: BinaryIO, size: int, block: int = 1 << 20) -> None:

@@ -13,22 +13,22 @@ from ..errors import CorpusError
 from ..text.resources import default_output
 
 
-def token_lines(documents: Iterable[TokenizedDocument], titles: dict[str, str]) -> Iterator[dict]:
-    """The lines of ``tokens.jsonl`` for ``documents``, each with its title from ``titles``."""
+def token_lines(documents: Iterable[TokenizedDocument]) -> Iterator[dict]:
+    """The lines of ``tokens.jsonl`` for ``documents``."""
     for d in (document.loaded() for document in documents):
         yield {
             "id": d.id,
             "group": d.group,
             "year": d.year,
-            "title": titles[d.id],
+            "title": d.title,
             "sentences": d.sentences,
             "paragraphs": d.paragraphs,
             "articles": d.articles,
         }
 
 
-def load_tokens(path: Path, *, titles: dict[str, str] | None = None) -> list[TokenizedDocument]:
-    """The documents of a run's ``tokens.jsonl``; their titles go into ``titles`` when given."""
+def load_tokens(path: Path) -> list[TokenizedDocument]:
+    """The documents of a run's ``tokens.jsonl``, with their titles."""
     if not path.is_file():
         raise CorpusError(f"{path}: no segmented corpus here; run `textmine run` on the corpus first")
     documents = []
@@ -38,11 +38,15 @@ def load_tokens(path: Path, *, titles: dict[str, str] | None = None) -> list[Tok
                 d = json.loads(line)
                 documents.append(
                     TokenizedDocument(
-                        d["id"], d["group"], d["year"], d["sentences"], d.get("paragraphs"), d.get("articles")
+                        d["id"],
+                        d["group"],
+                        d["year"],
+                        d["sentences"],
+                        d.get("paragraphs"),
+                        d.get("articles"),
+                        title=d.get("title", ""),
                     )
                 )
-                if titles is not None:
-                    titles[d["id"]] = d.get("title", "")
             except (json.JSONDecodeError, KeyError) as exc:
                 raise CorpusError(f"{path}:{number}: not a textmine tokens line ({exc})") from None
     return documents
