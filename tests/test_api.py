@@ -57,7 +57,7 @@ def test_the_readme_from_python_example_runs(tmp_path):
     with pytest.raises(dataclasses.FrozenInstanceError):
         analysis.topics = None
     # write_run alone writes what run wrote: analyse, then write, is the same run
-    again = textmine.write_run(textmine.analyse(corpus, config=namespace["config"]), tmp_path / "again")
+    again = textmine.write_run(textmine.analyse(corpus, config=namespace["config"]), str(tmp_path / "again"))
     assert [p.relative_to(again.output) for p in again.files] == [p.relative_to(run.output) for p in run.files]
     for a, b in zip(run.files, again.files, strict=True):
         assert a.name == "run.json" or a.read_bytes() == b.read_bytes(), a

@@ -9,7 +9,7 @@ The command line (``textmine run CORPUS``) and this API do the same things::
     analysis.counts.keywords.top(10)   # the corpus's top keywords
     analysis.networks.links            # keyword | frequency | strongest associated keyword | weight
     analysis.comparison.distinctive["beijing"]  # what Beijing stresses against the other cities
-    textmine.write_run(analysis, Path("outputs/four-cities"))  # the only way into a folder
+    textmine.write_run(analysis, "outputs/four-cities")  # the only way into a folder
     textmine.run("corpora/four-cities", config=config)  # the two: a Run (analysis, folder, files, timings)
 
 Each stage is also callable on its own: :func:`discover`, :func:`extract_file`, :class:`Segmenter`,

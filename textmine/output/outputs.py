@@ -645,10 +645,11 @@ def debug_log(read: list["ReadDocument"], skipped: list["Skipped"]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_run(analysis: "Analysis", output: Path, *, started: float | None = None) -> Run:
+def write_run(analysis: "Analysis", output: str | Path, *, started: float | None = None) -> Run:
     """Write every output of ``analysis`` into the folder ``output``, swapping the folder in at the
     end. The writing is timed beside the analysis's stages; the run's total counts from ``started``
     (a :func:`time.perf_counter` reading; default: as long before now as the analysis's stages took)."""
+    output = Path(output)
     stages = Stages(progress=analysis.config.run.progress)
     stages.seconds.update(analysis.timings)
     stages.peak_mb.update(analysis.memory)
