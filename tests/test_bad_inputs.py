@@ -15,6 +15,8 @@ from rapidfuzz.distance import Levenshtein
 from textmine.config import ExtractConfig
 from textmine.errors import ExtractionError
 from textmine.ingest.extract import extract_file
+from textmine.ingest.extract.extracted import Line
+from textmine.ingest.extract.pdf import _gutter
 
 import bad_inputs
 from conftest import comparable
@@ -78,6 +80,16 @@ def test_two_columns_are_read_column_by_column(made):
     # the left column (page 1 of the sample) comes whole before the right one (page 2)
     assert text.index("一、北京市人民代表大会举行会议的时候") < text.index("五、北京市人民代表大会常务委员会组成人员")
     assert accuracy(text.replace("北京市人民代表大会常务委员会公报\n", "", 1)) >= 0.99
+
+
+def test_the_gutter_is_the_free_position_nearest_the_middle():
+    left, right = [Line("左", 72, 281.5, 12)] * 3, [Line("右", 306.2, 523, 12)] * 3
+    # a 595-point page: the positions 282..306 are free, 297 and 298 are nearest 297.5, the left one wins
+    assert _gutter(left + right, 595.0) == 297.0
+    # a heading across the middle pushes the gutter to a free position beside it
+    assert _gutter([*left, *right, Line("标题", 250, 297.2, 16)], 595.0) == 298.0
+    assert _gutter([*left, *right, Line("标题", 200, 400, 16)], 595.0) is None  # crossed everywhere
+    assert _gutter(left + right[:2], 595.0) is None  # two lines on the right: not a column
 
 
 def test_pdf_table_rows_stay_whole_and_in_order(made):

@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -327,16 +328,31 @@ def _reading_order(lines: list[Line], width: float) -> list[Line]:
 
 
 def _gutter(lines: list[Line], width: float) -> float | None:
-    """An x position in the middle third of the page that no line crosses, with text on both sides."""
+    """An x position in the middle third of the page that no line crosses, with text on both sides:
+    of the whole positions that qualify, the nearest the middle (the left one of two as near)."""
     if len(lines) < 6:
         return None
-    for x in sorted(range(int(width / 3), int(2 * width / 3)), key=lambda v: abs(v - width / 2)):
-        if any(line.x0 < x < line.x1 for line in lines):
-            continue
-        left = sum(line.x1 <= x for line in lines)
-        if left >= 3 and len(lines) - left >= 3:
-            return float(x)
-    return None
+    start, stop = int(width / 3), int(2 * width / 3)
+    if stop <= start:
+        return None
+    x0 = np.array([line.x0 for line in lines], dtype=float)
+    x1 = np.array([line.x1 for line in lines], dtype=float)
+    xs = np.arange(start, stop)
+    # the whole positions a line crosses (x0 < x < x1), from floor(x0) + 1 to ceil(x1) - 1, marked
+    # with a running sum over the range tried
+    with np.errstate(invalid="ignore"):
+        first = np.clip(np.floor(x0) + 1, start, stop) - start
+        last = np.clip(np.ceil(x1) - 1, start - 1, stop - 1) - start
+    spans = ~(np.isnan(first) | np.isnan(last)) & (first <= last)
+    marks = np.zeros(len(xs) + 1, dtype=np.int64)
+    np.add.at(marks, first[spans].astype(np.int64), 1)
+    np.add.at(marks, last[spans].astype(np.int64) + 1, -1)
+    crossed = np.cumsum(marks[:-1]) > 0
+    left = np.searchsorted(np.sort(x1[~np.isnan(x1)]), xs, side="right")  # lines ending at or before x
+    fits = ~crossed & (left >= 3) & (len(lines) - left >= 3)
+    order = np.argsort(np.abs(xs - width / 2), kind="stable")
+    found = order[fits[order]]
+    return float(xs[found[0]]) if len(found) else None
 
 
 def _right_margins(lines: list[Line]) -> dict[int, float]:
