@@ -28,7 +28,7 @@ from textmine.workflow.cache import ExtractionCache
 from textmine.workflow.pipeline import extract_corpus
 
 import bad_inputs
-from conftest import FOUR_CITIES_TRUTH, make_corpus, manifest_rows
+from conftest import FIXTURES, FOUR_CITIES, FOUR_CITIES_TRUTH, make_corpus, manifest_rows
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -199,6 +199,23 @@ def test_a_damaged_content_stream_is_flagged_with_what_was_lost(tmp_path):
         "page 1: font F1's character map damaged after 2,255 bytes: characters of the page may be missing or wrong",
         "page 2: font F1's character map damaged after 2,255 bytes: characters of the page may be missing or wrong",
     )
+
+
+def test_the_page_walk_is_left_out_only_where_it_would_find_nothing(tmp_path, monkeypatch):
+    from textmine.ingest.extract import pdf_damage
+
+    sample = sorted((FOUR_CITIES / "docs").rglob("*.pdf"))[::10]  # 31 of the 308
+    assert all(pdf_damage._intact(p.read_bytes()) for p in sample)  # the byte check lets them through
+    assert not pdf_damage._intact((FIXTURES / "real-pdfs" / "govdoc-cn-397" / "397.pdf").read_bytes())  # object streams
+    files = [
+        *sample,
+        *(bad_inputs.flipped_bits(tmp_path, r) for r in range(60)),
+        bad_inputs.damaged_stream(tmp_path, 1),
+    ]
+    checked = [pdf_damage.damaged_pages(p) for p in files]
+    monkeypatch.setattr(pdf_damage, "_intact", lambda data: False)
+    walked = [pdf_damage.damaged_pages(p) for p in files]
+    assert checked == walked and sum(map(bool, walked)) >= 10  # the same verdicts, damaged copies among them
 
 
 def test_a_page_of_120000_text_objects_is_left_out_and_the_rest_read(tmp_path):
