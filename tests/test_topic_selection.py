@@ -104,7 +104,7 @@ def test_a_k_at_the_end_of_the_range_is_flagged():
     assert Selection(scores, [], 6, "rule").advice == "" and Selection(scores[:1], [], 4, "fixed").advice == ""
 
 
-def test_with_k_fixed_the_published_models_come_from_the_sweeps_pool_and_equal_fits_made_alone():
+def test_the_published_models_come_from_the_sweeps_pool_and_equal_fits_made_alone():
     documents, _ = planted(0, 4, 0.85, n_docs=80)
     corpus = topic_corpus(documents, min_df=3, max_df=0.5)
     done = []
@@ -119,6 +119,16 @@ def test_with_k_fixed_the_published_models_come_from_the_sweeps_pool_and_equal_f
     assert np.array_equal(published["lda"].doc_topics, alone_lda.doc_topics)
     assert np.array_equal(published["nmf"].phi, alone_nmf.phi)
     assert len(done) == 5 and [f.seed for f in selection.fits] == [1, 2, 3]  # 3 fits and 2 models, each told
+    # K chosen: the models of the chosen K come after the sweep's fits, from workers kept from it
     told = []
-    sweep(corpus, [3, 4], [1, 2], passes=5, iterations=50, chunksize=50, publish=("lda",), seed=1, on_fit=told.append)
-    assert len(told) == 4 and not any(isinstance(m, TopicModel) for m in told)  # K not known before: none published
+    chosen = sweep(
+        corpus, [3, 4], [1, 2], passes=5, iterations=50, chunksize=50, workers=2,
+        publish=("lda", "nmf"), seed=1, on_fit=told.append,
+    ).chosen  # fmt: skip
+    assert len(told) == 6 and not any(isinstance(m, TopicModel) for m in told[:4])
+    later = {m.kind: m for m in told[4:]}
+    assert later["lda"].k == later["nmf"].k == chosen
+    assert np.array_equal(
+        later["lda"].phi, fit_lda(corpus, k=chosen, seed=1, passes=5, iterations=50, chunksize=50).phi
+    )
+    assert np.array_equal(later["nmf"].doc_topics, fit_nmf(corpus, k=chosen, seed=1).doc_topics)

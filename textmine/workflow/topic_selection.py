@@ -181,12 +181,30 @@ def sweep(
     Fits in ``done`` (by (K, seed), e.g. from an interrupted sweep) are taken as they are; ``on_fit``
     is called with each new fit as it is ready, so that a caller can keep it.
 
-    With ``fixed`` and ``publish`` (``"lda"``, ``"nmf"``), the models to publish — every document,
-    ``seed`` — are fitted in the same pool as the sweep (K is known before it) and handed to
-    ``on_fit`` as they are ready, like the fits."""
+    The models named in ``publish`` (``"lda"``, ``"nmf"``) — every document, ``seed`` — are fitted in
+    the same pool as the sweep and handed to ``on_fit`` as they are ready, like the fits: with
+    ``fixed``, among the sweep's tasks (K is known before it); else side by side once K is chosen,
+    by workers kept from the sweep."""
     settings = {"passes": passes, "iterations": iterations, "chunksize": chunksize}
-    pool = IsolatedPool(_fit_one, workers=workers, initializer=_init, initargs=(corpus, settings))
-    done = dict(done or {})
+    pool = IsolatedPool(_fit_one, workers=workers, initializer=_init, initargs=(corpus, settings), keep=True)
+    try:
+        return _sweep(pool, corpus, ks, seeds, fixed, min_stability, dict(done or {}), on_fit, publish, seed)
+    finally:
+        pool.close()
+
+
+def _sweep(
+    pool: IsolatedPool,
+    corpus: TopicCorpus,
+    ks: list[int],
+    seeds: list[int],
+    fixed: bool,
+    min_stability: float,
+    done: dict[tuple[int, int], Fit],
+    on_fit: Callable[[Fit | TopicModel], None] | None,
+    publish: tuple[str, ...],
+    seed: int,
+) -> Selection:
     extra = [(kind, ks[0], seed) for kind in publish] if fixed else []
     # the longest fits first (the published LDA of every document, then the largest K), so that the
     # last to finish are short and no core waits long at the end (longest-processing-time-first
@@ -195,13 +213,7 @@ def sweep(
         [*extra, *(("sweep", k, s) for k in ks for s in seeds if (k, s) not in done)],
         key=lambda task: (task[0] != "lda", -task[1], task[0] == "nmf"),
     )
-    for task, outcome in zip(tasks, pool.map(tasks), strict=True):
-        if not outcome.ok:
-            raise AnalysisError(f"topic model K={task[1]} seed={task[2]} failed: {outcome.error}")
-        if task[0] == "sweep":
-            done[task[1:]] = outcome.value
-        if on_fit is not None:
-            on_fit(outcome.value)
+    _run(pool, tasks, done, on_fit)
     fits = _with_coherence(corpus, [done[(k, s)] for k in ks for s in seeds])
     scores = []
     for k in ks:
@@ -221,7 +233,24 @@ def sweep(
     if fixed:
         return Selection(scores, fits, ks[0], "fixed by the user (topics.k)")
     chosen, rule = choose(scores, seeds=len(seeds), min_stability=min_stability)
+    _run(pool, [(kind, chosen, seed) for kind in publish], done, on_fit)
     return Selection(scores, fits, chosen, rule)
+
+
+def _run(
+    pool: IsolatedPool,
+    tasks: list[tuple[str, int, int]],
+    done: dict[tuple[int, int], Fit],
+    on_fit: Callable[[Fit | TopicModel], None] | None,
+) -> None:
+    """The tasks of :func:`_fit_one` in ``pool``: a sweep's fits go into ``done``; every result to ``on_fit``."""
+    for task, outcome in zip(tasks, pool.map(tasks), strict=True):
+        if not outcome.ok:
+            raise AnalysisError(f"topic model K={task[1]} seed={task[2]} failed: {outcome.error}")
+        if task[0] == "sweep":
+            done[task[1:]] = outcome.value
+        if on_fit is not None:
+            on_fit(outcome.value)
 
 
 def choose(scores: list[KScore], *, seeds: int, min_stability: float) -> tuple[int, str]:

@@ -141,7 +141,7 @@ def _fit(
         progress.plan(len(ks) * len(seeds) + 1 + bool(t.nmf))
         progress(len(done))
 
-    models: dict[str, TopicModel] = {}  # the published models, when the sweep fitted them (K fixed)
+    models: dict[str, TopicModel] = {}  # the published models, as the sweep fits them
 
     def on_fit(fit: Fit | TopicModel) -> None:
         if isinstance(fit, TopicModel):
@@ -163,7 +163,7 @@ def _fit(
         seed=seed,
         **settings,
     )
-    seconds = {"sweep": round(time.perf_counter() - started, 3)}  # with the published models when K is fixed
+    seconds = {"sweep": round(time.perf_counter() - started, 3)}  # with the published models, fitted in its pool
     started = time.perf_counter()
     lda = models.get("lda")
     if lda is None:
