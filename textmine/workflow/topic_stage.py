@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..analysis.counting import TokenizedDocument
-from ..analysis.topics import TopicCorpus, TopicModel, fit_lda, fit_nmf, topic_corpus
+from ..analysis.topics import TopicCorpus, TopicModel, topic_corpus
 from ..config import Config, TopicsConfig, candidate_ks
 from ..errors import AnalysisError
 from ..text.resources import cache_dir
@@ -165,21 +165,12 @@ def _fit(
     )
     seconds = {"sweep": round(time.perf_counter() - started, 3)}  # with the published models, fitted in its pool
     started = time.perf_counter()
-    lda = models.get("lda")
-    if lda is None:
-        lda = fit_lda(corpus, k=selection.chosen, seed=seed, **settings)
-        step(1)
+    lda, nmf = models["lda"], models.get("nmf")
     top = [[lda.vocab[w] for w in np.argsort(-lda.phi[t], kind="stable")[:TOP]] for t in range(lda.k)]
     published = {
         m: [round(v, 6) for v in values] for m, values in coherence_per_topic(corpus, top, ("c_npmi", "c_v")).items()
     }
-    seconds["lda"] = round(time.perf_counter() - started, 3)
-    nmf = models.get("nmf")
-    if t.nmf and nmf is None:
-        started = time.perf_counter()
-        nmf = fit_nmf(corpus, k=selection.chosen, seed=seed)
-        seconds["nmf"] = round(time.perf_counter() - started, 3)
-        step(1)
+    seconds["published_coherence"] = round(time.perf_counter() - started, 3)
     return Topics(selection, lda, nmf, seconds, published=published)
 
 
