@@ -113,14 +113,16 @@ def permutation_p(
         return at_least / math.comb(n, k)
     at_least, drawn = np.zeros(columns.shape[0]), np.zeros(columns.shape[0])
     active = np.arange(columns.shape[0])
-    base = np.zeros(n, dtype=np.uint8)  # shuffled as bytes: the same draws as booleans, a quarter faster
+    # shuffled as 8-byte floats: the same draws as bytes or booleans (a shuffle's draws depend only on
+    # the length), a quarter faster (NumPy swaps 8-byte items whole) and no conversion for the products
+    base = np.zeros(n)
     base[:k] = 1
     limit, done = max(resamples, max_resamples), 0
     parts = _parts(columns, totals[:, None], observed[:, None] - _TOLERANCE, threads)
 
     def relabelled(size: int) -> np.ndarray:
         """``size`` random relabellings, one per column (in rows, as the products read them)."""
-        return np.ascontiguousarray(rng.permuted(np.broadcast_to(base, (size, n)), axis=1).T, dtype=float)
+        return np.ascontiguousarray(rng.permuted(np.broadcast_to(base, (size, n)), axis=1).T)
 
     plan = _draws(limit, max(1, min(_BATCH, _LABEL_CELLS // n)))
     size, closes = next(plan)
