@@ -95,3 +95,64 @@ def test_near_pairs_are_every_pair_the_exact_jaccard_finds_on_four_cities():
         }
         found = similar_pairs(texts, threshold=threshold)
         assert set(found) == exact and len(exact) >= 5
+
+
+def _lsh_candidates(matrix, threshold):
+    """datasketch's own MinHashLSH over the same signatures: each document queried, then inserted."""
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=matrix.shape[1])
+    scheme = MinHash(num_perm=matrix.shape[1]).scheme
+    found = []
+    for row, values in enumerate(matrix):
+        signature = LeanMinHash(seed=1, hashvalues=values, scheme=scheme)
+        found += [(row, other) for other in sorted(lsh.query(signature))]
+        lsh.insert(row, signature)
+    return lsh, found
+
+
+def test_lsh_candidates_are_datasketchs_on_four_cities_and_on_planted_collisions():
+    """The bands sorted with NumPy give the candidate pairs datasketch's MinHashLSH gives, in the
+    order it meets them, for the bands of both thresholds a run uses (versions 0.6, duplicates 0.8)."""
+    import numpy as np
+
+    from textmine.ingest.duplicates import candidates
+
+    texts = {i: truth(i) for i in sorted(manifest_rows())}
+    signed = signatures(texts)
+    real = np.array([signed[i].hashvalues for i in sorted(texts)], dtype=np.uint64)
+    planted = np.random.default_rng(0).integers(0, 2**32, size=(300, 128), dtype=np.uint64)
+    planted[7] = planted[3]  # whole signatures alike, and bands alike alone, in threes too
+    planted[[50, 120, 299], 14:21] = planted[10, 14:21]
+    planted[[200, 201], :13] = planted[0, :13]
+    for matrix in (real, planted):
+        for threshold in (0.6, 0.8):
+            lsh, expected = _lsh_candidates(matrix, threshold)
+            found = candidates(matrix, bands=lsh.b, rows=lsh.r)
+            assert [tuple(pair) for pair in found.tolist()] == expected
+    assert len(_lsh_candidates(planted, 0.6)[1]) >= 4 and len(_lsh_candidates(real, 0.6)[1]) >= 5
+
+
+def test_finding_near_pairs_holds_a_few_bytes_a_document():
+    """20,000 documents' signatures searched for near pairs: the search's own memory is the matrix
+    of their hash values and a band at a time (1 KB a document and a little), not an index of sets
+    (datasketch's MinHashLSH held 11 KB a document here)."""
+    import tracemalloc
+
+    import numpy as np
+    from datasketch import LeanMinHash, MinHash
+
+    from textmine.ingest.duplicates import similar_pairs
+
+    scheme = MinHash(num_perm=128).scheme
+    values = np.random.default_rng(1).integers(0, 2**32, size=(20_000, 128), dtype=np.uint64)
+    signed = {f"d{i:05d}": LeanMinHash(seed=1, hashvalues=v, scheme=scheme) for i, v in enumerate(values)}
+    texts = dict.fromkeys(signed, "")  # no candidate among random signatures: no text is read
+    tracemalloc.start()
+    try:
+        found = similar_pairs(texts, threshold=0.9, signed=signed)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == {}
+    assert peak / len(signed) < 2 * 1024, peak / len(signed)  # the matrix itself: 1 KB a document

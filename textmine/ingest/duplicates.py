@@ -1,8 +1,8 @@
 """Duplicate documents: the same text twice (exact) or nearly (a repost with another header).
 
 Exact duplicates share the hash of their text with all whitespace removed. Near-duplicates are
-found with MinHash over character 5-grams and locality-sensitive hashing (datasketch), then
-confirmed with the exact Jaccard similarity of their 5-gram sets, so the threshold means what it
+found with MinHash over character 5-grams (datasketch) and locality-sensitive hashing (datasketch's
+bands, the candidates found by sorting each band's values with NumPy), then confirmed with the exact Jaccard similarity of their 5-gram sets, so the threshold means what it
 says. The 5-grams reach MinHash as 32-bit polynomial hashes computed with NumPy over the text's
 code points, not as strings hashed one by one with SHA-1 (datasketch's default, 14 s a run on
 four-cities); a collision of two 5-grams' hashes can only make a candidate, never a finding. Documents linked directly or through others form a cluster; the cluster's first document by
@@ -106,16 +106,44 @@ def similar_pairs(
     signed = signed if signed is not None else signatures(texts, num_perm=num_perm, seed=seed)
     # candidates from a threshold 0.1 lower: a pair just above ``threshold`` is otherwise missed about
     # half the time (LSH's curve is steep, not a step), and every candidate is confirmed exactly anyway
-    lsh = MinHashLSH(threshold=max(threshold - CANDIDATE_MARGIN, 0.05), num_perm=num_perm)
+    lsh = MinHashLSH(threshold=max(threshold - CANDIDATE_MARGIN, 0.05), num_perm=num_perm)  # its bands alone
+    ids = sorted(texts)
+    matrix = np.array([signed[doc_id].hashvalues for doc_id in ids], dtype=np.uint64).reshape(len(ids), num_perm)
     found = {}
-    for doc_id in sorted(texts):
-        signature = signed[doc_id]
-        for other in sorted(lsh.query(signature)):
-            score = jaccard(texts[doc_id], texts[other])
-            if score >= threshold:
-                found[frozenset((other, doc_id))] = score
-        lsh.insert(doc_id, signature)
+    for later, earlier in candidates(matrix, bands=lsh.b, rows=lsh.r):
+        score = jaccard(texts[ids[later]], texts[ids[earlier]])
+        if score >= threshold:
+            found[frozenset((ids[earlier], ids[later]))] = score
     return found
+
+
+def candidates(matrix: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
+    """LSH's candidate pairs among the signatures ``matrix`` (documents × hash values): the pairs of
+    documents whose hash values agree on the ``rows`` values of one of the ``bands`` bands at least,
+    as datasketch's ``MinHashLSH`` of those bands finds them, each pair once, as rows ``(later,
+    earlier)`` sorted by the later document, then the earlier (the order in which inserting the
+    documents one by one and querying each before it is inserted meets them).
+
+    Each band's values are sorted as one byte string per document, and the runs of equal ones give
+    the pairs: a few bytes a document at a time, where ``MinHashLSH`` keeps a set and a key per band
+    and document (some 11 KB a document at 128 permutations)."""
+    n = len(matrix)
+    keys = []
+    for band in range(bands):
+        values = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
+        strings = values.view(np.dtype((np.void, values.itemsize * rows))).ravel()
+        order = np.argsort(strings, kind="stable")
+        ranked = strings[order]
+        starts = np.flatnonzero(np.concatenate([[True], ranked[1:] != ranked[:-1]]))
+        sizes = np.diff(np.append(starts, n))
+        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            members = np.sort(order[start : start + size]).astype(np.int64)
+            first, second = np.triu_indices(size, 1)
+            keys.append(members[second] * n + members[first])
+    if not keys:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.unique(np.concatenate(keys))
+    return np.stack([pairs // n, pairs % n], axis=1)
 
 
 def find_duplicates(
@@ -134,8 +162,8 @@ def find_duplicates(
     links.add_nodes_from(sorted(texts))
     by_hash: dict[str, str] = {}
     similarity: dict[frozenset[str], float] = {}
-    for doc_id, text in sorted(texts.items()):
-        digest = hashlib.sha256(_SPACE.sub("", text).encode("utf-8")).hexdigest()
+    for doc_id in sorted(texts):  # one text at a time: a run's texts are read back from disk as asked for
+        digest = hashlib.sha256(_SPACE.sub("", texts[doc_id]).encode("utf-8")).hexdigest()
         if digest in by_hash:
             links.add_edge(by_hash[digest], doc_id)
             similarity[frozenset((by_hash[digest], doc_id))] = 1.0
