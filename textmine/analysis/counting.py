@@ -229,17 +229,18 @@ def doc_term_matrix(documents: Iterable[TokenizedDocument]) -> DocTermMatrix:
     numbers = np.unique(np.concatenate(columns)) if columns else np.zeros(0, dtype=np.int32)
     words = terms.strings(numbers)
     alphabetical = sorted(range(len(words)), key=words.__getitem__)
-    column = np.zeros(terms.size(), dtype=np.int64)
-    column[numbers[alphabetical]] = np.arange(len(words))
     vocab = [words[i] for i in alphabetical]
     indptr = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in columns], out=indptr[1:])
     small = max(len(vocab), int(indptr[-1])) < 2**31  # scipy's own choice of index type
-    indices = column[np.concatenate(columns)] if columns else np.zeros(0, dtype=np.int64)
+    column = np.zeros(terms.size(), dtype=np.int32 if small else np.int64)  # indices made in their own type
+    column[numbers[alphabetical]] = np.arange(len(words))
+    indices = column[np.concatenate(columns)] if columns else np.zeros(0, dtype=column.dtype)
+    del columns
     data = np.concatenate(values) if values else np.zeros(0, dtype=np.int32)
-    del columns, values
+    del values
     if small:
-        indptr, indices = indptr.astype(np.int32), indices.astype(np.int32)
+        indptr = indptr.astype(np.int32)
     matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(ids), len(vocab)))  # a term once a row
     matrix.sort_indices()
     return DocTermMatrix(tuple(ids), tuple(groups), tuple(vocab), matrix)
