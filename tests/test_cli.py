@@ -112,6 +112,29 @@ def test_summary_and_run_record(runs):
     assert int(documents["bj0025"]["characters"]) < 400
 
 
+def test_texts_are_every_document_read_in_json_lines_shards(runs):
+    """``texts/``: one shard for the sample, a line per document read (the duplicates kept apart too),
+    each with the metadata of documents.csv and the document's true text."""
+    from rapidfuzz.distance import Levenshtein
+
+    from textmine import read_texts
+
+    from conftest import comparable, truth
+
+    out, _, _ = runs
+    assert [p.name for p in (out / "texts").iterdir()] == ["part-00000.jsonl"]
+    records = list(read_texts(out))
+    extraction = {r["id"]: r for r in read_csv(out / "tables" / "extraction.csv")}
+    documents = {r["id"]: r for r in read_csv(out / "tables" / "documents.csv")}
+    assert sorted(r["id"] for r in records) == sorted(extraction) and len(records) == 15
+    for r in records:
+        if r["id"] in documents:
+            row = documents[r["id"]]
+            assert (r["group"], str(r["year"]), r["file"]) == (row["group"], row["year"], row["file"])
+        a, b = comparable(r["text"]), comparable(truth(r["id"]))
+        assert 1 - Levenshtein.distance(a, b) / len(b) >= 0.99, r["id"]
+
+
 def test_frequencies_recomputed_from_tokens(runs):
     out, _, _ = runs
     docs = tokens(out)

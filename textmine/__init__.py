@@ -65,6 +65,7 @@ _EXPORTS = {  # public name -> the module that defines it, imported on first use
     "NewTerm": "text.vocabulary",
     "policy_metadata": "ingest.metadata",
     "ReadDocument": "workflow.pipeline",
+    "read_texts": "output.text_shards",
     "ResourceError": "errors",
     "run": "api",
     "analyse": "workflow.pipeline",

@@ -274,8 +274,8 @@ def extract_command(
     settings: tuple[str, ...],
     quiet: bool,
 ) -> None:
-    """Extract the text of every document in CORPUS and write the clean texts (texts/<id>.txt), a
-    per-file quality table (extraction.csv: pages, flags, encoding, OCR pages, repairs, seconds), the
+    """Extract the text of every document in CORPUS and write the clean texts (texts/part-00000.jsonl, …:
+    one JSON line a document), a per-file quality table (extraction.csv: pages, flags, encoding, OCR pages, repairs, seconds), the
     files skipped with reasons, the duplicate clusters and the metadata found, to inspect before
     analysing."""
     flags = {"run.scheduler": scheduler}

@@ -7,7 +7,7 @@ A destination that holds anything other than a previous textmine run is refused,
 Layout of the output folder::
 
     report.html  report.md  report.xlsx  run.json  tokens.jsonl
-    texts/       each document's clean text, <id>.txt
+    texts/       each document's clean text: part-00000.jsonl, … one JSON line a document
     tables/      documents, extraction, skipped, duplicates, keyword and comparison tables, topics (CSV)
     network/     coword.gexf, coword.graphml, nodes.csv, edges.csv; groups/<group>.* per group
     charts/      keywords_by_group, network, topic_shares (PNG; SVG too with report.svg)
@@ -37,11 +37,12 @@ from ..text.resources import cache_dir
 from ..workflow.cache import StepCache, reuse
 from ..workflow.pipeline import Stages
 from ..workflow.tokens_file import token_lines
-from ..writers import process_alive, write_bytes, write_csv, write_json, write_jsonl, write_text, write_xlsx
+from ..writers import process_alive, write_csv, write_json, write_jsonl, write_text, write_xlsx
 from . import chart_jobs, network_export
 from .record import build_record, extraction_record
 from .report import render_html, render_markdown
 from .table import Table
+from .text_shards import text_record, write_text_shards
 
 if TYPE_CHECKING:
     from ..analysis.compare import Change
@@ -605,11 +606,9 @@ def write_tables(folder: Path, tables: list[Table]) -> None:
 
 
 def write_texts(folder: Path, read: list["ReadDocument"]) -> None:
-    """Each document's clean text as ``<id>.txt``, the text every count was made from."""
-    names = file_names([r.document.id for r in read])
-    folder.mkdir(parents=True, exist_ok=True)
-    for r in read:  # in the folder being built, which publish swaps in whole
-        write_bytes(folder / f"{names[r.document.id]}.txt", (r.text + "\n").encode("utf-8"), atomic=False)
+    """Each document's clean text, the text every count was made from, as the JSON Lines shards of
+    :mod:`textmine.output.text_shards`, one text read from the spool at a time."""
+    write_text_shards(folder, (text_record(r) for r in read))
 
 
 def _side_by_side(analysis: "Analysis", n: int) -> list[list[Any]]:
